@@ -1,0 +1,101 @@
+/**
+ * How the pgp store lays out its folder, as pure functions.
+ *
+ *   pgp/private-key.asc            the store's own key (armored, 0600)
+ *   pgp/recipients/<fpr>.asc       public keys every credential is encrypted to (the store's own first)
+ *   pgp/credentials/<name>.asc     one armored OpenPGP message per server URL
+ *   pgp/tmp/                       temporary files, renamed into credentials/ when complete
+ *
+ * A credential file's armor carries one `Comment:` header with the server URL and username, so `list`
+ * reads no secret and decrypts nothing; the encrypted payload repeats them with the secret.
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+
+export interface PgpLayout {
+  root: string;
+  privateKeyFile: string;
+  recipientsDir: string;
+  credentialsDir: string;
+  temporaryDir: string;
+}
+
+export const CREDENTIAL_EXTENSION = '.asc';
+
+export function pgpLayout(root: string): PgpLayout {
+  return {
+    root,
+    privateKeyFile: join(root, 'private-key.asc'),
+    recipientsDir: join(root, 'recipients'),
+    credentialsDir: join(root, 'credentials'),
+    temporaryDir: join(root, 'tmp'),
+  };
+}
+
+// Names stay readable and portable: lowercase letters, digits, '-' and '_' as they are; every other
+// byte of the UTF-8 form as %XX (uppercase hex). Uppercase letters are escaped too, so that names stay
+// distinct on case-insensitive file systems, and '.' is escaped so no name is '.', '..' or hidden.
+const PLAIN = /[a-z0-9_-]/;
+// Far below NAME_MAX (255 bytes) so the extension and temporary-name prefixes always fit.
+const MAX_READABLE_LENGTH = 160;
+
+export function encodeName(text: string): string {
+  let out = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    const char = String.fromCharCode(byte);
+    out += byte < 0x80 && PLAIN.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/**
+ * The file name for a server URL. Injective: long names become a readable prefix plus '~' and the
+ * SHA-256 of the whole URL ('~' never appears in a plain encoding, so the two kinds cannot collide).
+ */
+export function credentialFileName(serverURL: string): string {
+  const encoded = encodeName(serverURL);
+  if (encoded.length <= MAX_READABLE_LENGTH) return `${encoded}${CREDENTIAL_EXTENSION}`;
+  const digest = createHash('sha256').update(serverURL, 'utf8').digest('hex');
+  const prefix = encoded.slice(0, 64).replace(/%[0-9A-F]?$/, '');
+  return `${prefix}~${digest}${CREDENTIAL_EXTENSION}`;
+}
+
+/** Temporary and foreign files are not credentials: list skips them. */
+export function isCredentialFileName(name: string): boolean {
+  return name.endsWith(CREDENTIAL_EXTENSION) && !name.startsWith('.');
+}
+
+export interface CredentialLabel {
+  serverURL: string;
+  username: string;
+}
+
+const COMMENT_PREFIX = 'tsstore ';
+
+/**
+ * The armor `Comment:` value: JSON with every non-ASCII character escaped, so it is one ASCII line
+ * that GnuPG and openpgp.js accept, whatever the URL or username hold.
+ */
+export function formatLabel(label: CredentialLabel): string {
+  const json = JSON.stringify({ ServerURL: label.serverURL, Username: label.username });
+  return COMMENT_PREFIX + json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Finds our Comment header in an armored message; undefined when the file is not one of ours. */
+export function parseLabel(armored: string): CredentialLabel | undefined {
+  const headerEnd = armored.indexOf('\n\n') === -1 ? armored.indexOf('\r\n\r\n') : armored.indexOf('\n\n');
+  const head = headerEnd === -1 ? armored : armored.slice(0, headerEnd);
+  for (const rawLine of head.split('\n')) {
+    const line = rawLine.replace(/\r$/, '');
+    if (!line.startsWith(`Comment: ${COMMENT_PREFIX}`)) continue;
+    try {
+      const value = JSON.parse(line.slice('Comment: '.length + COMMENT_PREFIX.length)) as Record<string, unknown>;
+      if (typeof value.ServerURL === 'string' && typeof value.Username === 'string') {
+        return { serverURL: value.ServerURL, username: value.Username };
+      }
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}

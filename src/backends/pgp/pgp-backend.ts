@@ -1,0 +1,222 @@
+/**
+ * The OpenPGP store: one armored message per server URL, encrypted to the store's own key and to any
+ * extra recipients. `get` reads one file, `list` reads only armor headers, writes are atomic renames.
+ */
+import { closeSync, fstatSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { TsstoreError, fileSystemError } from '../../errors.js';
+import { createFileExclusive, ensurePrivateDir, removeQuietly, writeFileAtomic } from '../../fs/private-files.js';
+import { CREDENTIALS_NOT_FOUND } from '../../protocol/messages.js';
+import type { Backend, StoredLogin } from '../backend.js';
+import { type PgpLayout, credentialFileName, formatLabel, isCredentialFileName, parseLabel, pgpLayout } from './layout.js';
+
+/** Enough for the longest label we write (the codec caps server URLs and usernames). */
+const HEADER_READ_BYTES = 32 * 1024;
+/** A temporary file this old was left by a process that died; younger ones may still be in use. */
+const STALE_TEMPORARY_MS = 10 * 60 * 1000;
+
+export class PgpBackend implements Backend {
+  readonly name = 'pgp' as const;
+  readonly layout: PgpLayout;
+
+  constructor(root: string) {
+    this.layout = pgpLayout(root);
+  }
+
+  hasKey(): boolean {
+    return exists(this.layout.privateKeyFile);
+  }
+
+  /**
+   * Makes the folders and, when there is none, the store key. Safe when several helpers race on first
+   * use: the key is linked into place exclusively, so exactly one key wins and every process uses it.
+   * Returns the new key's fingerprint when this call created it.
+   */
+  async initialize(userID = 'tsstore'): Promise<string | undefined> {
+    for (const dir of [this.layout.root, this.layout.credentialsDir, this.layout.recipientsDir, this.layout.temporaryDir]) {
+      ensurePrivateDir(dir);
+    }
+    if (this.hasKey()) return undefined;
+    const { generateStoreKey } = await import('./openpgp-crypto.js');
+    const key = await generateStoreKey(userID);
+    return createFileExclusive(this.layout.privateKeyFile, key.armoredPrivateKey) ? key.fingerprint : undefined;
+  }
+
+  async add(serverURL: string, login: StoredLogin): Promise<void> {
+    const crypto = await import('./openpgp-crypto.js');
+    const privateKey = await crypto.readStorePublicPart(this.readPrivateKeyText(), this.layout.privateKeyFile);
+    const recipients = [privateKey, ...this.readExtraRecipients()];
+    const payload = JSON.stringify({ ServerURL: serverURL, Username: login.username, Secret: login.secret });
+    const armored = await crypto.encryptToRecipients(payload, recipients, formatLabel({ serverURL, username: login.username }));
+    this.removeStaleTemporaryFiles();
+    ensurePrivateDir(this.layout.credentialsDir);
+    ensurePrivateDir(this.layout.temporaryDir);
+    writeFileAtomic(this.credentialPath(serverURL), armored, { temporaryDir: this.layout.temporaryDir });
+  }
+
+  async get(serverURL: string): Promise<StoredLogin> {
+    const path = this.credentialPath(serverURL);
+    let armored: string;
+    try {
+      armored = readFileSync(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new TsstoreError('not-found', CREDENTIALS_NOT_FOUND);
+      throw fileSystemError('read', path, error);
+    }
+    const crypto = await import('./openpgp-crypto.js');
+    const privateKey = await crypto.readStorePrivateKey(this.readPrivateKeyText(), this.layout.privateKeyFile);
+    const payload = parsePayload(await crypto.decryptMessage(armored, privateKey, path), path);
+    // The file name is derived from the URL; a payload for another URL means the file was moved or swapped.
+    if (payload.ServerURL !== serverURL) {
+      throw new TsstoreError('store-corrupt', `${path} holds the credential of another server; remove it`);
+    }
+    return { username: payload.Username, secret: payload.Secret };
+  }
+
+  async delete(serverURL: string): Promise<void> {
+    const path = this.credentialPath(serverURL);
+    try {
+      unlinkSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new TsstoreError('not-found', CREDENTIALS_NOT_FOUND);
+      throw fileSystemError('remove', path, error);
+    }
+    this.removeStaleTemporaryFiles();
+  }
+
+  async list(): Promise<Map<string, string>> {
+    const accounts = new Map<string, string>();
+    for (const name of this.credentialFileNames()) {
+      const label = readLabel(join(this.layout.credentialsDir, name));
+      // A file we cannot label (foreign, or gone since readdir) is not a credential of ours: skip it, so one
+      // bad neighbour never breaks `list` for every registry.
+      if (label && credentialFileName(label.serverURL) === name) accounts.set(label.serverURL, label.username);
+    }
+    return accounts;
+  }
+
+  credentialPath(serverURL: string): string {
+    return join(this.layout.credentialsDir, credentialFileName(serverURL));
+  }
+
+  credentialFileNames(): string[] {
+    try {
+      return readdirSync(this.layout.credentialsDir).filter(isCredentialFileName);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw fileSystemError('read the folder', this.layout.credentialsDir, error);
+    }
+  }
+
+  /** Reads the private key, refusing it (as ssh does) when group or others could read it too. */
+  readPrivateKeyText(): string {
+    const path = this.layout.privateKeyFile;
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new TsstoreError('config', `the store key ${path} is missing; run docker-credential-tsstore init`);
+      }
+      throw fileSystemError('read', path, error);
+    }
+    try {
+      const mode = fstatSync(fd).mode & 0o777;
+      if (mode & 0o077) {
+        throw new TsstoreError(
+          'unsafe-permissions',
+          `the store key ${path} can be read by others (mode ${mode.toString(8)}); run chmod 600 ${path}`,
+        );
+      }
+      return readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  readExtraRecipients(): string[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.layout.recipientsDir).filter((name) => name.endsWith('.asc') && !name.startsWith('.'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw fileSystemError('read the folder', this.layout.recipientsDir, error);
+    }
+    return names.sort().map((name) => readFileSync(join(this.layout.recipientsDir, name), 'utf8'));
+  }
+
+  /** Temporary files of processes that were killed mid-write: invisible to list, removed here. */
+  removeStaleTemporaryFiles(now = Date.now()): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.layout.temporaryDir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const path = join(this.layout.temporaryDir, name);
+      const pid = Number(/\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1]);
+      try {
+        if (!processIsAlive(pid) || now - statSync(path).mtimeMs > STALE_TEMPORARY_MS) removeQuietly(path);
+      } catch {
+        // gone already
+      }
+    }
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readLabel(path: string): ReturnType<typeof parseLabel> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(HEADER_READ_BYTES);
+    const count = readSync(fd, buffer, 0, buffer.length, 0);
+    return parseLabel(buffer.toString('utf8', 0, count));
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+interface Payload {
+  ServerURL: string;
+  Username: string;
+  Secret: string;
+}
+
+function parsePayload(text: string, path: string): Payload {
+  try {
+    const value = JSON.parse(text) as Partial<Payload>;
+    if (typeof value.ServerURL === 'string' && typeof value.Username === 'string' && typeof value.Secret === 'string') {
+      return value as Payload;
+    }
+  } catch {
+    // reported below
+  }
+  throw new TsstoreError('store-corrupt', `${path} decrypts to something that is not a tsstore credential`);
+}

@@ -1,0 +1,101 @@
+/**
+ * `init`: records the backend, makes the store key, adds extra recipients (re-encrypting what is
+ * stored so they can read it), and points Docker's config.json at tsstore.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BackendName } from '../backends/backend.js';
+import { keyringUnavailable } from '../backends/open.js';
+import { PgpBackend } from '../backends/pgp/pgp-backend.js';
+import { tsstorePaths } from '../config/paths.js';
+import { readSettings, writeSettings } from '../config/settings.js';
+import { plaintextRegistries, readDockerConfig, writeDockerConfig } from '../docker/config-file.js';
+import { TsstoreError, fileSystemError } from '../errors.js';
+import { ensurePrivateDir, writeFileAtomic } from '../fs/private-files.js';
+import { exportGpgPublicKey } from './gpg-export.js';
+
+export interface InitOptions {
+  backend?: BackendName;
+  recipientFiles: string[];
+  recipientGpgKeys: string[];
+  configureDocker: boolean;
+}
+
+export async function runInit(options: InitOptions, env = process.env): Promise<void> {
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const paths = tsstorePaths(env);
+  const settings = readSettings(paths);
+  const backend = options.backend ?? settings?.backend ?? 'pgp';
+  if (settings && settings.backend !== backend) {
+    throw new TsstoreError(
+      'config',
+      `tsstore already keeps credentials in the ${settings.backend} backend (${paths.settingsFile}); switching is not supported yet`,
+    );
+  }
+  if (backend === 'keyring') throw keyringUnavailable();
+
+  const pgp = new PgpBackend(paths.pgpDir);
+  const fingerprint = await pgp.initialize();
+  writeSettings(paths, { backend });
+  say(fingerprint ? `Created the store key ${fingerprint} in ${pgp.layout.privateKeyFile}` : `Using the store key in ${pgp.layout.privateKeyFile}`);
+
+  const added = await addRecipients(pgp, options);
+  if (added > 0) {
+    const count = await reencryptAll(pgp);
+    say(`Re-encrypted ${count} stored credential${count === 1 ? '' : 's'} to the new recipient set.`);
+  }
+
+  if (options.configureDocker) configureDocker(env, say);
+}
+
+async function addRecipients(pgp: PgpBackend, options: InitOptions): Promise<number> {
+  const { readRecipientKey } = await import('../backends/pgp/openpgp-crypto.js');
+  const sources: Array<{ source: string; data: string | Uint8Array }> = [];
+  for (const file of options.recipientFiles) {
+    try {
+      sources.push({ source: file, data: readFileSync(file) });
+    } catch (error) {
+      throw fileSystemError('read', file, error);
+    }
+  }
+  for (const keyID of options.recipientGpgKeys) {
+    sources.push({ source: `gpg key ${keyID}`, data: await exportGpgPublicKey(keyID) });
+  }
+  ensurePrivateDir(pgp.layout.recipientsDir);
+  for (const { source, data } of sources) {
+    const text = Buffer.from(data).toString('latin1');
+    const key = await readRecipientKey(text.includes('-----BEGIN PGP') ? Buffer.from(data).toString('utf8') : Buffer.from(data), source);
+    writeFileAtomic(join(pgp.layout.recipientsDir, `${key.fingerprint}.asc`), key.armored, { mode: 0o600 });
+    process.stdout.write(`Added recipient ${key.fingerprint} ${key.userIDs[0] ?? ''}`.trimEnd() + '\n');
+  }
+  return sources.length;
+}
+
+/** Every stored credential is rewritten so that the current recipients can all read it. */
+async function reencryptAll(pgp: PgpBackend): Promise<number> {
+  const accounts = await pgp.list();
+  for (const serverURL of accounts.keys()) {
+    await pgp.add(serverURL, await pgp.get(serverURL));
+  }
+  return accounts.size;
+}
+
+function configureDocker(env: NodeJS.ProcessEnv, say: (line: string) => void): void {
+  const file = readDockerConfig(env);
+  const current = file.config.credsStore;
+  if (current === 'tsstore') {
+    say(`Docker already uses tsstore (${file.path}).`);
+  } else if (typeof current === 'string' && current !== '') {
+    say(`Docker uses the "${current}" helper (${file.path}); left as it is.`);
+    say('Credentials it holds stay there. To switch, set "credsStore": "tsstore" there and run docker login again.');
+  } else {
+    file.config.credsStore = 'tsstore';
+    writeDockerConfig(file);
+    say(`Docker now uses tsstore: set "credsStore": "tsstore" in ${file.path}.`);
+  }
+  const plaintext = plaintextRegistries(file.config);
+  if (plaintext.length > 0) {
+    say(`${file.path} still holds plain-text credentials for: ${plaintext.join(', ')}.`);
+    say('Run docker logout and docker login for each to move them into tsstore.');
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Docker's config.json: found through DOCKER_CONFIG like the docker CLI does, parsed with a precise
+ * error, written the way docker writes it (tabs, 0600, atomic rename, through symlinks) but keeping
+ * every key, including the ones docker itself would drop.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { type Environment, userHome } from '../config/paths.js';
+import { TsstoreError, fileSystemError } from '../errors.js';
+import { ensurePrivateDir, writeFileAtomic } from '../fs/private-files.js';
+import { findJsonError, positionOf } from './json-position.js';
+
+export type DockerConfig = Record<string, unknown>;
+
+export interface DockerConfigFile {
+  path: string;
+  exists: boolean;
+  config: DockerConfig;
+}
+
+export function dockerConfigDir(env: Environment = process.env): string {
+  return env.DOCKER_CONFIG || join(userHome(env), '.docker');
+}
+
+export function dockerConfigPath(env: Environment = process.env): string {
+  return join(dockerConfigDir(env), 'config.json');
+}
+
+/** Pure: text to config, or a 'config' error naming line and column. */
+export function parseDockerConfig(text: string, path: string): DockerConfig {
+  if (text.trim() === '') return {}; // docker treats an empty file as an empty configuration
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    const { line, column } = positionOf(text, findJsonError(text) ?? text.length);
+    throw new TsstoreError('config', `${path} is not valid JSON (line ${line}, column ${column}); fix it by hand`, { cause });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TsstoreError('config', `${path} must hold a JSON object; fix it by hand`);
+  }
+  return value as DockerConfig;
+}
+
+/** Pure: how docker writes the file (json.MarshalIndent with a tab, no trailing newline). */
+export function serializeDockerConfig(config: DockerConfig): string {
+  return JSON.stringify(config, null, '\t');
+}
+
+export function readDockerConfig(env: Environment = process.env): DockerConfigFile {
+  const path = dockerConfigPath(env);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, exists: false, config: {} };
+    throw fileSystemError('read', path, error);
+  }
+  return { path, exists: true, config: parseDockerConfig(text, path) };
+}
+
+export function writeDockerConfig(file: DockerConfigFile): void {
+  let target = file.path;
+  try {
+    target = realpathSync(file.path); // replace the file a symlink points at, not the link
+  } catch {
+    ensurePrivateDir(dirname(file.path));
+  }
+  writeFileAtomic(target, serializeDockerConfig(file.config));
+}
+
+/** Registries in `auths` that still hold a secret in plain text. */
+export function plaintextRegistries(config: DockerConfig): string[] {
+  const auths = config.auths;
+  if (typeof auths !== 'object' || auths === null) return [];
+  return Object.entries(auths as Record<string, unknown>)
+    .filter(([, entry]) => {
+      const record = (entry ?? {}) as Record<string, unknown>;
+      return ['auth', 'password', 'identitytoken', 'registrytoken'].some((key) => typeof record[key] === 'string' && record[key] !== '');
+    })
+    .map(([registry]) => registry);
+}

@@ -1,0 +1,139 @@
+/**
+ * The helper protocol's wire format, as pure functions: bytes in, values out, and back.
+ * Output matches docker-credential-helpers byte for byte (Go's encoding/json: HTML-safe escapes, sorted keys).
+ */
+import { TsstoreError } from '../errors.js';
+import { MISSING_SERVER_URL, MISSING_USERNAME } from './messages.js';
+
+export interface Credentials {
+  ServerURL: string;
+  Username: string;
+  Secret: string;
+}
+
+/** Most any helper is ever sent is a few KiB; 1 MiB leaves room for huge tokens and refuses floods. */
+export const MAX_INPUT_BYTES = 1024 * 1024;
+/** Longer server URLs or usernames are not real ones; refusing them keeps armor headers, file names and lists sane. */
+export const MAX_SERVER_URL_LENGTH = 1024;
+export const MAX_USERNAME_LENGTH = 1024;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export function decodeInput(bytes: Uint8Array): string {
+  if (bytes.length > MAX_INPUT_BYTES) {
+    throw new TsstoreError('bad-input', `input is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`);
+  }
+  try {
+    return utf8.decode(bytes);
+  } catch (cause) {
+    throw new TsstoreError('bad-input', 'input is not valid UTF-8', { cause });
+  }
+}
+
+/** Go's strings.TrimSpace: what the reference helpers do to the server URL given to get and erase. */
+export function trimSpaceLikeGo(text: string): string {
+  const space = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+  return text.replace(space, '');
+}
+
+// C0 controls, DEL and C1 controls: never part of a real server URL or username, and they would make
+// list output, file names and error messages ambiguous.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+export function checkServerURL(serverURL: string): string {
+  if (serverURL === '') throw new TsstoreError('missing-server-url', MISSING_SERVER_URL);
+  checkName('server URL', serverURL, MAX_SERVER_URL_LENGTH);
+  return serverURL;
+}
+
+export function checkUsername(username: string): string {
+  if (username === '') throw new TsstoreError('missing-username', MISSING_USERNAME);
+  checkName('username', username, MAX_USERNAME_LENGTH);
+  return username;
+}
+
+function checkName(what: string, value: string, maxLength: number): void {
+  if (value.length > maxLength) {
+    throw new TsstoreError('bad-input', `${what} is longer than ${maxLength} characters`);
+  }
+  if (CONTROL.test(value)) {
+    throw new TsstoreError('bad-input', `${what} contains a control character`);
+  }
+  if (!value.isWellFormed()) {
+    throw new TsstoreError('bad-input', `${what} contains an unpaired UTF-16 surrogate`);
+  }
+}
+
+/** stdin of `get` and `erase`: the server URL, white space trimmed as the reference does. */
+export function parseServerURLInput(input: string): string {
+  return checkServerURL(trimSpaceLikeGo(input));
+}
+
+/** stdin of `store`: one JSON object with string ServerURL, Username and Secret. */
+export function parseCredentialsInput(input: string): Credentials {
+  if (trimSpaceLikeGo(input) === '') {
+    throw new TsstoreError('bad-input', 'expected credentials as JSON on stdin, got nothing');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(input);
+  } catch (cause) {
+    throw new TsstoreError('bad-input', `credentials on stdin are not valid JSON (${jsonReason(cause)})`, { cause });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TsstoreError('bad-input', 'credentials on stdin must be a JSON object with ServerURL, Username and Secret');
+  }
+  const record = value as Record<string, unknown>;
+  const serverURL = optionalString(record, 'ServerURL');
+  const username = optionalString(record, 'Username');
+  const secret = optionalString(record, 'Secret');
+  checkServerURL(serverURL ?? '');
+  checkUsername(username ?? '');
+  // The reference stores a missing Secret as ""; a login without a secret is a caller's bug, so say so.
+  if (secret === undefined) throw new TsstoreError('bad-input', 'no credentials secret');
+  return { ServerURL: serverURL as string, Username: username as string, Secret: secret };
+}
+
+function optionalString(record: Record<string, unknown>, key: keyof Credentials): string | undefined {
+  const value = record[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') {
+    throw new TsstoreError('bad-input', `credentials field ${key} must be a string, not ${jsonType(value)}`);
+  }
+  return value;
+}
+
+function jsonType(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'number') return 'a number';
+  if (typeof value === 'boolean') return 'a boolean';
+  return typeof value;
+}
+
+function jsonReason(error: unknown): string {
+  // V8's messages quote the offending input; keep only the position so no secret is echoed back.
+  const message = error instanceof Error ? error.message : '';
+  const position = /position (\d+)/.exec(message)?.[1];
+  if (/end of (JSON )?input|Unterminated/i.test(message)) return 'it ends too early';
+  return position === undefined ? 'unexpected character' : `unexpected character at offset ${position}`;
+}
+
+/** Go's json.Encoder escapes these for HTML safety; the reference helpers' output has them escaped. */
+function escapeLikeGo(json: string): string {
+  return json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** stdout of `get`: the credentials and a newline, fields in the reference's order. */
+export function formatCredentials(credentials: Credentials): string {
+  const ordered = { ServerURL: credentials.ServerURL, Username: credentials.Username, Secret: credentials.Secret };
+  return `${escapeLikeGo(JSON.stringify(ordered))}\n`;
+}
+
+/** stdout of `list`: server URL -> username, keys sorted by their UTF-8 bytes as Go sorts map keys. */
+export function formatList(accounts: ReadonlyMap<string, string>): string {
+  // Built by hand: a JS object would move integer-like keys first and treat "__proto__" specially.
+  const keys = [...accounts.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const members = keys.map((key) => `${JSON.stringify(key)}:${JSON.stringify(accounts.get(key))}`);
+  return `${escapeLikeGo(`{${members.join(',')}}`)}\n`;
+}

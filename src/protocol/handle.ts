@@ -1,0 +1,48 @@
+/**
+ * One protocol verb: input text in, output text out. Knows the Backend interface, never a backend.
+ */
+import type { Backend } from '../backends/backend.js';
+import { PACKAGE, VERSION } from '../version.js';
+import { formatCredentials, formatList, parseCredentialsInput, parseServerURLInput } from './codec.js';
+import { HELPER_NAME, type ProtocolVerb } from './messages.js';
+
+/** Opens the store; `forWrite` lets a first `store` set tsstore up, while reads never write anything. */
+export type OpenBackend = (options: { forWrite: boolean }) => Promise<Backend>;
+
+export function versionLine(): string {
+  return `${HELPER_NAME} (${PACKAGE}) ${VERSION}\n`;
+}
+
+/** Verbs that read stdin; `list` and `version` must not (stdin may be a terminal). */
+export function verbReadsInput(verb: ProtocolVerb): boolean {
+  return verb === 'store' || verb === 'get' || verb === 'erase';
+}
+
+export async function handleVerb(verb: ProtocolVerb, input: string, openBackend: OpenBackend): Promise<string> {
+  switch (verb) {
+    case 'version':
+      return versionLine();
+    case 'store': {
+      const credentials = parseCredentialsInput(input);
+      const backend = await openBackend({ forWrite: true });
+      await backend.add(credentials.ServerURL, { username: credentials.Username, secret: credentials.Secret });
+      return '';
+    }
+    case 'get': {
+      const serverURL = parseServerURLInput(input);
+      const backend = await openBackend({ forWrite: false });
+      const login = await backend.get(serverURL);
+      return formatCredentials({ ServerURL: serverURL, Username: login.username, Secret: login.secret });
+    }
+    case 'erase': {
+      const serverURL = parseServerURLInput(input);
+      const backend = await openBackend({ forWrite: false });
+      await backend.delete(serverURL);
+      return '';
+    }
+    case 'list': {
+      const backend = await openBackend({ forWrite: false });
+      return formatList(await backend.list());
+    }
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Runs the helper protocol for one process: argv check, stdin, one verb, stdout, exit code.
+ * Errors go to stdout as one line with exit code 1, as docker-credential-helpers does.
+ */
+import { describeError, isTsstoreError } from '../errors.js';
+import { decodeInput } from './codec.js';
+import { type OpenBackend, handleVerb, verbReadsInput } from './handle.js';
+import { USAGE, isProtocolVerb, unknownActionMessage } from './messages.js';
+import { readInput, writeOutput } from './stdio.js';
+
+export async function serveProtocol(args: readonly string[], openBackend: OpenBackend): Promise<number> {
+  const [verb] = args;
+  if (args.length !== 1) return fail(USAGE);
+  if (!isProtocolVerb(verb)) return fail(unknownActionMessage(verb ?? ''));
+  try {
+    const input = verbReadsInput(verb) ? decodeInput(await readInput()) : '';
+    writeOutput(await handleVerb(verb, input, openBackend));
+    return 0;
+  } catch (error) {
+    if (process.env.TSSTORE_DEBUG && !isTsstoreError(error)) console.error(error);
+    return fail(describeError(error));
+  }
+}
+
+function fail(message: string): number {
+  writeOutput(`${message}\n`);
+  return 1;
+}

@@ -1,0 +1,43 @@
+/** The only place that touches stdin and stdout for the helper protocol. */
+import { readSync } from 'node:fs';
+import { MAX_INPUT_BYTES } from './codec.js';
+
+/**
+ * Reads stdin to the end, but never more than one byte past the limit (so a flood is refused,
+ * not buffered). Synchronous reads are the fast path; a non-blocking stdin falls back to a stream.
+ */
+export async function readInput(limit = MAX_INPUT_BYTES): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const chunk = Buffer.allocUnsafe(64 * 1024);
+  for (;;) {
+    let count: number;
+    try {
+      count = readSync(0, chunk, 0, chunk.length, null);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') return readInputAsync(chunks, total, limit);
+      if (code === 'EOF' || code === 'EBADF' || code === 'ENXIO') break; // closed or absent stdin reads as empty
+      throw error;
+    }
+    if (count === 0) break;
+    chunks.push(Buffer.from(chunk.subarray(0, count)));
+    total += count;
+    if (total > limit) break;
+  }
+  return Buffer.concat(chunks, total);
+}
+
+async function readInputAsync(chunks: Buffer[], total: number, limit: number): Promise<Uint8Array> {
+  for await (const piece of process.stdin) {
+    const buffer = piece as Buffer;
+    chunks.push(buffer);
+    total += buffer.length;
+    if (total > limit) break;
+  }
+  return Buffer.concat(chunks, total);
+}
+
+export function writeOutput(text: string): void {
+  if (text !== '') process.stdout.write(text);
+}

@@ -1,0 +1,36 @@
+/**
+ * Tests that need a real program (docker, docker-registry, skopeo, gpg, pass, ...) ask here first.
+ * Missing programs skip the test locally and fail it when TSSTORE_REQUIRE_REAL=1 (CI sets it).
+ */
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+export function findOnPath(program: string, path = process.env.PATH ?? ''): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, program);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+export const requireReal = process.env.TSSTORE_REQUIRE_REAL === '1';
+
+/** Names of the programs that are missing; throws when real components are required. */
+export function missingPrograms(programs: readonly string[]): string[] {
+  const missing = programs.filter((program) => !findOnPath(program));
+  if (missing.length > 0 && requireReal) {
+    throw new Error(`TSSTORE_REQUIRE_REAL=1 but these programs are missing: ${missing.join(', ')} (see .ci/run)`);
+  }
+  return missing;
+}
+
+/** true when every program is there; use as `describe.skipIf(!haveAll([...]))`. */
+export function haveAll(programs: readonly string[]): boolean {
+  return missingPrograms(programs).length === 0;
+}
