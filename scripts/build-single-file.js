@@ -2,7 +2,7 @@
 // Builds dist/docker-credential-tsstore: one executable with bun's runtime embedded, so no Node.js is
 // needed where it runs. bun comes from the npm registry (devDependency), never from the network.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 
@@ -24,8 +24,11 @@ function findBun() {
 
 const outfile = join(root, 'dist', 'docker-credential-tsstore');
 mkdirSync(dirname(outfile), { recursive: true });
+// Built next to the target and renamed over it, so a test running the old file never sees half a file.
+const partial = `${outfile}.${process.pid}.partial`;
 execFileSync(
   findBun(),
-  ['build', '--compile', '--minify', '--bytecode', '--target=bun', join(root, 'helpers', 'docker-credential-tsstore.ts'), '--outfile', outfile],
+  ['build', '--compile', '--minify', '--bytecode', '--target=bun', join(root, 'helpers', 'docker-credential-tsstore.ts'), '--outfile', partial],
   { stdio: ['ignore', 'inherit', 'inherit'], cwd: root },
 );
+renameSync(partial, outfile);
