@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { type Environment, userHome } from '../config/paths.js';
 import { TsstoreError, fileSystemError } from '../errors.js';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/private-files.js';
-import { findJsonError, positionOf } from './json-position.js';
+import { findJsonError, positionOf } from '../json-position.js';
 
 export type DockerConfig = Record<string, unknown>;
 

@@ -3,6 +3,7 @@
  * Output matches docker-credential-helpers byte for byte (Go's encoding/json: HTML-safe escapes, sorted keys).
  */
 import { TsstoreError } from '../errors.js';
+import { findJsonError, positionOf } from '../json-position.js';
 import { MISSING_SERVER_URL, MISSING_USERNAME } from './messages.js';
 
 export interface Credentials {
@@ -78,7 +79,7 @@ export function parseCredentialsInput(input: string): Credentials {
   try {
     value = JSON.parse(input);
   } catch (cause) {
-    throw new TsstoreError('bad-input', `credentials on stdin are not valid JSON (${jsonReason(cause)})`, { cause });
+    throw new TsstoreError('bad-input', `credentials on stdin are not valid JSON (${jsonReason(input)})`, { cause });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TsstoreError('bad-input', 'credentials on stdin must be a JSON object with ServerURL, Username and Secret');
@@ -111,12 +112,12 @@ function jsonType(value: unknown): string {
   return typeof value;
 }
 
-function jsonReason(error: unknown): string {
-  // V8's messages quote the offending input; keep only the position so no secret is echoed back.
-  const message = error instanceof Error ? error.message : '';
-  const position = /position (\d+)/.exec(message)?.[1];
-  if (/end of (JSON )?input|Unterminated/i.test(message)) return 'it ends too early';
-  return position === undefined ? 'unexpected character' : `unexpected character at offset ${position}`;
+/** Where the JSON goes wrong, never what is there: the input holds the secret. */
+function jsonReason(input: string): string {
+  const offset = findJsonError(input) ?? input.length;
+  if (offset >= input.length) return 'it ends too early';
+  const { line, column } = positionOf(input, offset);
+  return `unexpected character at line ${line}, column ${column}`;
 }
 
 /** Go's json.Encoder escapes these for HTML safety; the reference helpers' output has them escaped. */

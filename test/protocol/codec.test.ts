@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { isTsstoreError } from '../../src/errors.js';
+import {
+  MAX_INPUT_BYTES,
+  decodeInput,
+  formatCredentials,
+  formatList,
+  parseCredentialsInput,
+  parseServerURLInput,
+  trimSpaceLikeGo,
+} from '../../src/protocol/codec.js';
+
+function errorOf(action: () => unknown): { code: string; message: string } {
+  try {
+    action();
+  } catch (error) {
+    if (isTsstoreError(error)) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error('expected an error');
+}
+
+describe('decodeInput', () => {
+  it('decodes UTF-8', () => {
+    expect(decodeInput(Buffer.from('héllo ✓'))).toBe('héllo ✓');
+  });
+  it('refuses invalid UTF-8 instead of guessing', () => {
+    expect(errorOf(() => decodeInput(Buffer.from([0x68, 0xff, 0xfe])))).toEqual({
+      code: 'bad-input',
+      message: 'input is not valid UTF-8',
+    });
+  });
+  it('refuses more than the limit', () => {
+    expect(errorOf(() => decodeInput(Buffer.alloc(MAX_INPUT_BYTES + 1, 0x61))).message).toBe('input is larger than 1 MiB');
+    expect(decodeInput(Buffer.alloc(MAX_INPUT_BYTES, 0x61))).toHaveLength(MAX_INPUT_BYTES);
+  });
+});
+
+describe('trimSpaceLikeGo', () => {
+  it('trims what Go strings.TrimSpace trims, including NEL and NBSP', () => {
+    expect(trimSpaceLikeGo(' \t\r\n\v\f\u0085\u00a0host\u3000\n')).toBe('host');
+  });
+  it('keeps the byte-order mark, which Go does not trim', () => {
+    expect(trimSpaceLikeGo('\ufeffhost')).toBe('\ufeffhost');
+  });
+});
+
+describe('parseServerURLInput', () => {
+  it('trims surrounding white space', () => {
+    expect(parseServerURLInput('  https://index.docker.io/v1/\n')).toBe('https://index.docker.io/v1/');
+  });
+  it.each(['', '   ', '\n'])('answers the exact docker text for an empty URL (%j)', (input) => {
+    expect(errorOf(() => parseServerURLInput(input))).toEqual({ code: 'missing-server-url', message: 'no credentials server URL' });
+  });
+  it.each([['a\u0000b'], ['a\nb'], ['a\u001bb'], ['a\u007fb'], ['a\u0085b']])('refuses control characters inside (%j)', (input) => {
+    expect(errorOf(() => parseServerURLInput(input)).message).toBe('server URL contains a control character');
+  });
+  it('refuses very long URLs', () => {
+    expect(errorOf(() => parseServerURLInput('h'.repeat(1025))).message).toBe('server URL is longer than 1024 characters');
+    expect(parseServerURLInput('h'.repeat(1024))).toHaveLength(1024);
+  });
+});
+
+describe('parseCredentialsInput', () => {
+  it('reads the three fields', () => {
+    expect(parseCredentialsInput('{"ServerURL":"h","Username":"<token>","Secret":"s"}')).toEqual({
+      ServerURL: 'h',
+      Username: '<token>',
+      Secret: 's',
+    });
+  });
+  it('ignores unknown fields, as Go does', () => {
+    expect(parseCredentialsInput('{"ServerURL":"h","Username":"u","Secret":"s","Extra":1}').Username).toBe('u');
+  });
+  it.each([
+    ['', 'bad-input', 'expected credentials as JSON on stdin, got nothing'],
+    ['{', 'bad-input', 'credentials on stdin are not valid JSON (it ends too early)'],
+    ['{"ServerURL" "h"}', 'bad-input', 'credentials on stdin are not valid JSON (unexpected character at line 1, column 14)'],
+    ['[]', 'bad-input', 'credentials on stdin must be a JSON object with ServerURL, Username and Secret'],
+    ['"x"', 'bad-input', 'credentials on stdin must be a JSON object with ServerURL, Username and Secret'],
+    ['null', 'bad-input', 'credentials on stdin must be a JSON object with ServerURL, Username and Secret'],
+    ['{"Username":"u","Secret":"s"}', 'missing-server-url', 'no credentials server URL'],
+    ['{"ServerURL":"","Username":"u","Secret":"s"}', 'missing-server-url', 'no credentials server URL'],
+    ['{"ServerURL":"h","Secret":"s"}', 'missing-username', 'no credentials username'],
+    ['{"ServerURL":"h","Username":"","Secret":"s"}', 'missing-username', 'no credentials username'],
+    ['{"ServerURL":"h","Username":"u"}', 'bad-input', 'no credentials secret'],
+    ['{"ServerURL":5,"Username":"u","Secret":"s"}', 'bad-input', 'credentials field ServerURL must be a string, not a number'],
+    ['{"ServerURL":"h","Username":["u"],"Secret":"s"}', 'bad-input', 'credentials field Username must be a string, not an array'],
+    ['{"ServerURL":"h","Username":"u","Secret":{}}', 'bad-input', 'credentials field Secret must be a string, not an object'],
+    ['{"ServerURL":"h\\u0000","Username":"u","Secret":"s"}', 'bad-input', 'server URL contains a control character'],
+    ['{"ServerURL":"\\ud800","Username":"u","Secret":"s"}', 'bad-input', 'server URL contains an unpaired UTF-16 surrogate'],
+  ])('refuses %j with a clear error', (input, code, message) => {
+    expect(errorOf(() => parseCredentialsInput(input))).toEqual({ code, message });
+  });
+  it('never echoes the input (which holds the secret) in a JSON error', () => {
+    const { message } = errorOf(() => parseCredentialsInput('{"ServerURL":"h","Username":"u","Secret":"hunter2" x}'));
+    expect(message).not.toContain('hunter2');
+  });
+  it('keeps secrets that JSON can carry but UTF-8 cannot: NUL and lone surrogates', () => {
+    const parsed = parseCredentialsInput('{"ServerURL":"h","Username":"u","Secret":"a\\u0000\\udc00b"}');
+    expect(parsed.Secret).toBe('a\u0000\udc00b');
+  });
+});
+
+describe('formatCredentials', () => {
+  it('writes the reference bytes: field order, HTML-safe escapes, newline', () => {
+    expect(formatCredentials({ ServerURL: 'h', Username: '<token>', Secret: 'a&b' })).toBe(
+      '{"ServerURL":"h","Username":"\\u003ctoken\\u003e","Secret":"a\\u0026b"}\n',
+    );
+  });
+  it('round-trips any secret through parse', () => {
+    const secret = 'x\u0000\u2028"\\\ud800' + 'y'.repeat(70_000);
+    const text = formatCredentials({ ServerURL: 'h', Username: 'u', Secret: secret });
+    expect(JSON.parse(text).Secret).toBe(secret);
+  });
+});
+
+describe('formatList', () => {
+  it('writes {} for an empty store', () => {
+    expect(formatList(new Map())).toBe('{}\n');
+  });
+  it('sorts keys by UTF-8 bytes as Go does, even integer-like ones and __proto__', () => {
+    const list = new Map([
+      ['b', '1'],
+      ['__proto__', '2'],
+      ['10', '3'],
+      ['\u{1f600}', '4'],
+      ['\uff5e', '5'],
+      ['A', '6'],
+    ]);
+    expect(formatList(list)).toBe('{"10":"3","A":"6","__proto__":"2","b":"1","\uff5e":"5","\u{1f600}":"4"}\n');
+  });
+});
