@@ -48,6 +48,7 @@ export function fileSystemError(action: string, path: string, error: unknown): T
     EISDIR: 'it is a folder',
     ENAMETOOLONG: 'the path is too long',
     ELOOP: 'too many symbolic links',
+    ENOENT: 'no such file',
   };
   const reason = (code && reasons[code]) ?? describeError(error);
   return new TsstoreError('io', `cannot ${action} ${path}: ${reason}`, { cause: error });

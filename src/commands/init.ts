@@ -9,10 +9,11 @@ import { keyringUnavailable } from '../backends/open.js';
 import { PgpBackend } from '../backends/pgp/pgp-backend.js';
 import { tsstorePaths } from '../config/paths.js';
 import { readSettings, writeSettings } from '../config/settings.js';
-import { plaintextRegistries, readDockerConfig, writeDockerConfig } from '../docker/config-file.js';
+import { type DockerConfigFile, plaintextRegistries, readDockerConfig, writeDockerConfig } from '../docker/config-file.js';
 import { TsstoreError, fileSystemError } from '../errors.js';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/private-files.js';
 import { exportGpgPublicKey } from './gpg-export.js';
+import type { PublicKeyInfo } from '../backends/pgp/openpgp-crypto.js';
 
 export interface InitOptions {
   backend?: BackendName;
@@ -33,42 +34,47 @@ export async function runInit(options: InitOptions, env = process.env): Promise<
     );
   }
   if (backend === 'keyring') throw keyringUnavailable();
+  // Read config.json first: a broken one stops init before anything is written.
+  const docker = options.configureDocker ? readDockerConfig(env) : undefined;
+  const recipients = await loadRecipients(options);
 
   const pgp = new PgpBackend(paths.pgpDir);
   const fingerprint = await pgp.initialize();
   writeSettings(paths, { backend });
   say(fingerprint ? `Created the store key ${fingerprint} in ${pgp.layout.privateKeyFile}` : `Using the store key in ${pgp.layout.privateKeyFile}`);
 
-  const added = await addRecipients(pgp, options);
-  if (added > 0) {
+  ensurePrivateDir(pgp.layout.recipientsDir);
+  for (const key of recipients) {
+    writeFileAtomic(join(pgp.layout.recipientsDir, `${key.fingerprint}.asc`), key.armored);
+    say(`Added recipient ${key.fingerprint} ${key.userIDs[0] ?? ''}`.trimEnd());
+  }
+  if (recipients.length > 0) {
     const count = await reencryptAll(pgp);
     say(`Re-encrypted ${count} stored credential${count === 1 ? '' : 's'} to the new recipient set.`);
   }
 
-  if (options.configureDocker) configureDocker(env, say);
+  if (docker) configureDocker(docker, say);
 }
 
-async function addRecipients(pgp: PgpBackend, options: InitOptions): Promise<number> {
+/** Reads and checks every extra recipient before anything is written. */
+async function loadRecipients(options: InitOptions): Promise<PublicKeyInfo[]> {
+  if (options.recipientFiles.length + options.recipientGpgKeys.length === 0) return [];
   const { readRecipientKey } = await import('../backends/pgp/openpgp-crypto.js');
-  const sources: Array<{ source: string; data: string | Uint8Array }> = [];
+  const keys: PublicKeyInfo[] = [];
   for (const file of options.recipientFiles) {
+    let data: Buffer;
     try {
-      sources.push({ source: file, data: readFileSync(file) });
+      data = readFileSync(file);
     } catch (error) {
       throw fileSystemError('read', file, error);
     }
+    const armored = data.subarray(0, 100).toString('latin1').includes('-----BEGIN PGP');
+    keys.push(await readRecipientKey(armored ? data.toString('utf8') : data, file));
   }
   for (const keyID of options.recipientGpgKeys) {
-    sources.push({ source: `gpg key ${keyID}`, data: await exportGpgPublicKey(keyID) });
+    keys.push(await readRecipientKey(await exportGpgPublicKey(keyID), `gpg key ${keyID}`));
   }
-  ensurePrivateDir(pgp.layout.recipientsDir);
-  for (const { source, data } of sources) {
-    const text = Buffer.from(data).toString('latin1');
-    const key = await readRecipientKey(text.includes('-----BEGIN PGP') ? Buffer.from(data).toString('utf8') : Buffer.from(data), source);
-    writeFileAtomic(join(pgp.layout.recipientsDir, `${key.fingerprint}.asc`), key.armored, { mode: 0o600 });
-    process.stdout.write(`Added recipient ${key.fingerprint} ${key.userIDs[0] ?? ''}`.trimEnd() + '\n');
-  }
-  return sources.length;
+  return keys;
 }
 
 /** Every stored credential is rewritten so that the current recipients can all read it. */
@@ -80,8 +86,7 @@ async function reencryptAll(pgp: PgpBackend): Promise<number> {
   return accounts.size;
 }
 
-function configureDocker(env: NodeJS.ProcessEnv, say: (line: string) => void): void {
-  const file = readDockerConfig(env);
+function configureDocker(file: DockerConfigFile, say: (line: string) => void): void {
   const current = file.config.credsStore;
   if (current === 'tsstore') {
     say(`Docker already uses tsstore (${file.path}).`);
