@@ -9,17 +9,31 @@ import { dirname, join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
 
-function findBun() {
-  // The platform package holds the real binary; the `bun` package's own bin needs an install script.
-  for (const name of ['@oven/bun-linux-x64/bin/bun', '@oven/bun-linux-x64-baseline/bin/bun', 'bun/bin/bun.exe']) {
+const candidates = ['@oven/bun-linux-x64/bin/bun', '@oven/bun-linux-x64-baseline/bin/bun', 'bun/bin/bun.exe'];
+
+function workingBun() {
+  for (const name of candidates) {
     try {
       const path = require.resolve(name);
-      if (existsSync(path)) return path;
+      if (existsSync(path)) {
+        execFileSync(path, ['--version'], { stdio: 'ignore' });
+        return path;
+      }
     } catch {
-      // try the next one
+      // missing, or a placeholder that only bun's install script replaces: try the next one
     }
   }
-  throw new Error('bun is not installed: run npm ci');
+  return undefined;
+}
+
+function findBun() {
+  const found = workingBun();
+  if (found) return found;
+  // npm 11 skips install scripts unless approved; bun's links the platform binary into place, offline.
+  execFileSync(process.execPath, [require.resolve('bun/install.js')], { stdio: 'inherit', cwd: dirname(require.resolve('bun/package.json')) });
+  const installed = workingBun();
+  if (!installed) throw new Error('bun is not installed: run npm ci');
+  return installed;
 }
 
 const outfile = join(root, 'dist', 'docker-credential-tsstore');
