@@ -1,0 +1,283 @@
+/**
+ * A real CNCF distribution registry (Debian's `docker-registry`, 2.8) for end-to-end tests: plain HTTP on
+ * 127.0.0.1, a free port, htpasswd (bcrypt) users, storage and config in a temporary folder.
+ *
+ * Robustness:
+ * - the port is picked by binding port 0 and closing it; another process (the other test worker) can take
+ *   it before the registry binds, so a start that fails with "address already in use" is retried on a new
+ *   port;
+ * - readiness is `GET /v2/` answering 401 with *this* instance's random realm, so a registry started by
+ *   someone else on the same port is never mistaken for ours;
+ * - the registry runs with a clean environment (no REGISTRY_* variables from the caller can override the
+ *   config), its output is kept for failure messages, and it is killed on stop() and when the test process
+ *   exits.
+ * Passwords never appear in argv: htpasswd reads them on stdin (-i).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { findOnPath } from './real-components.js';
+
+export interface RegistryUser {
+  username: string;
+  password: string;
+}
+
+export interface RegistryOptions {
+  /** htpasswd users; the first one is also returned as `username`/`password`. Default: one random user. */
+  users?: readonly RegistryUser[];
+  /** How many ports to try before giving up. */
+  attempts?: number;
+  /** How long one start may take before it counts as failed (not a test assertion, a guard against hangs). */
+  startTimeoutMs?: number;
+}
+
+export interface StartedRegistry {
+  /** `127.0.0.1:PORT`: what docker and containers/image use as the registry key. */
+  host: string;
+  port: number;
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  username: string;
+  password: string;
+  users: readonly RegistryUser[];
+  /** The folder that holds config, htpasswd and storage. */
+  dir: string;
+  /** Everything the registry printed so far (bounded), for failure messages. */
+  logs(): string;
+  /** A request to the registry, optionally with HTTP basic auth: lets tests check what really landed. */
+  request(path: string, init?: { method?: string; user?: RegistryUser; accept?: string }): Promise<Response>;
+  /** Kills the registry and removes its folder. Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+const MAX_LOG_CHARS = 256 * 1024;
+
+export function randomSecret(bytes = 18): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+export async function startRegistry(options: RegistryOptions = {}): Promise<StartedRegistry> {
+  const binary = findOnPath('docker-registry') ?? findOnPath('registry');
+  if (!binary) throw new Error('docker-registry is not installed (apt-get install docker-registry)');
+  const users = options.users ?? [{ username: 'tsstore-e2e', password: randomSecret() }];
+  const first = users[0];
+  if (!first) throw new Error('startRegistry needs at least one user');
+  const attempts = options.attempts ?? 5;
+  const startTimeoutMs = options.startTimeoutMs ?? 30_000;
+
+  const dir = mkdtempSync(join(tmpdir(), 'tsstore-registry-'));
+  try {
+    const htpasswdFile = join(dir, 'htpasswd');
+    writeFileSync(htpasswdFile, await htpasswdLines(users), { mode: 0o600 });
+    mkdirSync(join(dir, 'data'), { mode: 0o700 });
+
+    const failures: string[] = [];
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const port = await freePort();
+      const realm = `tsstore-e2e-${randomSecret(9)}`;
+      const configFile = join(dir, `config-${port}.yml`);
+      writeFileSync(configFile, registryConfig({ port, realm, dir, htpasswdFile }), { mode: 0o600 });
+      const started = await startOnce(binary, configFile, port, realm, dir, startTimeoutMs);
+      if (started.ok) {
+        return makeHandle({ ...started, port, dir, users, first });
+      }
+      failures.push(`attempt ${attempt} on port ${port}: ${started.reason}\n${started.logs}`);
+      if (!started.retryable) break;
+    }
+    throw new Error(`the registry did not start:\n${failures.join('\n---\n')}`);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** bcrypt lines for the htpasswd file; htpasswd reads each password from stdin (-i), never from argv. */
+async function htpasswdLines(users: readonly RegistryUser[]): Promise<string> {
+  const htpasswd = findOnPath('htpasswd');
+  if (!htpasswd) throw new Error('htpasswd is not installed (apt-get install apache2-utils)');
+  const lines: string[] = [];
+  for (const user of users) {
+    if (user.username === '' || /[:\s]/.test(user.username)) throw new Error(`bad registry username ${JSON.stringify(user.username)}`);
+    if (/[\r\n]/.test(user.password)) throw new Error('registry passwords must be one line');
+    const result = await execa(htpasswd, ['-n', '-i', '-B', '-C', '5', user.username], {
+      input: user.password,
+      reject: false,
+      extendEnv: false,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C' },
+    });
+    const line = String(result.stdout).trim();
+    if (result.exitCode !== 0 || !line.startsWith(`${user.username}:$2`)) {
+      throw new Error(`htpasswd failed for ${user.username} (exit ${result.exitCode}): ${String(result.stderr)}`);
+    }
+    lines.push(line);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') {
+        server.close();
+        reject(new Error('could not read the port of a probe socket'));
+        return;
+      }
+      server.close(() => resolve(address.port));
+    });
+  });
+}
+
+/** JSON strings are valid YAML double-quoted scalars: no hand-made escaping. */
+function yamlString(value: string): string {
+  return JSON.stringify(value);
+}
+
+function registryConfig(config: { port: number; realm: string; dir: string; htpasswdFile: string }): string {
+  return [
+    'version: 0.1',
+    'log:',
+    '  level: info',
+    '  formatter: text',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${yamlString(join(config.dir, 'data'))}`,
+    '  delete:',
+    '    enabled: true',
+    '  maintenance:',
+    '    uploadpurging:',
+    '      enabled: false',
+    'http:',
+    `  addr: ${yamlString(`127.0.0.1:${config.port}`)}`,
+    `  secret: ${yamlString(randomSecret())}`,
+    'auth:',
+    '  htpasswd:',
+    `    realm: ${yamlString(config.realm)}`,
+    `    path: ${yamlString(config.htpasswdFile)}`,
+    '',
+  ].join('\n');
+}
+
+type StartResult =
+  | { ok: true; child: ChildProcess; logs: () => string; exited: Promise<void> }
+  | { ok: false; retryable: boolean; reason: string; logs: string };
+
+async function startOnce(
+  binary: string,
+  configFile: string,
+  port: number,
+  realm: string,
+  dir: string,
+  timeoutMs: number,
+): Promise<StartResult> {
+  let log = '';
+  const append = (chunk: Buffer) => {
+    log += chunk.toString('utf8');
+    if (log.length > MAX_LOG_CHARS) log = log.slice(-MAX_LOG_CHARS);
+  };
+  const child = spawn(binary, ['serve', configFile], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Clean: REGISTRY_* variables in the caller's environment would override the config file.
+    env: { PATH: '/usr/bin:/bin', HOME: dir, TMPDIR: dir, LANG: 'C' },
+  });
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  let exitInfo: string | undefined;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exitInfo = `exited with ${signal ?? `code ${code}`}`;
+      resolve();
+    });
+    child.once('error', (error) => {
+      exitInfo = `could not be run: ${error.message}`;
+      resolve();
+    });
+  });
+
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exitInfo !== undefined) {
+      return { ok: false, retryable: /address already in use/i.test(log), reason: `the registry ${exitInfo}`, logs: log };
+    }
+    if (await answersWithRealm(port, realm)) {
+      return { ok: true, child, logs: () => log, exited };
+    }
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 50))]);
+  }
+  await kill(child, exited);
+  return { ok: false, retryable: true, reason: `no 401 from GET /v2/ within ${timeoutMs} ms`, logs: log };
+}
+
+async function answersWithRealm(port: number, realm: string): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/v2/`, { signal: AbortSignal.timeout(2_000) });
+    await response.arrayBuffer();
+    return response.status === 401 && (response.headers.get('www-authenticate') ?? '').includes(`"${realm}"`);
+  } catch {
+    return false;
+  }
+}
+
+async function kill(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const killed = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5_000))]);
+  if (!killed) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+function makeHandle(started: {
+  child: ChildProcess;
+  logs: () => string;
+  exited: Promise<void>;
+  port: number;
+  dir: string;
+  users: readonly RegistryUser[];
+  first: RegistryUser;
+}): StartedRegistry {
+  const { child, exited, port, dir } = started;
+  // A test process that ends without afterAll (crash, kill) must not leave a registry behind.
+  const onExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', onExit);
+  let stopping: Promise<void> | undefined;
+  const host = `127.0.0.1:${port}`;
+  return {
+    host,
+    port,
+    url: `http://${host}`,
+    username: started.first.username,
+    password: started.first.password,
+    users: started.users,
+    dir,
+    logs: started.logs,
+    async request(path, init = {}) {
+      const headers: Record<string, string> = {};
+      if (init.user) {
+        headers.authorization = `Basic ${Buffer.from(`${init.user.username}:${init.user.password}`).toString('base64')}`;
+      }
+      if (init.accept) headers.accept = init.accept;
+      return fetch(`http://${host}${path}`, { method: init.method ?? 'GET', headers, signal: AbortSignal.timeout(30_000) });
+    },
+    stop() {
+      stopping ??= (async () => {
+        process.removeListener('exit', onExit);
+        await kill(child, exited);
+        rmSync(dir, { recursive: true, force: true });
+      })();
+      return stopping;
+    },
+  };
+}
