@@ -1,7 +1,9 @@
 /**
  * One protocol verb: input text in, output text out. Knows the Backend interface, never a backend.
  */
-import type { Backend } from '../backends/backend.js';
+import type { Backend, StoredLogin } from '../backends/backend.js';
+import { lookupCandidates } from '../docker/server-url.js';
+import { isTsstoreError } from '../errors.js';
 import { PACKAGE, VERSION } from '../version.js';
 import { formatCredentials, formatList, parseCredentialsInput, parseServerURLInput } from './codec.js';
 import { HELPER_NAME, type ProtocolVerb } from './messages.js';
@@ -18,6 +20,24 @@ export function verbReadsInput(verb: ProtocolVerb): boolean {
   return verb === 'store' || verb === 'get' || verb === 'erase';
 }
 
+/** The exact key, else another spelling of the same registry; a miss stays the not-found error. */
+async function getWithAliases(backend: Backend, serverURL: string): Promise<StoredLogin> {
+  const [exact, ...aliases] = lookupCandidates(serverURL);
+  try {
+    return await backend.get(exact as string);
+  } catch (error) {
+    if (!isTsstoreError(error, 'not-found')) throw error;
+    for (const alias of aliases) {
+      try {
+        return await backend.get(alias);
+      } catch (aliasError) {
+        if (!isTsstoreError(aliasError, 'not-found')) throw aliasError;
+      }
+    }
+    throw error;
+  }
+}
+
 export async function handleVerb(verb: ProtocolVerb, input: string, openBackend: OpenBackend): Promise<string> {
   switch (verb) {
     case 'version':
@@ -31,7 +51,7 @@ export async function handleVerb(verb: ProtocolVerb, input: string, openBackend:
     case 'get': {
       const serverURL = parseServerURLInput(input);
       const backend = await openBackend({ forWrite: false });
-      const login = await backend.get(serverURL);
+      const login = await getWithAliases(backend, serverURL);
       return formatCredentials({ ServerURL: serverURL, Username: login.username, Secret: login.secret });
     }
     case 'erase': {

@@ -95,7 +95,10 @@ describe('the single file', () => {
     expect(readdirSync(join(store, 'credentials'))).toHaveLength(hostile.length + 2);
     // erase removes exactly the one it is given
     expect(await run(['erase'], 'HOST')).toEqual({ stdout: '', stderr: '', exitCode: 0 });
-    expect((await run(['get'], 'host')).exitCode).toBe(0);
-    expect((await run(['get'], 'HOST')).stdout).toBe('credentials not found in native keychain\n');
+    const after = JSON.parse((await run(['list'], 'unused')).stdout) as Record<string, string>;
+    expect(after.HOST).toBeUndefined();
+    expect(after.host).toBe(`user${hostile.indexOf('host')}`);
+    // Host names are case-insensitive: `HOST` now finds what is stored for `host`.
+    expect(JSON.parse((await run(['get'], 'HOST')).stdout)).toEqual({ ServerURL: 'HOST', Username: after.host, Secret: `s${hostile.indexOf('host')}` });
   });
 });
