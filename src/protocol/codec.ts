@@ -84,18 +84,38 @@ export function parseCredentialsInput(input: string): Credentials {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TsstoreError('bad-input', 'credentials on stdin must be a JSON object with ServerURL, Username and Secret');
   }
-  const record = value as Record<string, unknown>;
+  const record = fieldsLikeGo(value as Record<string, unknown>);
   const serverURL = optionalString(record, 'ServerURL');
   const username = optionalString(record, 'Username');
   const secret = optionalString(record, 'Secret');
   checkServerURL(serverURL ?? '');
+  // get and erase trim their input, so a key with white space at either end could never be read back.
+  if (serverURL !== trimSpaceLikeGo(serverURL as string)) {
+    throw new TsstoreError('bad-input', 'server URL has white space at the start or end');
+  }
   checkUsername(username ?? '');
   // The reference stores a missing Secret as ""; a login without a secret is a caller's bug, so say so.
   if (secret === undefined) throw new TsstoreError('bad-input', 'no credentials secret');
   return { ServerURL: serverURL as string, Username: username as string, Secret: secret };
 }
 
-function optionalString(record: Record<string, unknown>, key: keyof Credentials): string | undefined {
+const FIELDS = ['ServerURL', 'Username', 'Secret'] as const;
+
+/** Go's encoding/json matches field names without regard to case, preferring an exact match. */
+function fieldsLikeGo(record: Record<string, unknown>): Partial<Record<keyof Credentials, unknown>> {
+  const fields: Partial<Record<keyof Credentials, unknown>> = {};
+  for (const field of FIELDS) {
+    if (Object.hasOwn(record, field)) {
+      fields[field] = record[field];
+      continue;
+    }
+    const key = Object.keys(record).findLast((candidate) => candidate.toLowerCase() === field.toLowerCase());
+    if (key !== undefined) fields[field] = record[key];
+  }
+  return fields;
+}
+
+function optionalString(record: Partial<Record<keyof Credentials, unknown>>, key: keyof Credentials): string | undefined {
   const value = record[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') {

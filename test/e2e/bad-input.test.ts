@@ -64,6 +64,7 @@ const cases: Case[] = [
   { name: 'store with a newline in ServerURL', args: ['store'], input: valid({ ServerURL: 'h\nx' }), says: 'server URL contains a control character' },
   { name: 'store with an escape sequence in Username', args: ['store'], input: valid({ Username: 'u\u001b[31m' }), says: 'username contains a control character' },
   { name: 'store with a lone surrogate in ServerURL', args: ['store'], input: '{"ServerURL":"h\\ud800","Username":"u","Secret":"s"}', says: 'server URL contains an unpaired UTF-16 surrogate' },
+  { name: 'store with white space around ServerURL', args: ['store'], input: valid({ ServerURL: ' new.example\u00a0' }), says: 'server URL has white space at the start or end' },
   { name: 'store with a 5000-character ServerURL', args: ['store'], input: valid({ ServerURL: `https://${'a'.repeat(5000)}` }), says: 'server URL is longer than 1024 characters' },
   { name: 'store with a 5000-character Username', args: ['store'], input: valid({ Username: 'u'.repeat(5000) }), says: 'username is longer than 1024 characters' },
   // get and erase

@@ -69,6 +69,15 @@ describe('parseCredentialsInput', () => {
       Secret: 's',
     });
   });
+  it('matches field names without regard to case, preferring the exact name, as Go does', () => {
+    expect(parseCredentialsInput('{"serverurl":"h","USERNAME":"u","secret":"s"}')).toEqual({ ServerURL: 'h', Username: 'u', Secret: 's' });
+    expect(parseCredentialsInput('{"ServerURL":"exact","serverurl":"other","Username":"u","Secret":"s"}').ServerURL).toBe('exact');
+  });
+  it('refuses a server URL that get could never find again (white space around it)', () => {
+    expect(errorOf(() => parseCredentialsInput('{"ServerURL":" h","Username":"u","Secret":"s"}')).message).toBe(
+      'server URL has white space at the start or end',
+    );
+  });
   it('ignores unknown fields, as Go does', () => {
     expect(parseCredentialsInput('{"ServerURL":"h","Username":"u","Secret":"s","Extra":1}').Username).toBe('u');
   });

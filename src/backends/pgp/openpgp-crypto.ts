@@ -72,20 +72,37 @@ export async function readStorePublicPart(armoredPrivateKey: string, source: str
   }
 }
 
+export interface ArmoredRecipient {
+  armored: string;
+  /** Where it came from, for the error message. */
+  source: string;
+}
+
 /** Encrypts `plaintext` to every recipient, as an armored message whose Comment header is `label`. */
-export async function encryptToRecipients(plaintext: string, recipients: Array<Key | string>, label: string): Promise<string> {
+export async function encryptToRecipients(plaintext: string, recipients: Array<Key | ArmoredRecipient>, label: string): Promise<string> {
   const pgp = await openpgp();
   const encryptionKeys = await Promise.all(
-    recipients.map((key) => (typeof key === 'string' ? pgp.readKey({ armoredKey: key }) : key)),
+    recipients.map(async (recipient) => {
+      if (!('armored' in recipient)) return recipient;
+      try {
+        return await pgp.readKey({ armoredKey: recipient.armored });
+      } catch (cause) {
+        throw new TsstoreError('store-corrupt', `recipient key ${recipient.source} is not an OpenPGP public key; remove it`, { cause });
+      }
+    }),
   );
   // Binary literal data: text mode would rewrite line endings.
   const message = await pgp.createMessage({ binary: Buffer.from(plaintext, 'utf8') });
-  return pgp.encrypt({
-    message,
-    encryptionKeys,
-    format: 'armored',
-    config: { showComment: true, commentString: label, aeadProtect: false },
-  });
+  try {
+    return await pgp.encrypt({
+      message,
+      encryptionKeys,
+      format: 'armored',
+      config: { showComment: true, commentString: label, aeadProtect: false },
+    });
+  } catch (cause) {
+    throw new TsstoreError('store-corrupt', 'cannot encrypt to every recipient (an expired or revoked key in recipients/?)', { cause });
+  }
 }
 
 export async function readStorePrivateKey(armoredKey: string, source: string): Promise<PrivateKey> {

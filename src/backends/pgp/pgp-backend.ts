@@ -8,6 +8,7 @@ import { TsstoreError, fileSystemError } from '../../errors.js';
 import { createFileExclusive, ensurePrivateDir, removeQuietly, writeFileAtomic } from '../../fs/private-files.js';
 import { CREDENTIALS_NOT_FOUND } from '../../protocol/messages.js';
 import type { Backend, StoredLogin } from '../backend.js';
+import type { ArmoredRecipient } from './openpgp-crypto.js';
 import { type PgpLayout, credentialFileName, formatLabel, isCredentialFileName, parseLabel, pgpLayout } from './layout.js';
 
 /** Enough for the longest label we write (the codec caps server URLs and usernames). */
@@ -42,12 +43,16 @@ export class PgpBackend implements Backend {
     return createFileExclusive(this.layout.privateKeyFile, key.armoredPrivateKey) ? key.fingerprint : undefined;
   }
 
-  async add(serverURL: string, login: StoredLogin): Promise<void> {
+  /** Encrypts to the store key and every extra recipient, as an armored message with `comment` in its armor. */
+  async encrypt(plaintext: string, comment: string): Promise<string> {
     const crypto = await import('./openpgp-crypto.js');
-    const privateKey = await crypto.readStorePublicPart(this.readPrivateKeyText(), this.layout.privateKeyFile);
-    const recipients = [privateKey, ...this.readExtraRecipients()];
+    const storeKey = await crypto.readStorePublicPart(this.readPrivateKeyText(), this.layout.privateKeyFile);
+    return crypto.encryptToRecipients(plaintext, [storeKey, ...this.readExtraRecipients()], comment);
+  }
+
+  async add(serverURL: string, login: StoredLogin): Promise<void> {
     const payload = JSON.stringify({ ServerURL: serverURL, Username: login.username, Secret: login.secret });
-    const armored = await crypto.encryptToRecipients(payload, recipients, formatLabel({ serverURL, username: login.username }));
+    const armored = await this.encrypt(payload, formatLabel({ serverURL, username: login.username }));
     this.removeStaleTemporaryFiles();
     ensurePrivateDir(this.layout.credentialsDir);
     ensurePrivateDir(this.layout.temporaryDir);
@@ -134,7 +139,7 @@ export class PgpBackend implements Backend {
     }
   }
 
-  readExtraRecipients(): string[] {
+  readExtraRecipients(): ArmoredRecipient[] {
     let names: string[];
     try {
       names = readdirSync(this.layout.recipientsDir).filter((name) => name.endsWith('.asc') && !name.startsWith('.'));
@@ -142,7 +147,10 @@ export class PgpBackend implements Backend {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw fileSystemError('read the folder', this.layout.recipientsDir, error);
     }
-    return names.sort().map((name) => readFileSync(join(this.layout.recipientsDir, name), 'utf8'));
+    return names.sort().map((name) => {
+      const source = join(this.layout.recipientsDir, name);
+      return { armored: readFileSync(source, 'utf8'), source };
+    });
   }
 
   /** Temporary files of processes that were killed mid-write: invisible to list, removed here. */

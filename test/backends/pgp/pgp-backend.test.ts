@@ -118,4 +118,12 @@ describe('PgpBackend', () => {
     writeFileSync(store.credentialPath('h'), 'garbage');
     expect(await errorCode(store.get('h'))).toBe('store-corrupt');
   });
+
+  it('names a broken recipient file instead of failing vaguely, and stores nothing', async () => {
+    await store.initialize();
+    const broken = join(store.layout.recipientsDir, 'BROKEN.asc');
+    writeFileSync(broken, 'not a key');
+    await expect(store.add('h', { username: 'u', secret: 's' })).rejects.toThrow(`recipient key ${broken} is not an OpenPGP public key; remove it`);
+    expect(await store.list()).toEqual(new Map());
+  });
 });
