@@ -16,6 +16,10 @@ export interface DockerConfigFile {
   path: string;
   exists: boolean;
   config: DockerConfig;
+  /** The file starts with a UTF-8 byte-order mark, which the docker CLI cannot parse. */
+  bom?: boolean;
+  /** The file uses CRLF line ends; a rewrite keeps them. */
+  crlf?: boolean;
 }
 
 export function dockerConfigDir(env: Environment = process.env): string {
@@ -28,6 +32,7 @@ export function dockerConfigPath(env: Environment = process.env): string {
 
 /** Pure: text to config, or a 'config' error naming line and column. */
 export function parseDockerConfig(text: string, path: string): DockerConfig {
+  if (text.startsWith('\ufeff')) text = text.slice(1);
   if (text.trim() === '') return {}; // docker treats an empty file as an empty configuration
   let value: unknown;
   try {
@@ -43,8 +48,9 @@ export function parseDockerConfig(text: string, path: string): DockerConfig {
 }
 
 /** Pure: how docker writes the file (json.MarshalIndent with a tab, no trailing newline). */
-export function serializeDockerConfig(config: DockerConfig): string {
-  return JSON.stringify(config, null, '\t');
+export function serializeDockerConfig(config: DockerConfig, options: { crlf?: boolean } = {}): string {
+  const text = JSON.stringify(config, null, '\t');
+  return options.crlf ? text.replace(/\n/g, '\r\n') : text;
 }
 
 export function readDockerConfig(env: Environment = process.env): DockerConfigFile {
@@ -56,7 +62,7 @@ export function readDockerConfig(env: Environment = process.env): DockerConfigFi
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, exists: false, config: {} };
     throw fileSystemError('read', path, error);
   }
-  return { path, exists: true, config: parseDockerConfig(text, path) };
+  return { path, exists: true, config: parseDockerConfig(text, path), bom: text.startsWith('\ufeff'), crlf: text.includes('\r\n') };
 }
 
 export function writeDockerConfig(file: DockerConfigFile): void {
@@ -66,7 +72,7 @@ export function writeDockerConfig(file: DockerConfigFile): void {
   } catch {
     ensurePrivateDir(dirname(file.path));
   }
-  writeFileAtomic(target, serializeDockerConfig(file.config));
+  writeFileAtomic(target, serializeDockerConfig(file.config, { crlf: file.crlf }));
 }
 
 /** Registries in `auths` that still hold a secret in plain text. */
