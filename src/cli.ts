@@ -7,6 +7,8 @@ import { HELPER_NAME } from './protocol/messages.js';
 import { versionLine } from './protocol/handle.js';
 import { runInit } from './commands/init.js';
 import { runInfo } from './commands/info.js';
+import { runDoctor } from './commands/doctor.js';
+import { runMigrate } from './commands/migrate.js';
 
 function program(): Command {
   const cli = new Command(HELPER_NAME)
@@ -35,6 +37,26 @@ function program(): Command {
     });
 
   cli
+    .command('doctor')
+    .description("find what is wrong with Docker's login set-up; --fix fixes it")
+    .argument('[check...]', 'run only these checks (ids as printed)')
+    .option('--fix', 'apply fixes, one at a time, and check again after each')
+    .option('--json', 'print one JSON object instead of text')
+    .option('--login', 're-run docker login for stored credentials to prove the chain works')
+    .action(async (checks: string[], options: { fix?: boolean; json?: boolean; login?: boolean }) => {
+      exitCode = await runDoctor({ fix: Boolean(options.fix), json: Boolean(options.json), login: Boolean(options.login), checks });
+    });
+
+  cli
+    .command('migrate')
+    .description('move credentials into tsstore from another helper (pass, secretservice, ...) or from config.json')
+    .requiredOption('--from <source>', 'a helper name (docker-credential-NAME) or "config"')
+    .option('--dry-run', 'show what would move, change nothing')
+    .action(async (options: { from: string; dryRun?: boolean }) => {
+      exitCode = await runMigrate({ from: options.from, dryRun: Boolean(options.dryRun) });
+    });
+
+  cli
     .command('info')
     .description('show the backend in use, where its data lives and how many credentials it holds')
     .action(async () => {
@@ -44,7 +66,11 @@ function program(): Command {
   return cli;
 }
 
+/** Set by commands whose outcome is not just success (doctor: problems left). */
+let exitCode = 0;
+
 export async function runCli(args: readonly string[]): Promise<number> {
+  exitCode = 0;
   const cli = program();
   try {
     if (args.length === 0) {
@@ -52,7 +78,7 @@ export async function runCli(args: readonly string[]): Promise<number> {
       return 1;
     }
     await cli.parseAsync([...args], { from: 'user' });
-    return 0;
+    return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (process.env.TSSTORE_DEBUG && !isTsstoreError(error)) console.error(error);

@@ -7,7 +7,7 @@ import { isProtocolVerb, unknownActionMessage } from './protocol/messages.js';
 import { serveProtocol } from './protocol/serve.js';
 
 /** Words the commander program knows; any other single word is an unknown protocol action. */
-export const CLI_COMMANDS = ['init', 'info', 'help'];
+export const CLI_COMMANDS = ['init', 'info', 'doctor', 'migrate', 'help'];
 
 export async function main(args: readonly string[]): Promise<number> {
   const [first] = args;

@@ -1,0 +1,28 @@
+/**
+ * A doctor check: `diagnose` looks and never writes; `fix`, when there is one, changes things and the
+ * runner diagnoses again afterwards to see whether it worked.
+ */
+import type { DoctorContext } from './context.js';
+
+export type CheckStatus = 'ok' | 'problem' | 'fixed' | 'skipped' | 'crashed';
+
+export interface Diagnosis {
+  status: 'ok' | 'problem' | 'skipped';
+  /** Lines for a person; never a secret. */
+  details: string[];
+  /** Exact commands a person should run where we cannot fix it ourselves. */
+  commands?: string[];
+  /** false when this problem has no automatic fix (the commands say what to do). */
+  fixable?: boolean;
+}
+
+export interface Check<D extends Diagnosis = Diagnosis> {
+  id: string;
+  title: string;
+  diagnose(context: DoctorContext): Promise<D>;
+  /** Returns what it did, one line each. Throws when it could not. */
+  fix?(context: DoctorContext, diagnosis: D): Promise<string[]>;
+}
+
+export const ok = (...details: string[]): Diagnosis => ({ status: 'ok', details });
+export const skipped = (...details: string[]): Diagnosis => ({ status: 'skipped', details });

@@ -1,0 +1,67 @@
+/**
+ * backend: tsstore's own store works. Without --fix it only reads: lists, and decrypts one credential.
+ * With --fix it also writes a random probe, reads it back and erases it (as git-credential-manager's
+ * diagnostic does), which proves writes work end to end.
+ */
+import { randomBytes } from 'node:crypto';
+import { backendOverride } from '../../backends/open.js';
+import { tsstorePaths } from '../../config/paths.js';
+import { readSettings } from '../../config/settings.js';
+import { isTsstoreError } from '../../errors.js';
+import type { Check, Diagnosis } from '../check.js';
+
+export const PROBE_PREFIX = 'tsstore-doctor-probe-';
+
+export function problemFromError(error: unknown, action: string): Diagnosis {
+  if (isTsstoreError(error, 'locked')) {
+    return { status: 'problem', fixable: false, details: [`${action}: ${error.message}`] };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { status: 'problem', fixable: false, details: [`${action}: ${message}`] };
+}
+
+export const backend: Check = {
+  id: 'backend',
+  title: "tsstore's store works",
+  async diagnose(context) {
+    const paths = tsstorePaths(context.env);
+    let name: string | undefined;
+    try {
+      name = backendOverride(context.env) ?? readSettings(paths)?.backend;
+    } catch (error) {
+      return problemFromError(error, 'settings');
+    }
+    if (name === undefined && !context.fixing) {
+      return { status: 'ok', details: ['not set up yet: the first docker login sets it up (or run docker-credential-tsstore init)'] };
+    }
+    const details: string[] = [];
+    let store;
+    try {
+      store = await context.store({ forWrite: context.fixing });
+      const accounts = await store.list();
+      details.push(`${store.name} backend, ${accounts.size} credential(s)`);
+      const first = [...accounts.keys()].find((key) => !key.startsWith(PROBE_PREFIX));
+      if (first !== undefined) {
+        await store.get(first);
+        details.push(`read back the credential of ${first}`);
+      }
+    } catch (error) {
+      return problemFromError(error, 'reading the store failed');
+    }
+    if (context.fixing) {
+      const probe = `${PROBE_PREFIX}${randomBytes(8).toString('hex')}`;
+      const secret = randomBytes(24).toString('base64');
+      try {
+        await store.add(probe, { username: 'probe', secret });
+        const back = await store.get(probe);
+        if (back.secret !== secret || back.username !== 'probe') return { status: 'problem', fixable: false, details: [...details, 'a probe credential read back different from what was written'] };
+      } catch (error) {
+        return problemFromError(error, 'writing a probe credential failed');
+      } finally {
+        await store.delete(probe).catch(() => undefined);
+      }
+      details.push('wrote, read back and erased a probe credential');
+    }
+    return { status: 'ok', details };
+  },
+};

@@ -1,0 +1,111 @@
+/**
+ * creds-store: Docker keeps logins in tsstore. Fix: move what docker uses today (the old helper's
+ * credentials, or plain-text auths) into tsstore, then set "credsStore": "tsstore".
+ */
+import { plaintextEntries, withoutSecrets } from '../../docker/auths.js';
+import { describeError } from '../../errors.js';
+import { type Migration, loginCommand, migrateFromConfig, migrateFromHelper } from '../../migrate/migrate.js';
+import type { Check, Diagnosis } from '../check.js';
+import type { DoctorContext } from '../context.js';
+
+export type CredsStoreState =
+  | { kind: 'ok' }
+  | { kind: 'missing' }
+  | { kind: 'invalid'; value: string }
+  | { kind: 'tsstore-not-on-path' }
+  | { kind: 'helper-missing'; helper: string }
+  | { kind: 'other-helper'; helper: string };
+
+/** Pure judgement from the credsStore value and whether helpers are on PATH. */
+export function judgeCredsStore(credsStore: unknown, onPath: (helper: string) => boolean): CredsStoreState {
+  if (credsStore === undefined || credsStore === '') return { kind: 'missing' };
+  if (typeof credsStore !== 'string') return { kind: 'invalid', value: JSON.stringify(credsStore).slice(0, 60) };
+  if (credsStore === 'tsstore') return onPath('tsstore') ? { kind: 'ok' } : { kind: 'tsstore-not-on-path' };
+  return onPath(credsStore) ? { kind: 'other-helper', helper: credsStore } : { kind: 'helper-missing', helper: credsStore };
+}
+
+function describeState(state: CredsStoreState, path: string): Diagnosis {
+  switch (state.kind) {
+    case 'ok':
+      return { status: 'ok', details: [`credsStore is "tsstore" in ${path}`] };
+    case 'missing':
+      return { status: 'problem', details: [`${path} names no credsStore: docker keeps passwords in plain text in it`] };
+    case 'invalid':
+      return { status: 'problem', details: [`credsStore in ${path} is ${state.value}, not a helper name`] };
+    case 'tsstore-not-on-path':
+      return {
+        status: 'problem',
+        fixable: false,
+        details: ['credsStore is "tsstore" but docker-credential-tsstore is not on PATH: docker cannot run it'],
+        commands: [installCommand()],
+      };
+    case 'helper-missing':
+      return {
+        status: 'problem',
+        details: [
+          `credsStore is "${state.helper}" but docker-credential-${state.helper} is not on PATH: every docker login and pull fails with "executable file not found"`,
+        ],
+      };
+    case 'other-helper':
+      return { status: 'problem', details: [`docker keeps credentials with docker-credential-${state.helper}, not tsstore`] };
+  }
+}
+
+export const credsStore: Check = {
+  id: 'creds-store',
+  title: 'Docker uses tsstore for logins',
+  async diagnose(context) {
+    const read = context.readDockerConfig();
+    if (!read.ok) return { status: 'skipped', details: ['config.json cannot be read (see config-json)'] };
+    const state = judgeCredsStore(read.file.config.credsStore, (helper) => context.findHelper(helper) !== undefined);
+    return describeState(state, read.file.path);
+  },
+  async fix(context) {
+    const read = context.readDockerConfig();
+    if (!read.ok) throw new Error('config.json cannot be read');
+    const { file } = read;
+    const state = judgeCredsStore(file.config.credsStore, (helper) => context.findHelper(helper) !== undefined);
+    requireTsstoreOnPath(context);
+    const done: string[] = [];
+    const store = await context.store({ forWrite: true });
+    let fromHelper: Migration = { moved: [], failed: [] };
+    if (state.kind === 'other-helper') {
+      try {
+        fromHelper = await migrateFromHelper((verb, input) => context.runHelper(state.helper, verb, input), store);
+      } catch (error) {
+        throw new Error(`cannot read what docker-credential-${state.helper} holds (${describeError(error)}); nothing was changed`);
+      }
+      if (fromHelper.moved.length > 0) done.push(`moved ${fromHelper.moved.length} login(s) from docker-credential-${state.helper}: ${fromHelper.moved.join(', ')}`);
+    }
+    // With no working helper, docker reads plain-text auths: move them too, before switching.
+    const fromConfig = await migrateFromConfig(plaintextEntries(file.config), store);
+    if (fromConfig.moved.length > 0) done.push(`moved ${fromConfig.moved.length} plain-text login(s) from ${file.path}: ${fromConfig.moved.join(', ')}`);
+    const config = { ...withoutSecrets(file.config, fromConfig.moved), credsStore: 'tsstore' };
+    await context.writeDockerConfig(file, config);
+    done.push(`set "credsStore": "tsstore" in ${file.path}`);
+    // Registries docker knows (auths keys) whose secret is in neither place: a new login is needed.
+    const recovered = new Set([...fromHelper.moved, ...fromConfig.moved]);
+    const lost = [...fromHelper.failed, ...fromConfig.failed];
+    if (state.kind === 'helper-missing') {
+      for (const registry of Object.keys((file.config.auths ?? {}) as Record<string, unknown>)) {
+        if (!recovered.has(registry) && !lost.some((failure) => failure.registry === registry)) {
+          lost.push({ registry, reason: `its secret was in docker-credential-${state.helper}, which is not installed` });
+        }
+      }
+    }
+    for (const { registry, reason } of lost) done.push(`log in again to ${registry} (${reason}): ${loginCommand(registry)}`);
+    return done;
+  },
+};
+
+
+export function installCommand(): string {
+  return `install -m 0755 ${process.execPath} /usr/local/bin/docker-credential-tsstore`;
+}
+
+/** Pointing docker at a helper it cannot run would break every login: refuse instead. */
+export function requireTsstoreOnPath(context: DoctorContext): void {
+  if (context.findHelper('tsstore') === undefined) {
+    throw new Error(`docker-credential-tsstore is not on PATH, so docker could not use it; install it first: ${installCommand()}`);
+  }
+}

@@ -1,0 +1,10 @@
+/** Every check, in the order they run: a later check may rely on an earlier one's fix. */
+import type { Check } from '../check.js';
+import { backend } from './backend.js';
+import { configJson } from './config-json.js';
+import { credHelpers } from './cred-helpers.js';
+import { credsStore } from './creds-store.js';
+import { filePermissions } from './file-permissions.js';
+import { plaintextCredentials } from './plaintext-credentials.js';
+
+export const CHECKS: readonly Check[] = [configJson, filePermissions, credsStore, plaintextCredentials, credHelpers, backend];

@@ -1,0 +1,90 @@
+/**
+ * What checks may look at and change, behind one interface so each check's judgement can be unit-tested
+ * with a fake. The real context reads the real files, PATH and helpers.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import type { Backend } from '../backends/backend.js';
+import { openBackend } from '../backends/open.js';
+import { type Environment, tsstorePaths } from '../config/paths.js';
+import { type DockerConfig, type DockerConfigFile, dockerConfigPath, readDockerConfig, writeDockerConfig } from '../docker/config-file.js';
+import { describeError } from '../errors.js';
+import { findOnPath } from '../fs/find-on-path.js';
+import { writeFileAtomic } from '../fs/private-files.js';
+import { backupFile } from './backup.js';
+import { type HelperOutput, runCredentialHelper } from './external-helper.js';
+
+export type DockerConfigRead = { ok: true; file: DockerConfigFile } | { ok: false; path: string; message: string };
+
+export interface DoctorContext {
+  readonly env: Environment;
+  /** `--login`: re-run docker login to prove the chain. */
+  readonly login: boolean;
+  /** A person is at a terminal (stdin and stdout are TTYs). */
+  readonly interactive: boolean;
+  /** `--fix`: checks may write probes (the backend check writes, reads back and erases one). */
+  readonly fixing: boolean;
+  readDockerConfig(): DockerConfigRead;
+  /** Backs up the current file into the store, then replaces it atomically (0600, keeping CRLF). */
+  writeDockerConfig(file: DockerConfigFile, config: DockerConfig): Promise<void>;
+  /** The same, for a fix that changes the text itself rather than the JSON value. */
+  writeDockerConfigText(file: DockerConfigFile, text: string): Promise<void>;
+  /** False once config.json is known to be unreadable: then no fix may run. */
+  fixesAllowed(): boolean;
+  /** The path of `docker-credential-NAME` on PATH, if any. */
+  findHelper(name: string): string | undefined;
+  runHelper(name: string, verb: 'get' | 'list' | 'store' | 'erase', input: string): Promise<HelperOutput>;
+  /** tsstore's own store; `forWrite` sets it up when needed. */
+  store(options: { forWrite: boolean }): Promise<Backend>;
+}
+
+export class RealDoctorContext implements DoctorContext {
+  constructor(
+    readonly env: Environment,
+    readonly login: boolean,
+    readonly interactive: boolean,
+    readonly fixing: boolean,
+  ) {}
+
+  readDockerConfig(): DockerConfigRead {
+    try {
+      return { ok: true, file: readDockerConfig(this.env) };
+    } catch (error) {
+      return { ok: false, path: dockerConfigPath(this.env), message: describeError(error) };
+    }
+  }
+
+  async writeDockerConfig(file: DockerConfigFile, config: DockerConfig): Promise<void> {
+    if (file.exists) await backupFile(tsstorePaths(this.env), file.path, readFileSync(file.path, 'utf8'));
+    writeDockerConfig({ ...file, config });
+  }
+
+  async writeDockerConfigText(file: DockerConfigFile, text: string): Promise<void> {
+    const original = readFileSync(file.path, 'utf8');
+    await backupFile(tsstorePaths(this.env), file.path, original);
+    writeFileAtomic(realpathOrSelf(file.path), text);
+  }
+
+  fixesAllowed(): boolean {
+    return this.readDockerConfig().ok;
+  }
+
+  findHelper(name: string): string | undefined {
+    return findOnPath(`docker-credential-${name}`, this.env.PATH ?? '');
+  }
+
+  runHelper(name: string, verb: 'get' | 'list' | 'store' | 'erase', input: string): Promise<HelperOutput> {
+    return runCredentialHelper(`docker-credential-${name}`, verb, input, this.env);
+  }
+
+  store(options: { forWrite: boolean }): Promise<Backend> {
+    return openBackend(options, this.env);
+  }
+}
+
+function realpathOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}

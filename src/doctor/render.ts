@@ -1,0 +1,30 @@
+/** The doctor's report as text for a terminal (or a pipe), or as one JSON object. */
+import type { CheckStatus } from './check.js';
+import type { DoctorReport } from './runner.js';
+
+const SYMBOLS: Record<CheckStatus, string> = { ok: '✓', fixed: '✓', problem: '✗', crashed: '✗', skipped: '!' };
+const COLORS: Record<CheckStatus, string> = { ok: '32', fixed: '32', problem: '31', crashed: '31', skipped: '33' };
+
+export function renderText(report: DoctorReport, options: { color: boolean }): string {
+  const paint = (status: CheckStatus, text: string) => (options.color ? `\u001b[${COLORS[status]}m${text}\u001b[0m` : text);
+  const lines: string[] = [];
+  for (const check of report.checks) {
+    const note = check.status === 'fixed' ? ' (fixed)' : check.status === 'crashed' ? ' (check crashed)' : check.status === 'skipped' ? ' (skipped)' : '';
+    lines.push(`${paint(check.status, SYMBOLS[check.status])} ${check.title}${note}  [${check.id}]`);
+    for (const detail of check.details) lines.push(`    ${detail}`);
+  }
+  const problems = report.checks.filter((check) => check.status === 'problem' || check.status === 'crashed').length;
+  lines.push('');
+  lines.push(problems === 0 ? 'No problems found.' : `${problems} problem${problems === 1 ? '' : 's'} left.`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderJson(report: DoctorReport): string {
+  const checks = report.checks.map(({ id, title, status, details }) => ({ id, title, status, details }));
+  return `${JSON.stringify({ ok: report.ok, checks }, null, 2)}\n`;
+}
+
+/** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function useColor(env: Readonly<Record<string, string | undefined>>, isTTY: boolean): boolean {
+  return isTTY && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
+}

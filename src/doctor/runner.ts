@@ -1,0 +1,70 @@
+/**
+ * Runs checks one after another: times each, reports a check that throws as crashed and goes on, and
+ * with `fix` applies each fix and diagnoses again. No fix runs once config.json is found unreadable.
+ */
+import { describeError } from '../errors.js';
+import type { Check, CheckStatus, Diagnosis } from './check.js';
+import type { DoctorContext } from './context.js';
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  details: string[];
+  durationMs: number;
+}
+
+export interface DoctorReport {
+  ok: boolean;
+  checks: CheckResult[];
+}
+
+export interface RunOptions {
+  fix: boolean;
+  /** Check ids to run; empty means all. */
+  only: readonly string[];
+  now?: () => number;
+}
+
+export async function runChecks(checks: readonly Check[], context: DoctorContext, options: RunOptions): Promise<DoctorReport> {
+  const now = options.now ?? (() => performance.now());
+  const results: CheckResult[] = [];
+  for (const check of checks) {
+    if (options.only.length > 0 && !options.only.includes(check.id)) continue;
+    const started = now();
+    results.push({ id: check.id, title: check.title, ...(await runOne(check, context, options.fix)), durationMs: Math.round(now() - started) });
+  }
+  return { ok: results.every((result) => result.status !== 'problem' && result.status !== 'crashed'), checks: results };
+}
+
+async function runOne(check: Check, context: DoctorContext, fix: boolean): Promise<{ status: CheckStatus; details: string[] }> {
+  let diagnosis: Diagnosis;
+  try {
+    diagnosis = await check.diagnose(context);
+  } catch (error) {
+    return { status: 'crashed', details: [`the check itself failed: ${describeError(error)}`] };
+  }
+  if (diagnosis.status !== 'problem' || !fix || !check.fix || diagnosis.fixable === false) return present(diagnosis);
+  if (!context.fixesAllowed()) {
+    return present({ ...diagnosis, details: [...diagnosis.details, 'not fixed: config.json must be readable first'] });
+  }
+  let done: string[];
+  try {
+    done = await check.fix(context, diagnosis);
+  } catch (error) {
+    return present({ ...diagnosis, details: [...diagnosis.details, `the fix failed: ${describeError(error)}`] });
+  }
+  let after: Diagnosis;
+  try {
+    after = await check.diagnose(context);
+  } catch (error) {
+    return { status: 'crashed', details: [...done, `the check failed after the fix: ${describeError(error)}`] };
+  }
+  if (after.status === 'problem') return present({ ...after, details: [...done, ...after.details] });
+  return { status: 'fixed', details: done };
+}
+
+function present(diagnosis: Diagnosis): { status: CheckStatus; details: string[] } {
+  const commands = (diagnosis.commands ?? []).map((command) => `run: ${command}`);
+  return { status: diagnosis.status, details: [...diagnosis.details, ...commands] };
+}
