@@ -20,6 +20,8 @@ export interface DockerConfigFile {
   bom?: boolean;
   /** The file uses CRLF line ends; a rewrite keeps them. */
   crlf?: boolean;
+  /** The bytes as read, for fixes that change the text itself. */
+  text?: string;
 }
 
 export function dockerConfigDir(env: Environment = process.env): string {
@@ -62,7 +64,7 @@ export function readDockerConfig(env: Environment = process.env): DockerConfigFi
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, exists: false, config: {} };
     throw fileSystemError('read', path, error);
   }
-  return { path, exists: true, config: parseDockerConfig(text, path), bom: text.startsWith('\ufeff'), crlf: text.includes('\r\n') };
+  return { path, exists: true, config: parseDockerConfig(text, path), bom: text.startsWith('\ufeff'), crlf: text.includes('\r\n'), text };
 }
 
 export function writeDockerConfig(file: DockerConfigFile): void {

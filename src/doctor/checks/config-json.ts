@@ -1,5 +1,4 @@
 /** config-json: Docker's config.json is readable and valid JSON. A parse error stops every fix. */
-import { readFileSync } from 'node:fs';
 import type { Check, Diagnosis } from '../check.js';
 
 export const configJson: Check = {
@@ -29,7 +28,7 @@ export const configJson: Check = {
     const read = context.readDockerConfig();
     if (!read.ok || !read.file.bom) return [];
     // Only the three bytes go: every other byte stays as the person wrote it.
-    const text = readFileSync(read.file.path, 'utf8').replace(/^\ufeff/, '');
+    const text = (read.file.text ?? '').replace(/^\ufeff/, '');
     await context.writeDockerConfigText(read.file, text);
     return [`removed the byte-order mark from ${read.file.path}`];
   },

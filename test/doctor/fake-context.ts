@@ -1,0 +1,79 @@
+/** A DoctorContext over in-memory config.json, PATH and store, for unit tests of checks and the runner. */
+import { MemoryBackend } from '../../src/backends/memory.js';
+import type { DockerConfig, DockerConfigFile } from '../../src/docker/config-file.js';
+import { parseDockerConfig } from '../../src/docker/config-file.js';
+import type { DockerConfigRead, DoctorContext } from '../../src/doctor/context.js';
+import type { HelperOutput } from '../../src/doctor/external-helper.js';
+import { describeError } from '../../src/errors.js';
+
+export interface FakeOptions {
+  configText?: string;
+  helpers?: string[];
+  /** Answers of other helpers, by helper name and `verb input`. */
+  helperAnswers?: Record<string, Record<string, HelperOutput>>;
+  fixing?: boolean;
+}
+
+export class FakeContext implements DoctorContext {
+  readonly env = { HOME: '/home/u', PATH: '/bin' };
+  readonly login = false;
+  readonly interactive = false;
+  readonly fixing: boolean;
+  readonly backend = new MemoryBackend();
+  configText: string | undefined;
+  writes: string[] = [];
+  helpers: Set<string>;
+  helperAnswers: Record<string, Record<string, HelperOutput>>;
+
+  constructor(options: FakeOptions = {}) {
+    this.configText = options.configText;
+    this.helpers = new Set(options.helpers ?? ['tsstore']);
+    this.helperAnswers = options.helperAnswers ?? {};
+    this.fixing = options.fixing ?? false;
+  }
+
+  get config(): DockerConfig {
+    return parseDockerConfig(this.configText ?? '', 'config.json');
+  }
+
+  readDockerConfig(): DockerConfigRead {
+    if (this.configText === undefined) return { ok: true, file: { path: '/home/u/.docker/config.json', exists: false, config: {} } };
+    try {
+      const config = parseDockerConfig(this.configText, '/home/u/.docker/config.json');
+      return {
+        ok: true,
+        file: { path: '/home/u/.docker/config.json', exists: true, config, bom: this.configText.startsWith('\ufeff'), crlf: this.configText.includes('\r\n'), text: this.configText },
+      };
+    } catch (error) {
+      return { ok: false, path: '/home/u/.docker/config.json', message: describeError(error) };
+    }
+  }
+
+  async writeDockerConfig(_file: DockerConfigFile, config: DockerConfig): Promise<void> {
+    this.configText = JSON.stringify(config, null, '\t');
+    this.writes.push(this.configText);
+  }
+
+  async writeDockerConfigText(_file: DockerConfigFile, text: string): Promise<void> {
+    this.configText = text;
+    this.writes.push(text);
+  }
+
+  fixesAllowed(): boolean {
+    return this.readDockerConfig().ok;
+  }
+
+  findHelper(name: string): string | undefined {
+    return this.helpers.has(name) ? `/bin/docker-credential-${name}` : undefined;
+  }
+
+  async runHelper(name: string, verb: string, input: string): Promise<HelperOutput> {
+    return this.helperAnswers[name]?.[`${verb} ${input}`] ?? { stdout: 'credentials not found in native keychain\n', stderr: '', exitCode: 1 };
+  }
+
+  async store(): Promise<MemoryBackend> {
+    return this.backend;
+  }
+}
+
+export const b64 = (text: string): string => Buffer.from(text).toString('base64');

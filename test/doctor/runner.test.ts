@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import type { Check, Diagnosis } from '../../src/doctor/check.js';
+import { renderJson, renderText, useColor } from '../../src/doctor/render.js';
+import { runChecks } from '../../src/doctor/runner.js';
+import { FakeContext } from './fake-context.js';
+
+const fixed = { value: false };
+const flaky: Check = {
+  id: 'flaky',
+  title: 'Flaky thing',
+  async diagnose(): Promise<Diagnosis> {
+    return fixed.value ? { status: 'ok', details: [] } : { status: 'problem', details: ['it is broken'] };
+  },
+  async fix() {
+    fixed.value = true;
+    return ['repaired it'];
+  },
+};
+const crashing: Check = {
+  id: 'crashing',
+  title: 'Crashing check',
+  async diagnose(): Promise<Diagnosis> {
+    throw new Error('boom\nwith a second line');
+  },
+};
+const manual: Check = {
+  id: 'manual',
+  title: 'Needs a person',
+  async diagnose(): Promise<Diagnosis> {
+    return { status: 'problem', fixable: false, details: ['cannot do it'], commands: ['docker login reg'] };
+  },
+};
+const stubborn: Check = {
+  id: 'stubborn',
+  title: 'Fix does not help',
+  async diagnose(): Promise<Diagnosis> {
+    return { status: 'problem', details: ['still broken'] };
+  },
+  async fix() {
+    return ['tried'];
+  },
+};
+let clock = 0;
+const now = () => (clock += 5);
+
+describe('runChecks', () => {
+  it('diagnoses only, without --fix, and reports a crash without stopping', async () => {
+    fixed.value = false;
+    const report = await runChecks([crashing, flaky, manual], new FakeContext(), { fix: false, only: [], now });
+    expect(report.ok).toBe(false);
+    expect(report.checks.map((check) => [check.id, check.status, check.details])).toEqual([
+      ['crashing', 'crashed', ['the check itself failed: boom']],
+      ['flaky', 'problem', ['it is broken']],
+      ['manual', 'problem', ['cannot do it', 'run: docker login reg']],
+    ]);
+    expect(fixed.value).toBe(false);
+    expect(report.checks[0]?.durationMs).toBe(5);
+  });
+
+  it('fixes, diagnoses again, and says fixed only when the problem is gone', async () => {
+    fixed.value = false;
+    const report = await runChecks([flaky, stubborn], new FakeContext(), { fix: true, only: [], now });
+    expect(report.checks.map((check) => [check.id, check.status, check.details])).toEqual([
+      ['flaky', 'fixed', ['repaired it']],
+      ['stubborn', 'problem', ['tried', 'still broken']],
+    ]);
+    expect(report.ok).toBe(false);
+  });
+
+  it('runs no fix when config.json cannot be read', async () => {
+    fixed.value = false;
+    const report = await runChecks([flaky], new FakeContext({ configText: '{' }), { fix: true, only: [], now });
+    expect(report.checks[0]?.status).toBe('problem');
+    expect(report.checks[0]?.details).toContain('not fixed: config.json must be readable first');
+    expect(fixed.value).toBe(false);
+  });
+
+  it('runs only the checks asked for', async () => {
+    const report = await runChecks([crashing, manual], new FakeContext(), { fix: false, only: ['manual'], now });
+    expect(report.checks.map((check) => check.id)).toEqual(['manual']);
+  });
+});
+
+describe('rendering', () => {
+  const report = {
+    ok: false,
+    checks: [
+      { id: 'a', title: 'A works', status: 'ok' as const, details: [], durationMs: 1 },
+      { id: 'b', title: 'B works', status: 'problem' as const, details: ['b is broken', 'run: fix-b'], durationMs: 1 },
+      { id: 'c', title: 'C works', status: 'fixed' as const, details: ['did c'], durationMs: 1 },
+    ],
+  };
+  it('renders one line per check with details under it', () => {
+    expect(renderText(report, { color: false })).toBe(
+      '✓ A works  [a]\n✗ B works  [b]\n    b is broken\n    run: fix-b\n✓ C works (fixed)  [c]\n    did c\n\n1 problem left.\n',
+    );
+    expect(renderText(report, { color: true })).toContain('\u001b[31m✗\u001b[0m B works');
+  });
+  it('renders the documented JSON shape', () => {
+    expect(JSON.parse(renderJson(report))).toEqual({
+      ok: false,
+      checks: [
+        { id: 'a', title: 'A works', status: 'ok', details: [] },
+        { id: 'b', title: 'B works', status: 'problem', details: ['b is broken', 'run: fix-b'] },
+        { id: 'c', title: 'C works', status: 'fixed', details: ['did c'] },
+      ],
+    });
+  });
+  it('uses colour only on a terminal without NO_COLOR', () => {
+    expect(useColor({}, true)).toBe(true);
+    expect(useColor({}, false)).toBe(false);
+    expect(useColor({ NO_COLOR: '1' }, true)).toBe(false);
+    expect(useColor({ TERM: 'dumb' }, true)).toBe(false);
+  });
+});
