@@ -25,19 +25,21 @@ export const backend: Check = {
   title: "tsstore's store works",
   async diagnose(context) {
     const paths = tsstorePaths(context.env);
+    // A probe is a write: only under --fix, and not once config.json turned out unreadable (no fix runs then).
+    const probe = context.fixing && context.fixesAllowed();
     let name: string | undefined;
     try {
       name = backendOverride(context.env) ?? readSettings(paths)?.backend;
     } catch (error) {
       return problemFromError(error, 'settings');
     }
-    if (name === undefined && !context.fixing) {
+    if (name === undefined && !probe) {
       return { status: 'ok', details: ['not set up yet: the first docker login sets it up (or run docker-credential-tsstore init)'] };
     }
     const details: string[] = [];
     let store;
     try {
-      store = await context.store({ forWrite: context.fixing });
+      store = await context.store({ forWrite: probe });
       const accounts = await store.list();
       details.push(`${store.name} backend, ${accounts.size} credential(s)`);
       const first = [...accounts.keys()].find((key) => !key.startsWith(PROBE_PREFIX));
@@ -48,17 +50,17 @@ export const backend: Check = {
     } catch (error) {
       return problemFromError(error, 'reading the store failed');
     }
-    if (context.fixing) {
-      const probe = `${PROBE_PREFIX}${randomBytes(8).toString('hex')}`;
+    if (probe) {
+      const probeKey = `${PROBE_PREFIX}${randomBytes(8).toString('hex')}`;
       const secret = randomBytes(24).toString('base64');
       try {
-        await store.add(probe, { username: 'probe', secret });
-        const back = await store.get(probe);
+        await store.add(probeKey, { username: 'probe', secret });
+        const back = await store.get(probeKey);
         if (back.secret !== secret || back.username !== 'probe') return { status: 'problem', fixable: false, details: [...details, 'a probe credential read back different from what was written'] };
       } catch (error) {
         return problemFromError(error, 'writing a probe credential failed');
       } finally {
-        await store.delete(probe).catch(() => undefined);
+        await store.delete(probeKey).catch(() => undefined);
       }
       details.push('wrote, read back and erased a probe credential');
     }
