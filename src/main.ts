@@ -5,6 +5,7 @@
 import { openBackend } from './backends/open.js';
 import { isProtocolVerb, unknownActionMessage } from './protocol/messages.js';
 import { serveProtocol } from './protocol/serve.js';
+import { writeOutput } from './protocol/stdio.js';
 
 /** Words the commander program knows; any other single word is an unknown protocol action. */
 export const CLI_COMMANDS = ['init', 'info', 'doctor', 'migrate', 'help'];
@@ -13,7 +14,7 @@ export async function main(args: readonly string[]): Promise<number> {
   const [first] = args;
   if (isProtocolVerb(first)) return serveProtocol(args, openBackend);
   if (first !== undefined && !first.startsWith('-') && !CLI_COMMANDS.includes(first)) {
-    process.stdout.write(`${unknownActionMessage(first)}\n`);
+    writeOutput(`${unknownActionMessage(first)}\n`);
     return 1;
   }
   const { runCli } = await import('./cli.js');

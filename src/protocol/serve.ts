@@ -12,17 +12,27 @@ export async function serveProtocol(args: readonly string[], openBackend: OpenBa
   const [verb] = args;
   if (args.length !== 1) return fail(USAGE);
   if (!isProtocolVerb(verb)) return fail(unknownActionMessage(verb ?? ''));
+  let output: string;
   try {
     const input = verbReadsInput(verb) ? decodeInput(await readInput()) : '';
-    writeOutput(await handleVerb(verb, input, openBackend));
-    return 0;
+    output = await handleVerb(verb, input, openBackend);
   } catch (error) {
     if (process.env.TSSTORE_DEBUG && !isTsstoreError(error)) console.error(error);
     return fail(describeError(error));
   }
+  try {
+    writeOutput(output);
+  } catch {
+    return 1; // stdout closed (EPIPE): nobody is left to tell
+  }
+  return 0;
 }
 
 function fail(message: string): number {
-  writeOutput(`${message}\n`);
+  try {
+    writeOutput(`${message}\n`);
+  } catch {
+    // stdout closed (EPIPE): the exit code still says it failed
+  }
   return 1;
 }

@@ -1,5 +1,5 @@
 /** The only place that touches stdin and stdout for the helper protocol. */
-import { readSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import { MAX_INPUT_BYTES } from './codec.js';
 
 /**
@@ -38,6 +38,22 @@ async function readInputAsync(chunks: Buffer[], total: number, limit: number): P
   return Buffer.concat(chunks, total);
 }
 
-export function writeOutput(text: string): void {
-  if (text !== '') process.stdout.write(text);
+/**
+ * Writes to stdout with write(2) directly: under bun, touching process.stdout builds a stream and costs
+ * more than everything else `version` or `list` does. Retries partial writes and a non-blocking pipe.
+ */
+export function writeOutput(text: string, fd = 1): void {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let offset = 0; offset < bytes.length; ) {
+    try {
+      offset += writeSync(fd, bytes, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1); // the reader is slow: wait 1 ms
+    }
+  }
+}
+
+export function writeError(text: string): void {
+  writeOutput(text, 2);
 }
