@@ -2,9 +2,10 @@
 import type { Check } from '../check.js';
 import { backend } from './backend.js';
 import { configJson } from './config-json.js';
+import { containers } from './containers.js';
 import { credHelpers } from './cred-helpers.js';
 import { credsStore } from './creds-store.js';
 import { filePermissions } from './file-permissions.js';
 import { plaintextCredentials } from './plaintext-credentials.js';
 
-export const CHECKS: readonly Check[] = [configJson, filePermissions, credsStore, plaintextCredentials, credHelpers, backend];
+export const CHECKS: readonly Check[] = [configJson, filePermissions, credsStore, plaintextCredentials, credHelpers, containers, backend];
