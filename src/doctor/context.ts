@@ -11,7 +11,9 @@ import { describeError } from '../errors.js';
 import { findOnPath } from '../fs/find-on-path.js';
 import { writeFileAtomic } from '../fs/private-files.js';
 import { backupFile } from './backup.js';
+import { runDockerCli } from './docker-cli.js';
 import { type HelperOutput, runCredentialHelper } from './external-helper.js';
+import { type HttpOutcome, type HttpRequest, httpRequest, resolveHostAddresses } from './http-client.js';
 
 export type DockerConfigRead = { ok: true; file: DockerConfigFile } | { ok: false; path: string; message: string };
 
@@ -35,6 +37,13 @@ export interface DoctorContext {
   runHelper(name: string, verb: 'get' | 'list' | 'store' | 'erase', input: string): Promise<HelperOutput>;
   /** tsstore's own store; `forWrite` sets it up when needed. */
   store(options: { forWrite: boolean }): Promise<Backend>;
+  // registry-login's network and docker.
+  /** One HTTP(S) request with a deadline; a failure is an outcome, never an exception. */
+  httpRequest(request: HttpRequest): Promise<HttpOutcome>;
+  /** The addresses a host name resolves to (empty when it does not resolve). */
+  resolveHost(hostname: string): Promise<string[]>;
+  /** Runs the docker CLI with `input` on stdin (secrets go there, never in argv). */
+  runDocker(args: readonly string[], input: string): Promise<HelperOutput>;
 }
 
 export class RealDoctorContext implements DoctorContext {
@@ -78,6 +87,18 @@ export class RealDoctorContext implements DoctorContext {
 
   store(options: { forWrite: boolean }): Promise<Backend> {
     return openBackend(options, this.env);
+  }
+
+  httpRequest(request: HttpRequest): Promise<HttpOutcome> {
+    return httpRequest(request);
+  }
+
+  resolveHost(hostname: string): Promise<string[]> {
+    return resolveHostAddresses(hostname);
+  }
+
+  runDocker(args: readonly string[], input: string): Promise<HelperOutput> {
+    return runDockerCli(args, input, this.env);
   }
 }
 

@@ -4,6 +4,7 @@ import type { DockerConfig, DockerConfigFile } from '../../src/docker/config-fil
 import { parseDockerConfig } from '../../src/docker/config-file.js';
 import type { DockerConfigRead, DoctorContext } from '../../src/doctor/context.js';
 import type { HelperOutput } from '../../src/doctor/external-helper.js';
+import type { HttpOutcome } from '../../src/doctor/http-client.js';
 import { describeError } from '../../src/errors.js';
 
 export interface FakeOptions {
@@ -73,6 +74,19 @@ export class FakeContext implements DoctorContext {
 
   async store(): Promise<MemoryBackend> {
     return this.backend;
+  }
+
+  // The checks tested with this fake never reach the network or docker.
+  async httpRequest(): Promise<HttpOutcome> {
+    throw new Error('no network in FakeContext');
+  }
+
+  async resolveHost(): Promise<string[]> {
+    return [];
+  }
+
+  async runDocker(): Promise<HelperOutput> {
+    throw new Error('no docker in FakeContext');
   }
 }
 

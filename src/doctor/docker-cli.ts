@@ -1,0 +1,12 @@
+/** Runs the docker CLI for `doctor --login`, with any secret on stdin only, never in argv. */
+import type { Environment } from '../config/paths.js';
+import { findOnPath } from '../fs/find-on-path.js';
+import type { HelperOutput } from './external-helper.js';
+
+export async function runDockerCli(args: readonly string[], input: string, env: Environment): Promise<HelperOutput> {
+  const docker = findOnPath('docker', env.PATH ?? '');
+  if (docker === undefined) return { stdout: '', stderr: 'docker is not on PATH', exitCode: 127 };
+  const { execa } = await import('execa');
+  const result = await execa(docker, [...args], { input, env: env as Record<string, string>, extendEnv: false, reject: false, timeout: 60_000 });
+  return { stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? ''), exitCode: result.exitCode ?? 1 };
+}

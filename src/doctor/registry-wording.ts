@@ -1,0 +1,108 @@
+/**
+ * What registry-login says about one stored login, as pure functions: one line a person can act on, and
+ * the exact commands where there is one. Nothing here ever sees a secret.
+ */
+import { DOCKER_HUB_KEY } from '../docker/server-url.js';
+import type { RegistryTarget } from './registry-endpoint.js';
+import { IDENTITY_TOKEN_USERNAME, type ProbeResult } from './registry-probe.js';
+
+export const DEFAULT_DAEMON_JSON = '/etc/docker/daemon.json';
+export const DEFAULT_CERTS_D = '/etc/docker/certs.d';
+
+/** A word as a POSIX shell reads it back unchanged. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9@%_+=:,./[\]-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The registry argument of `docker login`: none for Docker Hub, `host[:port]` otherwise. */
+export function dockerLoginTarget(target: RegistryTarget): string[] {
+  return target.hub ? [] : [target.indexName];
+}
+
+/** The key docker itself stores a login under after `docker login` (Hub's URL, else host[:port]). */
+export function dockerKey(target: RegistryTarget): string {
+  return target.hub ? DOCKER_HUB_KEY : target.indexName;
+}
+
+/** The command a person runs to log in again (docker asks for the password). */
+export function loginCommandFor(target: RegistryTarget, username: string): string {
+  const user = username === IDENTITY_TOKEN_USERNAME || username === '' ? [] : ['-u', username];
+  return ['docker', 'login', ...user, ...dockerLoginTarget(target)].map((word, index) => (index < 2 ? word : shellQuote(word))).join(' ');
+}
+
+export interface Subject {
+  key: string;
+  username: string;
+  /** Where the login is kept: "tsstore", "config.json", "docker-credential-pass". */
+  source: string;
+}
+
+export function describeSubject(subject: Subject): string {
+  const who = subject.username === IDENTITY_TOKEN_USERNAME ? 'an identity token' : subject.username;
+  return `${subject.key} (${who}, in ${subject.source})`;
+}
+
+export interface Verdict {
+  problem: boolean;
+  line: string;
+  commands: string[];
+}
+
+export interface WordingPaths {
+  daemonJson: string;
+  certsD: string;
+}
+
+export function describeProbe(result: ProbeResult, subject: Subject, target: RegistryTarget, paths: WordingPaths): Verdict {
+  const who = describeSubject(subject);
+  const certsDir = `${paths.certsD}/${target.indexName}`;
+  switch (result.kind) {
+    case 'ok': {
+      const how =
+        result.how === 'anonymous'
+          ? 'answers without asking for a login, so there is nothing to verify'
+          : `accepts this login (${result.how === 'basic' ? 'Basic' : 'token'} authentication at ${result.url})`;
+      return { problem: false, line: `${who}: the registry ${how}`, commands: [] };
+    }
+    case 'rejected': {
+      const what = subject.username === IDENTITY_TOKEN_USERNAME ? 'the identity token is expired or revoked' : 'the password or token is wrong, expired or revoked';
+      return {
+        problem: true,
+        line: `${who}: the registry refuses this login (HTTP ${result.status} from ${result.url}): ${what}; log in again`,
+        commands: [loginCommandFor(target, subject.username)],
+      };
+    }
+    case 'unreachable':
+      return { problem: true, line: `${who}: cannot reach ${result.url}: ${result.reason}; check the name, the network and any proxy`, commands: [] };
+    case 'tls-unknown-authority':
+      return {
+        problem: true,
+        line:
+          `${who}: ${result.url} presents a certificate signed by an unknown authority (${result.reason}); docker trusts that authority ` +
+          `once its certificate (REGISTRY-CA.crt below) is in ${certsDir}/ca.crt`,
+        commands: [`sudo mkdir -p ${shellQuote(certsDir)}`, `sudo cp REGISTRY-CA.crt ${shellQuote(`${certsDir}/ca.crt`)}`],
+      };
+    case 'tls-other':
+      return { problem: true, line: `${who}: TLS with ${result.url} fails: ${result.reason}`, commands: [] };
+    case 'http-to-https':
+      return {
+        problem: true,
+        line:
+          `${who}: http: server gave HTTP response to HTTPS client (${result.url}): the registry speaks plain HTTP, which docker uses only for ` +
+          `loopback addresses and registries listed in "insecure-registries" of ${paths.daemonJson}; add "${target.indexName}" there and restart docker, or give the registry a TLS certificate`,
+        commands: [`sudo \${EDITOR:-nano} ${paths.daemonJson}`, 'sudo systemctl restart docker'],
+      };
+    case 'unexpected':
+      return { problem: true, line: `${who}: ${result.url ? `${result.url}: ` : ''}${result.reason}`, commands: [] };
+  }
+}
+
+/** Defence in depth: any text shown is scrubbed of every secret given (callers add the Basic form). */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  // Longest first, so a secret that contains another is removed whole.
+  for (const secret of [...secrets].filter((value) => value !== '').sort((a, b) => b.length - a.length)) {
+    out = out.split(secret).join('***');
+  }
+  return out;
+}

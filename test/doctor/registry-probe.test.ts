@@ -1,0 +1,265 @@
+import { describe, expect, it } from 'vitest';
+import type { HttpOutcome, HttpRequest } from '../../src/doctor/http-client.js';
+import type { Endpoint } from '../../src/doctor/registry-endpoint.js';
+import { type ProbeLogin, isLoopbackHost, probeRegistry } from '../../src/doctor/registry-probe.js';
+
+const alice: ProbeLogin = { username: 'alice', secret: 's3cret-pa55' };
+const basicAlice = `Basic ${Buffer.from('alice:s3cret-pa55').toString('base64')}`;
+const SECURE: Endpoint[] = [{ base: 'https://registry.example', verifyTls: true }];
+const INSECURE: Endpoint[] = [
+  { base: 'https://127.0.0.1:5000', verifyTls: false },
+  { base: 'http://127.0.0.1:5000', verifyTls: false },
+];
+const CA = ['-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n'];
+
+const response = (status: number, headers: Record<string, string> = {}, body = ''): HttpOutcome => ({ kind: 'response', status, headers, body });
+const failure = (code: string, message = `failed with ${code}`): HttpOutcome => ({ kind: 'error', code, message });
+
+type Route = (request: HttpRequest) => HttpOutcome | undefined;
+
+/** A scripted network: the first route that answers wins; every request is recorded. */
+function network(...routes: Route[]) {
+  const requests: HttpRequest[] = [];
+  const fetcher = async (request: HttpRequest): Promise<HttpOutcome> => {
+    requests.push(request);
+    for (const route of routes) {
+      const answer = route(request);
+      if (answer) return answer;
+    }
+    throw new Error(`unscripted request ${request.method ?? 'GET'} ${request.url}`);
+  };
+  return { requests, fetcher };
+}
+
+const at = (url: string, answer: (request: HttpRequest) => HttpOutcome): Route => (request) => (request.url === url ? answer(request) : undefined);
+const probe = (endpoints: Endpoint[], login: ProbeLogin, fetcher: (request: HttpRequest) => Promise<HttpOutcome>) =>
+  probeRegistry(endpoints, login, fetcher, { timeoutMs: 5_000, ca: CA });
+
+describe('probeRegistry: Basic', () => {
+  const registry = at('https://registry.example/v2/', (request) =>
+    request.headers?.authorization === undefined
+      ? response(401, { 'www-authenticate': 'Basic realm="Registry Realm"' })
+      : request.headers.authorization === basicAlice
+        ? response(200)
+        : response(401, { 'www-authenticate': 'Basic realm="Registry Realm"' }),
+  );
+
+  it('accepts the right login: first without credentials, then with Basic, verifying TLS with the CA list', async () => {
+    const { requests, fetcher } = network(registry);
+    expect(await probe(SECURE, alice, fetcher)).toEqual({ kind: 'ok', url: 'https://registry.example/v2/', how: 'basic' });
+    expect(requests.map((request) => request.headers?.authorization)).toEqual([undefined, basicAlice]);
+    for (const request of requests) expect(request).toMatchObject({ verifyTls: true, ca: CA });
+  });
+
+  it('reports a wrong password as rejected with the status', async () => {
+    const { fetcher } = network(registry);
+    expect(await probe(SECURE, { username: 'alice', secret: 'wrong' }, fetcher)).toEqual({ kind: 'rejected', url: 'https://registry.example/v2/', status: 401, how: 'basic' });
+  });
+
+  it('cannot send an identity token as Basic', async () => {
+    const { requests, fetcher } = network(registry);
+    expect(await probe(SECURE, { username: '<token>', secret: 'idtoken' }, fetcher)).toMatchObject({ kind: 'unexpected', reason: expect.stringContaining('identity token') });
+    expect(requests).toHaveLength(1);
+  });
+});
+
+describe('probeRegistry: Bearer token flow', () => {
+  const challenge = 'Bearer realm="https://auth.example/token",service="registry.example",scope="registry:catalog:*"';
+  const registry = at('https://registry.example/v2/', (request) =>
+    request.headers?.authorization === 'Bearer tok-123' ? response(200) : response(401, { 'www-authenticate': challenge }),
+  );
+  const tokens: Route = (request) => {
+    if (!request.url.startsWith('https://auth.example/token')) return undefined;
+    if (request.method === 'POST') {
+      return request.body?.includes('refresh_token=good-refresh') ? response(200, {}, '{"access_token":"tok-123"}') : response(400, {}, '{"error":"invalid_grant"}');
+    }
+    return request.headers?.authorization === basicAlice ? response(200, {}, '{"token":"tok-123","expires_in":300}') : response(401, {}, '{"details":"incorrect username or password"}');
+  };
+
+  it('asks the realm for a token with the login as Basic (service, scope, account, client_id) and presents it', async () => {
+    const { requests, fetcher } = network(registry, tokens);
+    expect(await probe(SECURE, alice, fetcher)).toEqual({ kind: 'ok', url: 'https://registry.example/v2/', how: 'token' });
+    const tokenUrl = new URL(requests[1]?.url ?? '');
+    expect(tokenUrl.origin + tokenUrl.pathname).toBe('https://auth.example/token');
+    expect(Object.fromEntries(tokenUrl.searchParams)).toEqual({
+      service: 'registry.example',
+      scope: 'registry:catalog:*',
+      client_id: 'docker',
+      account: 'alice',
+      offline_token: 'true',
+    });
+    expect(requests[1]?.headers?.authorization).toBe(basicAlice);
+    expect(requests[2]?.headers?.authorization).toBe('Bearer tok-123');
+    // The secret never travels in a URL.
+    for (const request of requests) expect(request.url).not.toContain(alice.secret);
+  });
+
+  it('reports a refused login at the realm', async () => {
+    const { fetcher } = network(registry, tokens);
+    expect(await probe(SECURE, { username: 'alice', secret: 'nope' }, fetcher)).toEqual({ kind: 'rejected', url: 'https://auth.example/token', status: 401, how: 'token' });
+  });
+
+  it('identity tokens use the OAuth2 refresh-token grant (POST), and a 400 invalid_grant is a refusal', async () => {
+    const good = network(registry, tokens);
+    expect(await probe(SECURE, { username: '<token>', secret: 'good-refresh' }, good.fetcher)).toMatchObject({ kind: 'ok', how: 'token' });
+    const post = good.requests[1];
+    expect(post).toMatchObject({ method: 'POST', url: 'https://auth.example/token', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(Object.fromEntries(new URLSearchParams(post?.body ?? ''))).toEqual({
+      service: 'registry.example',
+      scope: 'registry:catalog:*',
+      client_id: 'docker',
+      grant_type: 'refresh_token',
+      refresh_token: 'good-refresh',
+    });
+    const bad = network(registry, tokens);
+    expect(await probe(SECURE, { username: '<token>', secret: 'stale' }, bad.fetcher)).toEqual({ kind: 'rejected', url: 'https://auth.example/token', status: 400, how: 'token' });
+  });
+
+  it('prefers Bearer when both are offered, as docker does', async () => {
+    const both = at('https://registry.example/v2/', (request) =>
+      request.headers?.authorization === 'Bearer tok-123' ? response(200) : response(401, { 'www-authenticate': `Basic realm="x", ${challenge}` }),
+    );
+    const { requests, fetcher } = network(both, tokens);
+    expect(await probe(SECURE, alice, fetcher)).toMatchObject({ kind: 'ok', how: 'token' });
+    expect(requests).toHaveLength(3);
+  });
+
+  it('never sends the login to a plain-http realm of an https registry', async () => {
+    const plainRealm = at('https://registry.example/v2/', () => response(401, { 'www-authenticate': 'Bearer realm="http://auth.example/token",service="r"' }));
+    const { requests, fetcher } = network(plainRealm);
+    expect(await probe(SECURE, alice, fetcher)).toEqual({
+      kind: 'unexpected',
+      url: 'https://registry.example/v2/',
+      reason: 'the token service http://auth.example is not https: the login was not sent to it',
+    });
+    expect(requests).toHaveLength(1);
+  });
+
+  it('says so when the token service answers without a token, or with an error status, or is unreachable', async () => {
+    const empty = network(registry, (request) => (request.url.startsWith('https://auth.example/') ? response(200, {}, '{"nothing":1}') : undefined));
+    expect(await probe(SECURE, alice, empty.fetcher)).toEqual({ kind: 'unexpected', url: 'https://auth.example/token', reason: 'the token service answered without a token' });
+    const broken = network(registry, (request) => (request.url.startsWith('https://auth.example/') ? response(503) : undefined));
+    expect(await probe(SECURE, alice, broken.fetcher)).toEqual({ kind: 'unexpected', url: 'https://auth.example/token', reason: 'the token service answered HTTP 503' });
+    const gone = network(registry, (request) => (request.url.startsWith('https://auth.example/') ? failure('ENOTFOUND') : undefined));
+    expect(await probe(SECURE, alice, gone.fetcher)).toEqual({ kind: 'unreachable', url: 'https://auth.example/token', reason: 'auth.example does not resolve (ENOTFOUND)' });
+  });
+});
+
+describe('probeRegistry: other answers', () => {
+  it('a registry open without a login is ok, but nothing was verified', async () => {
+    const { fetcher } = network(at('https://registry.example/v2/', () => response(200)));
+    expect(await probe(SECURE, alice, fetcher)).toEqual({ kind: 'ok', url: 'https://registry.example/v2/', how: 'anonymous' });
+  });
+  it.each([
+    [response(404), 'HTTP 404: no registry API there (is it the right host and port?)'],
+    [response(502), 'HTTP 502 for GET /v2/'],
+    [response(401), 'HTTP 401 without a Basic or Bearer challenge'],
+    [response(401, { 'www-authenticate': 'Negotiate' }), 'HTTP 401 without a Basic or Bearer challenge (offered: negotiate)'],
+    [response(401, { 'www-authenticate': 'Bearer realm="::not a url"' }), 'the Bearer challenge names a realm that is not a URL'],
+  ])('%j: %s', async (answer, reason) => {
+    const { fetcher } = network(at('https://registry.example/v2/', () => answer));
+    expect(await probe(SECURE, alice, fetcher)).toEqual({ kind: 'unexpected', url: 'https://registry.example/v2/', reason });
+  });
+});
+
+describe('probeRegistry: failures below HTTP', () => {
+  it.each([
+    ['ENOTFOUND', { kind: 'unreachable', reason: 'registry.example does not resolve (ENOTFOUND)' }],
+    ['EAI_AGAIN', { kind: 'unreachable', reason: 'registry.example does not resolve (EAI_AGAIN)' }],
+    ['ECONNREFUSED', { kind: 'unreachable', reason: 'connection refused, nothing listens there (ECONNREFUSED)' }],
+    ['EHOSTUNREACH', { kind: 'unreachable', reason: 'no route to the host (EHOSTUNREACH)' }],
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', { kind: 'tls-unknown-authority', reason: 'failed with DEPTH_ZERO_SELF_SIGNED_CERT (DEPTH_ZERO_SELF_SIGNED_CERT)' }],
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', { kind: 'tls-unknown-authority' }],
+    ['SELF_SIGNED_CERT_IN_CHAIN', { kind: 'tls-unknown-authority' }],
+    ['CERT_HAS_EXPIRED', { kind: 'tls-other', reason: 'its certificate has expired (CERT_HAS_EXPIRED)' }],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', { kind: 'tls-other', reason: 'its certificate is for another name (ERR_TLS_CERT_ALTNAME_INVALID)' }],
+  ])('%s', async (code, expected) => {
+    const { requests, fetcher } = network(at('https://registry.example/v2/', () => failure(code)));
+    expect(await probe(SECURE, alice, fetcher)).toMatchObject({ url: 'https://registry.example/v2/', ...expected });
+    // No credentials were sent anywhere.
+    expect(requests.every((request) => request.headers?.authorization === undefined)).toBe(true);
+  });
+
+  it('our own deadline reads as "no answer within N s"', async () => {
+    const { fetcher } = network(at('https://registry.example/v2/', () => failure('ETIMEDOUT', 'no answer within 6 s')));
+    expect(await probe(SECURE, alice, fetcher)).toEqual({ kind: 'unreachable', url: 'https://registry.example/v2/', reason: 'no answer within 6 s' });
+  });
+
+  it('an https handshake answered in plain HTTP: looks over http without credentials, and says "HTTP response to HTTPS client"', async () => {
+    const { requests, fetcher } = network(
+      at('https://registry.example/v2/', () => failure('EPROTO', 'write EPROTO ...:wrong version number')),
+      at('http://registry.example/v2/', () => response(401, { 'www-authenticate': 'Basic realm="x"' })),
+    );
+    expect(await probe(SECURE, alice, fetcher)).toEqual({ kind: 'http-to-https', url: 'https://registry.example/v2/' });
+    expect(requests.map((request) => [request.url, request.headers?.authorization])).toEqual([
+      ['https://registry.example/v2/', undefined],
+      ['http://registry.example/v2/', undefined],
+    ]);
+  });
+
+  it('a TLS failure where plain http answers nothing either stays a TLS failure', async () => {
+    const { fetcher } = network(
+      at('https://registry.example/v2/', () => failure('ERR_SSL_WRONG_VERSION_NUMBER', 'wrong version number')),
+      at('http://registry.example/v2/', () => failure('ECONNRESET')),
+    );
+    expect(await probe(SECURE, alice, fetcher)).toEqual({ kind: 'tls-other', url: 'https://registry.example/v2/', reason: 'wrong version number (ERR_SSL_WRONG_VERSION_NUMBER)' });
+  });
+
+  it('insecure registries: https without verification first, then plain http, where the login is checked', async () => {
+    const { requests, fetcher } = network(
+      at('https://127.0.0.1:5000/v2/', () => failure('ERR_SSL_WRONG_VERSION_NUMBER', 'wrong version number')),
+      at('http://127.0.0.1:5000/v2/', (request) =>
+        request.headers?.authorization === basicAlice ? response(200) : response(401, { 'www-authenticate': 'Basic realm="x"' }),
+      ),
+    );
+    expect(await probe(INSECURE, alice, fetcher)).toEqual({ kind: 'ok', url: 'http://127.0.0.1:5000/v2/', how: 'basic' });
+    expect(requests[0]).toMatchObject({ verifyTls: false });
+    expect(requests[0]?.ca).toBeUndefined();
+  });
+
+  it('insecure registries: a self-signed certificate is accepted, as docker does', async () => {
+    const { requests, fetcher } = network(
+      at('https://127.0.0.1:5000/v2/', (request) => (request.headers?.authorization === basicAlice ? response(200) : response(401, { 'www-authenticate': 'Basic realm="x"' }))),
+    );
+    expect(await probe(INSECURE, alice, fetcher)).toEqual({ kind: 'ok', url: 'https://127.0.0.1:5000/v2/', how: 'basic' });
+    expect(requests.every((request) => request.verifyTls === false)).toBe(true);
+  });
+
+  it('insecure registries: when both fail, the plain-http failure is reported', async () => {
+    const { fetcher } = network(
+      at('https://127.0.0.1:5000/v2/', () => failure('ECONNREFUSED')),
+      at('http://127.0.0.1:5000/v2/', () => failure('ECONNREFUSED')),
+    );
+    expect(await probe(INSECURE, alice, fetcher)).toEqual({ kind: 'unreachable', url: 'http://127.0.0.1:5000/v2/', reason: 'connection refused, nothing listens there (ECONNREFUSED)' });
+  });
+
+  it('one budget for the whole conversation: once spent, no further request is made', async () => {
+    let clock = 0;
+    const requests: HttpRequest[] = [];
+    const fetcher = async (request: HttpRequest): Promise<HttpOutcome> => {
+      requests.push(request);
+      clock += 5_000; // the first request uses up the whole 5 s budget
+      return response(401, { 'www-authenticate': 'Basic realm="x"' });
+    };
+    const result = await probeRegistry(SECURE, alice, fetcher, { timeoutMs: 5_000, ca: CA, now: () => clock });
+    expect(result).toEqual({ kind: 'unreachable', url: 'https://registry.example/v2/', reason: 'no answer within 5 s' });
+    expect(requests.map((request) => request.timeoutMs)).toEqual([5_000]);
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it.each([
+    ['localhost', true],
+    ['LOCALHOST', true],
+    ['app.localhost', true],
+    ['127.0.0.1', true],
+    ['127.1.2.3', true],
+    ['::1', true],
+    ['[::1]', true],
+    ['128.0.0.1', false],
+    ['localhost.example.com', false],
+    ['auth.example', false],
+  ])('%s: %s', (host, loopback) => {
+    expect(isLoopbackHost(host)).toBe(loopback);
+  });
+});
