@@ -32,13 +32,32 @@ export function dockerConfigPath(env: Environment = process.env): string {
   return join(dockerConfigDir(env), 'config.json');
 }
 
+// Numbers a double cannot hold exactly (1700000000000000001, 1e400, 0.1000000000000000000000001) would
+// change in a JSON.parse/JSON.stringify round trip. They are carried through as marked strings instead,
+// with a per-process nonce so that no string of the person's file can look like one.
+const RAW_NUMBER = `\u0000tsstore-number-${Math.random().toString(16).slice(2)}:`;
+const TOKENS = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+
+function markInexactNumbers(json: string): string {
+  return json.replace(TOKENS, (token) => {
+    if (token.startsWith('"') || JSON.stringify(JSON.parse(token)) === token) return token;
+    return JSON.stringify(`${RAW_NUMBER}${token}`);
+  });
+}
+
+function restoreInexactNumbers(json: string): string {
+  const marked = JSON.stringify(RAW_NUMBER).slice(1, -1).replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+  return json.replace(new RegExp(`"${marked}([^"]*)"`, 'g'), '$1');
+}
+
 /** Pure: text to config, or a 'config' error naming line and column. */
 export function parseDockerConfig(text: string, path: string): DockerConfig {
   if (text.startsWith('\ufeff')) text = text.slice(1);
   if (text.trim() === '') return {}; // docker treats an empty file as an empty configuration
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    JSON.parse(text); // validates; the marked parse below cannot fail where this one did not
+    value = JSON.parse(markInexactNumbers(text));
   } catch (cause) {
     const { line, column } = positionOf(text, findJsonError(text) ?? text.length);
     throw new TsstoreError('config', `${path} is not valid JSON (line ${line}, column ${column}); fix it by hand`, { cause });
@@ -51,7 +70,7 @@ export function parseDockerConfig(text: string, path: string): DockerConfig {
 
 /** Pure: how docker writes the file (json.MarshalIndent with a tab, no trailing newline). */
 export function serializeDockerConfig(config: DockerConfig, options: { crlf?: boolean } = {}): string {
-  const text = JSON.stringify(config, null, '\t');
+  const text = restoreInexactNumbers(JSON.stringify(config, null, '\t'));
   return options.crlf ? text.replace(/\n/g, '\r\n') : text;
 }
 

@@ -12,6 +12,9 @@ import {
   openSync,
   renameSync,
   chmodSync,
+  readdirSync,
+  readlinkSync,
+  statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
@@ -37,9 +40,66 @@ export function ensurePrivateDir(path: string): void {
   }
 }
 
-/** A name no other process will pick: pid for cleanup of leftovers, random bytes for uniqueness. */
+/** A temporary file this old was left by a process that died; younger ones may still be in use. */
+export const STALE_TEMPORARY_MS = 10 * 60 * 1000;
+
+let pidNamespace: string | undefined;
+/** Which pid namespace our pids belong to: a pid from a container sharing the folder means nothing here. */
+function currentPidNamespace(): string {
+  if (pidNamespace === undefined) {
+    try {
+      pidNamespace = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '0';
+    } catch {
+      pidNamespace = '0';
+    }
+  }
+  return pidNamespace;
+}
+
+/** A name no other process will pick: pid and pid namespace for cleanup of leftovers, random bytes for uniqueness. */
 export function temporaryName(prefix: string): string {
-  return `${prefix}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  return `${prefix}.${process.pid}.${currentPidNamespace()}.${randomBytes(6).toString('hex')}.tmp`;
+}
+
+/**
+ * A leftover of a killed writer: its process is gone (judged only when it ran in our pid namespace), or
+ * it is older than any write takes.
+ */
+export function isStaleTemporary(name: string, mtimeMs: number, now = Date.now()): boolean {
+  if (now - mtimeMs > STALE_TEMPORARY_MS) return true;
+  const match = /\.(\d+)\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
+  if (!match || match[2] !== currentPidNamespace() || match[2] === '0') return false;
+  return !processIsAlive(Number(match[1]));
+}
+
+function processIsAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes stale temporary files in `dir` (only those starting with `prefix`, when given). */
+export function removeStaleTemporaryFiles(dir: string, prefix = '', now = Date.now()): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.endsWith('.tmp') || !name.startsWith(prefix)) continue;
+    const path = join(dir, name);
+    try {
+      if (isStaleTemporary(name, statSync(path).mtimeMs, now)) removeQuietly(path);
+    } catch {
+      // gone already
+    }
+  }
 }
 
 /** Writes a complete private file at `temporaryPath`; the caller renames or links it into place. */
@@ -67,7 +127,9 @@ export interface AtomicWriteOptions {
 
 /** Replaces `path` atomically with `data`. */
 export function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
-  const temporaryPath = join(options.temporaryDir ?? dirname(path), temporaryName(`.${basename(path).slice(0, 40)}`));
+  const prefix = `.${basename(path).slice(0, 40)}`;
+  const temporaryDir = options.temporaryDir ?? dirname(path);
+  const temporaryPath = join(temporaryDir, temporaryName(prefix));
   writePrivateFile(temporaryPath, data, options.mode ?? PRIVATE_FILE_MODE);
   try {
     renameSync(temporaryPath, path);
@@ -75,15 +137,19 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
     removeQuietly(temporaryPath);
     throw fileSystemError('replace', path, error);
   }
+  // Next to the target, a killed writer's leftover would stay forever: sweep this file's own.
+  if (options.temporaryDir === undefined) removeStaleTemporaryFiles(temporaryDir, prefix);
 }
 
 /**
  * Creates `path` with `data` only if it does not exist yet, atomically (link(2) fails on an existing
  * target). Returns false when another process was first; its file is left as it is.
  */
-export function createFileExclusive(path: string, data: string | Uint8Array, mode = PRIVATE_FILE_MODE): boolean {
-  const temporaryPath = join(dirname(path), temporaryName(`.${basename(path).slice(0, 40)}`));
-  writePrivateFile(temporaryPath, data, mode);
+export function createFileExclusive(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): boolean {
+  const prefix = `.${basename(path).slice(0, 40)}`;
+  const temporaryDir = options.temporaryDir ?? dirname(path);
+  const temporaryPath = join(temporaryDir, temporaryName(prefix));
+  writePrivateFile(temporaryPath, data, options.mode ?? PRIVATE_FILE_MODE);
   try {
     linkSync(temporaryPath, path);
     return true;
@@ -92,6 +158,7 @@ export function createFileExclusive(path: string, data: string | Uint8Array, mod
     throw fileSystemError('create', path, error);
   } finally {
     removeQuietly(temporaryPath);
+    if (options.temporaryDir === undefined) removeStaleTemporaryFiles(temporaryDir, prefix);
   }
 }
 

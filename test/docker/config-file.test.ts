@@ -84,3 +84,19 @@ describe('readDockerConfig and writeDockerConfig', () => {
     expect(JSON.parse(readFileSync(join(dir, 'real', 'config.json'), 'utf8'))).toEqual({ 'x-unknown': { keep: [1, 2] }, credsStore: 'tsstore' });
   });
 });
+
+describe('numbers', () => {
+  it('keeps the text of numbers a double cannot hold, and of the usual ones', () => {
+    const text = '{"a": 1700000000000000001, "b": [1e400, -0.1000000000000000000000001, 1.0, 2, -3.5e-7], "c": "1e400", "d": {"e": 12}}';
+    const config = parseDockerConfig(text, 'c.json');
+    expect(config.c).toBe('1e400');
+    expect(config.d).toEqual({ e: 12 });
+    expect(serializeDockerConfig(config).replace(/\s+/g, ' ')).toBe(
+      '{ "a": 1700000000000000001, "b": [ 1e400, -0.1000000000000000000000001, 1.0, 2, -3.5e-7 ], "c": "1e400", "d": { "e": 12 } }',
+    );
+  });
+  it('does not mistake a string for a marked number', () => {
+    const config = parseDockerConfig('{"s": "\\u0000tsstore-number-0:5"}', 'c.json');
+    expect(serializeDockerConfig(config)).toBe('{\n\t"s": "\\u0000tsstore-number-0:5"\n}');
+  });
+});

@@ -5,7 +5,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { TsstoreError, fileSystemError } from '../../errors.js';
-import { createFileExclusive, ensurePrivateDir, removeQuietly, writeFileAtomic } from '../../fs/private-files.js';
+import { createFileExclusive, ensurePrivateDir, removeStaleTemporaryFiles, writeFileAtomic } from '../../fs/private-files.js';
 import { CREDENTIALS_NOT_FOUND } from '../../protocol/messages.js';
 import type { Backend, StoredLogin } from '../backend.js';
 import type { ArmoredRecipient } from './openpgp-crypto.js';
@@ -13,8 +13,6 @@ import { type PgpLayout, credentialFileName, formatLabel, isCredentialFileName, 
 
 /** Enough for the longest label we write (the codec caps server URLs and usernames). */
 const HEADER_READ_BYTES = 32 * 1024;
-/** A temporary file this old was left by a process that died; younger ones may still be in use. */
-const STALE_TEMPORARY_MS = 10 * 60 * 1000;
 
 export class PgpBackend implements Backend {
   readonly name = 'pgp' as const;
@@ -40,7 +38,8 @@ export class PgpBackend implements Backend {
     if (this.hasKey()) return undefined;
     const { generateStoreKey } = await import('./openpgp-crypto.js');
     const key = await generateStoreKey(userID);
-    return createFileExclusive(this.layout.privateKeyFile, key.armoredPrivateKey) ? key.fingerprint : undefined;
+    // The temporary copy goes to tmp/, where a killed first use's leftover is swept like any other.
+    return createFileExclusive(this.layout.privateKeyFile, key.armoredPrivateKey, { temporaryDir: this.layout.temporaryDir }) ? key.fingerprint : undefined;
   }
 
   /** Encrypts to the store key and every extra recipient, as an armored message with `comment` in its armor. */
@@ -155,34 +154,10 @@ export class PgpBackend implements Backend {
 
   /** Temporary files of processes that were killed mid-write: invisible to list, removed here. */
   removeStaleTemporaryFiles(now = Date.now()): void {
-    let names: string[];
-    try {
-      names = readdirSync(this.layout.temporaryDir);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const path = join(this.layout.temporaryDir, name);
-      const pid = Number(/\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1]);
-      try {
-        if (!processIsAlive(pid) || now - statSync(path).mtimeMs > STALE_TEMPORARY_MS) removeQuietly(path);
-      } catch {
-        // gone already
-      }
-    }
+    removeStaleTemporaryFiles(this.layout.temporaryDir, '', now);
   }
 }
 
-function processIsAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function exists(path: string): boolean {
   try {

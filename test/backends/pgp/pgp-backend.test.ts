@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -90,7 +90,9 @@ describe('PgpBackend', () => {
     await store.add('h', { username: 'u', secret: 's' });
     writeFileSync(join(store.layout.credentialsDir, 'notes.asc'), 'not a credential');
     writeFileSync(join(store.layout.credentialsDir, '.h.asc.1.aa.tmp'), 'half');
-    const leftover = join(store.layout.temporaryDir, '.x.asc.999999999.abcdef.tmp');
+    // A writer that died in our pid namespace (pid 999999999 cannot be alive), named as temporaryName names.
+    const namespace = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1];
+    const leftover = join(store.layout.temporaryDir, `.x.asc.999999999.${namespace}.abcdef.tmp`);
     writeFileSync(leftover, 'half-written');
     expect(await store.list()).toEqual(new Map([['h', 'u']]));
     await store.add('other', { username: 'v', secret: 't' });
