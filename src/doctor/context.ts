@@ -11,7 +11,7 @@ import { describeError } from '../errors.js';
 import { findOnPath } from '../fs/find-on-path.js';
 import { writeFileAtomic } from '../fs/private-files.js';
 import { backupFile } from './backup.js';
-import { runDockerCli } from './docker-cli.js';
+import { runDockerCli, runDockerOnTerminal } from './docker-cli.js';
 import { type HelperOutput, runCredentialHelper } from './external-helper.js';
 import { type HttpOutcome, type HttpRequest, httpRequest, resolveHostAddresses } from './http-client.js';
 
@@ -44,6 +44,8 @@ export interface DoctorContext {
   resolveHost(hostname: string): Promise<string[]>;
   /** Runs the docker CLI with `input` on stdin (secrets go there, never in argv). */
   runDocker(args: readonly string[], input: string): Promise<HelperOutput>;
+  /** Runs the docker CLI on the terminal, for a person to type a password; returns its exit code. */
+  runDockerOnTerminal(args: readonly string[]): Promise<number>;
 }
 
 export class RealDoctorContext implements DoctorContext {
@@ -99,6 +101,10 @@ export class RealDoctorContext implements DoctorContext {
 
   runDocker(args: readonly string[], input: string): Promise<HelperOutput> {
     return runDockerCli(args, input, this.env);
+  }
+
+  runDockerOnTerminal(args: readonly string[]): Promise<number> {
+    return runDockerOnTerminal(args, this.env);
   }
 }
 

@@ -10,3 +10,12 @@ export async function runDockerCli(args: readonly string[], input: string, env: 
   const result = await execa(docker, [...args], { input, env: env as Record<string, string>, extendEnv: false, reject: false, timeout: 60_000 });
   return { stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? ''), exitCode: result.exitCode ?? 1 };
 }
+
+/** Runs the docker CLI on the person's terminal (stdin, stdout, stderr inherited), so they can type a password. */
+export async function runDockerOnTerminal(args: readonly string[], env: Environment): Promise<number> {
+  const docker = findOnPath('docker', env.PATH ?? '');
+  if (docker === undefined) return 127;
+  const { execa } = await import('execa');
+  const result = await execa(docker, [...args], { stdio: 'inherit', env: env as Record<string, string>, extendEnv: false, reject: false });
+  return result.exitCode ?? 1;
+}

@@ -88,6 +88,10 @@ export class FakeContext implements DoctorContext {
   async runDocker(): Promise<HelperOutput> {
     throw new Error('no docker in FakeContext');
   }
+
+  async runDockerOnTerminal(): Promise<number> {
+    throw new Error('no terminal in FakeContext');
+  }
 }
 
 export const b64 = (text: string): string => Buffer.from(text).toString('base64');

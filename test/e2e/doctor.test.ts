@@ -174,6 +174,36 @@ describe.skipIf(!haveAll(['docker', 'docker-registry', 'htpasswd', 'gpg', 'pass'
       await pass?.cleanup();
     });
 
+    it('migrate --from pass moves its logins on its own; --dry-run changes nothing', async () => {
+      const m = machine([findOnPath('docker-credential-pass')?.replace(/\/docker-credential-pass$/, '') ?? '/usr/bin']);
+      try {
+        Object.assign(m.env, { GNUPGHOME: pass.gpgHome.gnupgHome, PASSWORD_STORE_DIR: pass.passwordStore });
+        m.addTsstoreToPath();
+        writeFileSync(m.configFile, '{\n\t"credsStore": "pass"\n}');
+        expect((await login(m, alice)).exitCode).toBe(0);
+        const config = readFileSync(m.configFile, 'utf8');
+
+        const dry = await m.run(HELPER_BINARY, ['migrate', '--from', 'pass', '--dry-run']);
+        expect(dry).toMatchObject({ stdout: `would move ${registry.host}`, exitCode: 0 });
+        expect((await m.run('docker-credential-tsstore', ['list'], 'unused')).stdout).toBe('{}');
+
+        const moved = await m.run(HELPER_BINARY, ['migrate', '--from', 'pass']);
+        expect(moved).toMatchObject({ stdout: `moved ${registry.host}`, exitCode: 0 });
+        expect(JSON.parse((await m.run('docker-credential-tsstore', ['get'], registry.host)).stdout)).toEqual({
+          ServerURL: registry.host,
+          Username: 'alice',
+          Secret: alice.password,
+        });
+        // migrate only fills the store; switching docker is doctor's (or the person's) step.
+        expect(readFileSync(m.configFile, 'utf8')).toBe(config);
+        expect((await m.run(HELPER_BINARY, ['migrate', '--from', 'nonexistent'])).stderr).toBe(
+          'docker-credential-tsstore: docker-credential-nonexistent is not on PATH\n'.trimEnd(),
+        );
+      } finally {
+        m.home.cleanup();
+      }
+    });
+
     it('gets every login moved out of pass, verified, and docker switched to tsstore', async () => {
       const m = machine([findOnPath('docker-credential-pass')?.replace(/\/docker-credential-pass$/, '') ?? '/usr/bin']);
       try {

@@ -73,10 +73,12 @@ interface Gathered {
   logins: KnownLogin[];
   verdicts: Verdict[];
   notes: string[];
+  /** Registries docker uses without any login: with --login at a terminal, the person logs in again. */
+  withoutLogin: Array<{ key: string; target: RegistryTarget; verdict: Verdict }>;
 }
 
 async function gather(context: DoctorContext): Promise<Gathered> {
-  const gathered: Gathered = { logins: [], verdicts: [], notes: [] };
+  const gathered: Gathered = { logins: [], verdicts: [], notes: [], withoutLogin: [] };
   const read = context.readDockerConfig();
   const config: DockerConfig = read.ok ? read.file.config : {};
   if (!read.ok) gathered.notes.push('config.json cannot be read (see config-json): only the logins in tsstore are checked');
@@ -110,7 +112,9 @@ async function gather(context: DoctorContext): Promise<Gathered> {
       // docker's `get` answers other spellings of a stored key: that key is checked on its own. A store
       // that cannot be listed was reported above; its logins are not "missing".
       if (store === undefined || lookupCandidates(key).some((candidate) => keys.has(candidate))) continue;
-      gathered.verdicts.push({ problem: true, line: `${key}: config.json names it, but tsstore holds no login for it: docker uses it without credentials`, commands: again });
+      const verdict = { problem: true, line: `${key}: config.json names it, but tsstore holds no login for it: docker uses it without credentials`, commands: again };
+      gathered.verdicts.push(verdict);
+      if (target) gathered.withoutLogin.push({ key, target, verdict });
     } else if (where === 'config') {
       const entry = plaintext.find((candidate) => candidate.registry === key);
       if (entry === undefined) {
@@ -282,7 +286,7 @@ export const registryLogin: Check = {
   id: 'registry-login',
   title: 'Registries accept the stored logins',
   async diagnose(context): Promise<Diagnosis> {
-    const { logins, verdicts, notes } = await gather(context);
+    const { logins, verdicts, notes, withoutLogin } = await gather(context);
     if (logins.length === 0 && verdicts.length === 0) {
       return { status: 'skipped', details: [...notes, 'no registry logins stored (tsstore and config.json name none)'] };
     }
@@ -296,6 +300,14 @@ export const registryLogin: Check = {
       const before = context.readDockerConfig();
       // One at a time: each docker login rewrites config.json.
       for (const login of logins) all.push(await reLogin(context, login, logins, before.ok ? before.file.config : {}));
+      // No secret to re-use: a person at the terminal types it to docker itself.
+      if (context.interactive) {
+        for (const { key, target, verdict } of withoutLogin) {
+          const args = ['login', ...dockerLoginTarget(target)];
+          const code = await context.runDockerOnTerminal(args);
+          if (code === 0) all[all.indexOf(verdict)] = { problem: false, line: `${key}: docker ${args.join(' ')} succeeded at the terminal`, commands: [] };
+        }
+      }
       const restored = await restoreDroppedKeys(context, before);
       if (restored !== undefined) all.push(restored);
     }

@@ -21,17 +21,20 @@ export interface HomeContextOptions {
   http?: (request: HttpRequest) => Promise<HttpOutcome> | HttpOutcome;
   resolve?: Record<string, string[]>;
   docker?: (args: readonly string[], input: string, context: HomeContext) => Promise<HelperOutput> | HelperOutput;
+  /** A person at a terminal: docker runs there answer with this exit code. */
+  terminalDocker?: (args: readonly string[]) => number;
 }
 
 export class HomeContext implements DoctorContext {
   readonly home: string;
   readonly env: Record<string, string | undefined>;
   readonly login: boolean;
-  readonly interactive = false;
+  readonly interactive: boolean;
   readonly fixing = false;
   readonly backend = new MemoryBackend();
   readonly requests: HttpRequest[] = [];
   readonly dockerRuns: Array<{ args: string[]; input: string }> = [];
+  readonly terminalRuns: string[][] = [];
   readonly resolved: string[] = [];
   readonly helperRuns: string[] = [];
   readonly configWrites: DockerConfig[] = [];
@@ -41,6 +44,7 @@ export class HomeContext implements DoctorContext {
     this.home = mkdtempSync(join(tmpdir(), 'tsstore-doctor-unit-'));
     this.options = options;
     this.login = options.login ?? false;
+    this.interactive = options.terminalDocker !== undefined;
     this.env = { HOME: this.home, PATH: '/nonexistent', DOCKER_CONFIG: join(this.home, '.docker'), TSSTORE_HOME: join(this.home, 'tsstore'), ...options.env };
     if (options.config !== undefined) {
       this.write('.docker/config.json', typeof options.config === 'string' ? options.config : JSON.stringify(options.config, null, '\t'));
@@ -122,5 +126,11 @@ export class HomeContext implements DoctorContext {
     this.dockerRuns.push({ args: [...args], input });
     if (!this.options.docker) throw new Error('unexpected docker run');
     return this.options.docker(args, input, this);
+  }
+
+  async runDockerOnTerminal(args: readonly string[]): Promise<number> {
+    this.terminalRuns.push([...args]);
+    if (!this.options.terminalDocker) throw new Error('unexpected docker run on the terminal');
+    return this.options.terminalDocker(args);
   }
 }

@@ -219,6 +219,36 @@ describe('registry-login', () => {
     ]);
   });
 
+  it('--login at a terminal: a registry with no stored login gets docker login run there, for the person to type', async () => {
+    const typed: string[][] = [];
+    const context = home({
+      config: { auths: { '127.0.0.1:5009': {}, '127.0.0.1:5010': {} }, credsStore: 'tsstore' },
+      login: true,
+      terminalDocker: (args) => {
+        typed.push([...args]);
+        return args.includes('127.0.0.1:5009') ? 0 : 1;
+      },
+    });
+    const result = await run(context);
+    expect(typed).toEqual([
+      ['login', '127.0.0.1:5009'],
+      ['login', '127.0.0.1:5010'],
+    ]);
+    expect(result.details).toEqual([
+      '127.0.0.1:5009: docker login 127.0.0.1:5009 succeeded at the terminal',
+      '127.0.0.1:5010: config.json names it, but tsstore holds no login for it: docker uses it without credentials',
+      'run: docker login 127.0.0.1:5010',
+    ]);
+    expect(context.dockerRuns).toEqual([]);
+  });
+
+  it('--login without a terminal never runs docker where it would wait for a password', async () => {
+    const context = home({ config: { auths: { '127.0.0.1:5009': {} }, credsStore: 'tsstore' }, login: true });
+    const result = await run(context);
+    expect(context.terminalRuns).toEqual([]);
+    expect(result.details).toContain('run: docker login 127.0.0.1:5009');
+  });
+
   it('logins docker keeps in another helper are read through its get and verified; a missing helper is named', async () => {
     const context = home({
       config: { auths: { '127.0.0.1:5000': {}, 'gcr.io': {} }, credsStore: 'pass', credHelpers: { 'gcr.io': 'gcloud' } },
