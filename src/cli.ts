@@ -13,7 +13,7 @@ import { runMigrate } from './commands/migrate.js';
 function program(): Command {
   const cli = new Command(HELPER_NAME)
     .description(
-      'Docker credential helper that keeps registry passwords encrypted with OpenPGP.\n' +
+      'Docker credential helper that keeps registry passwords in the OS keyring or encrypted with OpenPGP.\n' +
         'Docker runs it with one of the protocol verbs: store, get, erase, list, version.',
     )
     .version(versionLine().trim(), '-v, --version')
@@ -22,8 +22,13 @@ function program(): Command {
 
   cli
     .command('init')
-    .description('set up the store (a new OpenPGP key on first use) and make Docker use it')
-    .addOption(new Option('--backend <name>', 'where secrets are kept').choices(['pgp', 'keyring']))
+    .description('set up the store (the OS keyring when one answers unlocked, else a new OpenPGP key) and make Docker use it')
+    .addOption(
+      new Option('--backend <name>', 'where secrets are kept: keyring (Secret Service, Keychain, Credential Manager) or pgp (encrypted files)').choices([
+        'pgp',
+        'keyring',
+      ]),
+    )
     .option('--recipient <file...>', "also encrypt to this armored public key (yours or a team member's)")
     .option('--recipient-gpg <keyid...>', 'also encrypt to this key from your GnuPG keyring (exported with gpg)')
     .option('--no-docker-config', 'do not set "credsStore": "tsstore" in Docker\'s config.json')
@@ -61,6 +66,42 @@ function program(): Command {
     .description('show the backend in use, where its data lives and how many credentials it holds')
     .action(async () => {
       await runInfo();
+    });
+
+  cli
+    .command('unlock')
+    .description('ask for the store key passphrase once and keep the key unlocked in a small agent for a while')
+    .option('--ttl <duration>', 'how long the agent keeps it: 90s, 10m, 1h30m (default 10m, or TSSTORE_UNLOCK_TTL)')
+    .action(async (options: { ttl?: string }) => {
+      const { runUnlock } = await import('./commands/unlock.js');
+      await runUnlock(options);
+    });
+
+  cli
+    .command('lock')
+    .description('make the agent forget the unlocked store key now')
+    .action(async () => {
+      const { runLock } = await import('./commands/lock.js');
+      await runLock();
+    });
+
+  cli
+    .command('passwd')
+    .description("add, change or remove the store key's passphrase")
+    .action(async () => {
+      const { runPasswd } = await import('./commands/passwd.js');
+      await runPasswd();
+    });
+
+  // Started by the helper itself (unlock, or a get that prompted); not for people.
+  cli
+    .command('agent', { hidden: true })
+    .requiredOption('--socket <path>')
+    .requiredOption('--dir <path>')
+    .requiredOption('--store <path>')
+    .action(async (options: { socket: string; dir: string; store: string }) => {
+      const { runAgent } = await import('./agent/server.js');
+      exitCode = await runAgent({ socket: options.socket, dir: options.dir, storeRoot: options.store });
     });
 
   return cli;

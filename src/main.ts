@@ -8,7 +8,7 @@ import { serveProtocol } from './protocol/serve.js';
 import { writeOutput } from './protocol/stdio.js';
 
 /** Words the commander program knows; any other single word is an unknown protocol action. */
-export const CLI_COMMANDS = ['init', 'info', 'doctor', 'migrate', 'help'];
+export const CLI_COMMANDS = ['init', 'info', 'doctor', 'migrate', 'unlock', 'lock', 'passwd', 'agent', 'help'];
 
 export async function main(args: readonly string[]): Promise<number> {
   const [first] = args;

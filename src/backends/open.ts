@@ -1,9 +1,10 @@
 /**
  * Which backend serves this process: TSSTORE_BACKEND, else the recorded choice, else (on the first
- * `store`) the default, which is then written down so it never changes silently.
+ * `store`) the keyring when one answers unlocked and pgp otherwise, which is then written down so it
+ * never changes silently. Reads on a machine with nothing set up write nothing and load no addon.
  */
 import { type Environment, tsstorePaths } from '../config/paths.js';
-import { readSettings, writeSettings } from '../config/settings.js';
+import { readSettings } from '../config/settings.js';
 import { TsstoreError } from '../errors.js';
 import { type Backend, type BackendName, isBackendName } from './backend.js';
 import { PgpBackend } from './pgp/pgp-backend.js';
@@ -17,23 +18,29 @@ export function backendOverride(env: Environment): BackendName | undefined {
   return value;
 }
 
-export function keyringUnavailable(): TsstoreError {
-  return new TsstoreError(
-    'backend-unavailable',
-    'the keyring backend is not available in this version yet; use TSSTORE_BACKEND=pgp (or init --backend pgp)',
-  );
-}
-
 export async function openBackend(options: { forWrite: boolean }, env: Environment = process.env): Promise<Backend> {
   const paths = tsstorePaths(env);
   const override = backendOverride(env);
   const settings = override ? undefined : readSettings(paths);
-  const name: BackendName = override ?? settings?.backend ?? 'pgp';
-  if (name === 'keyring') throw keyringUnavailable();
-  const backend = new PgpBackend(paths.pgpDir);
-  // Reads never write: on a machine with nothing set up, get answers not-found and list answers {}.
+  let name: BackendName = override ?? settings?.backend ?? 'pgp';
+  if (options.forWrite && !override && !settings) {
+    // First store on this machine: choose, and write the choice down before anything is stored.
+    const { probeBackend, recordChoice } = await import('./choose.js');
+    const choice = await probeBackend(env);
+    const result = recordChoice(paths, { backend: choice.backend });
+    name = result.settings.backend;
+    if (result.recorded && name === 'keyring') {
+      process.stderr.write(`tsstore: keeping credentials in the OS keyring (${choice.reason}); recorded in ${paths.settingsFile}\n`);
+    }
+  }
+  if (name === 'keyring') {
+    // The keyring code, and the native addon it loads, are read only when this backend is used.
+    const { openKeyringBackend } = await import('./keyring/open-keyring.js');
+    return openKeyringBackend(env);
+  }
+  // With nothing set up, reads go here too: get answers not-found and list answers {}, writing nothing.
+  const backend = new PgpBackend(paths.pgpDir, env);
   if (options.forWrite) {
-    if (!override && !settings) writeSettings(paths, { backend: name });
     const fingerprint = await backend.initialize();
     if (fingerprint) {
       process.stderr.write(`tsstore: created a new OpenPGP store key ${fingerprint} in ${backend.layout.privateKeyFile}\n`);

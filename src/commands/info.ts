@@ -1,26 +1,39 @@
-/** `info`: which backend, where its files are, how many credentials, and whether Docker uses us. */
+/** `info`: which backend, where its data is, how many credentials, and whether Docker uses us. */
+import type { BackendName } from '../backends/backend.js';
 import { backendOverride } from '../backends/open.js';
 import { PgpBackend } from '../backends/pgp/pgp-backend.js';
-import { tsstorePaths } from '../config/paths.js';
+import { type Environment, tsstorePaths } from '../config/paths.js';
 import { readSettings } from '../config/settings.js';
 import { readDockerConfig } from '../docker/config-file.js';
 import { describeError } from '../errors.js';
 
-export async function runInfo(env = process.env): Promise<void> {
+export async function runInfo(env: Environment = process.env): Promise<void> {
   const paths = tsstorePaths(env);
   const override = backendOverride(env);
   const settings = readSettings(paths);
-  const backend = override ?? settings?.backend;
+  const chosen = override ?? settings?.backend;
   const lines: string[] = [];
-  lines.push(`backend:      ${backend ?? 'none yet (the first store sets up pgp)'}${override ? ' (from TSSTORE_BACKEND)' : ''}`);
+  let shown: BackendName;
+  if (chosen) {
+    shown = chosen;
+    lines.push(`backend:      ${chosen}${override ? ' (from TSSTORE_BACKEND)' : ''}`);
+  } else {
+    // What a first store would pick here, found by looking only.
+    const { probeBackend } = await import('../backends/choose.js');
+    const choice = await probeBackend(env);
+    shown = choice.backend;
+    lines.push(`backend:      none yet (the first store picks ${choice.backend}: ${choice.reason})`);
+  }
   lines.push(`settings:     ${paths.settingsFile}${settings ? '' : ' (not written yet)'}`);
-  if (backend === 'pgp' || backend === undefined) {
-    const pgp = new PgpBackend(paths.pgpDir);
+  if (shown === 'pgp') {
+    const pgp = new PgpBackend(paths.pgpDir, env);
     lines.push(`store:        ${pgp.layout.root}`);
     lines.push(`store key:    ${pgp.hasKey() ? pgp.layout.privateKeyFile : 'none yet'}`);
     const recipients = pgp.readExtraRecipients().length;
     lines.push(`recipients:   the store key${recipients ? ` and ${recipients} more (${pgp.layout.recipientsDir})` : ''}`);
     lines.push(`credentials:  ${(await pgp.list()).size}`);
+  } else {
+    lines.push(...(await keyringLines(env)));
   }
   try {
     const docker = readDockerConfig(env);
@@ -30,4 +43,36 @@ export async function runInfo(env = process.env): Promise<void> {
     lines.push(`docker:       ${describeError(error)}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Where the keyring keeps our items and how many there are; never reads a secret. */
+async function keyringLines(env: Environment): Promise<string[]> {
+  const { usesSecretService, openKeyringBackend } = await import('../backends/keyring/open-keyring.js');
+  const { KEYRING_SERVICE } = await import('../backends/keyring/entry-format.js');
+  if (!usesSecretService()) {
+    const where = process.platform === 'darwin' ? 'the macOS Keychain' : 'the Windows Credential Manager';
+    try {
+      const count = (await (await openKeyringBackend(env)).list()).size;
+      return [`store:        ${where}, items of service "${KEYRING_SERVICE}"`, `credentials:  ${count}`];
+    } catch (error) {
+      return [`store:        ${where}: ${describeError(error)}`, 'credentials:  unknown'];
+    }
+  }
+  const { inspectSecretService } = await import('../backends/keyring/secret-service.js');
+  const { describeState } = await import('../backends/keyring/messages.js');
+  const { service, items } = await inspectSecretService(env, { attributes: { service: KEYRING_SERVICE }, timeoutMs: 3000 });
+  const lines = [`store:        Secret Service, items with attribute service="${KEYRING_SERVICE}"`];
+  if (service.state === 'ready') {
+    lines.push(`bus:          ${service.address}`);
+    lines.push(`collection:   "${service.collection.label}" (${service.collection.path}), ${service.collection.locked ? 'locked' : 'unlocked'}`);
+  } else {
+    lines.push(`keyring:      ${describeState(service)}`);
+  }
+  if (items) {
+    const locked = items.locked > 0 ? ` (${items.locked} in a locked collection)` : '';
+    lines.push(`credentials:  ${items.unlocked + items.locked}${locked}`);
+  } else {
+    lines.push('credentials:  unknown');
+  }
+  return lines;
 }

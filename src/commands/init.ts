@@ -5,14 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendName } from '../backends/backend.js';
-import { keyringUnavailable } from '../backends/open.js';
 import { PgpBackend } from '../backends/pgp/pgp-backend.js';
-import { tsstorePaths } from '../config/paths.js';
+import { type Environment, type TsstorePaths, tsstorePaths } from '../config/paths.js';
 import { readSettings, writeSettings } from '../config/settings.js';
 import { type DockerConfigFile, plaintextRegistries, readDockerConfig, writeDockerConfig } from '../docker/config-file.js';
 import { TsstoreError, fileSystemError } from '../errors.js';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/private-files.js';
 import { exportGpgPublicKey } from './gpg-export.js';
+import { passphraseForNewKey } from '../passphrase/new-key.js';
 import type { PublicKeyInfo } from '../backends/pgp/openpgp-crypto.js';
 
 export interface InitOptions {
@@ -22,24 +22,31 @@ export interface InitOptions {
   configureDocker: boolean;
 }
 
-export async function runInit(options: InitOptions, env = process.env): Promise<void> {
+export async function runInit(options: InitOptions, env: Environment = process.env): Promise<void> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const paths = tsstorePaths(env);
   const settings = readSettings(paths);
-  const backend = options.backend ?? settings?.backend ?? 'pgp';
+  // Nothing set up and no --backend: the same choice as a first `store` (keyring when one answers unlocked).
+  const backend = options.backend ?? settings?.backend ?? (await (await import('../backends/choose.js')).probeBackend(env)).backend;
   if (settings && settings.backend !== backend) {
     throw new TsstoreError(
       'config',
       `tsstore already keeps credentials in the ${settings.backend} backend (${paths.settingsFile}); switching is not supported yet`,
     );
   }
-  if (backend === 'keyring') throw keyringUnavailable();
   // Read config.json first: a broken one stops init before anything is written.
   const docker = options.configureDocker ? readDockerConfig(env) : undefined;
+  if (backend === 'keyring') {
+    await initKeyring(paths, options, env, say);
+    if (docker) configureDocker(docker, say);
+    return;
+  }
   const recipients = await loadRecipients(options);
 
-  const pgp = new PgpBackend(paths.pgpDir);
-  const fingerprint = await pgp.initialize();
+  const pgp = new PgpBackend(paths.pgpDir, env);
+  // Asked only for a key this init creates; passwd changes the passphrase of an existing one.
+  const passphrase = pgp.hasKey() ? '' : await passphraseForNewKey(env, pgp.layout.privateKeyFile, say);
+  const fingerprint = await pgp.initialize(undefined, passphrase);
   writeSettings(paths, { backend });
   say(fingerprint ? `Created the store key ${fingerprint} in ${pgp.layout.privateKeyFile}` : `Using the store key in ${pgp.layout.privateKeyFile}`);
 
@@ -54,6 +61,17 @@ export async function runInit(options: InitOptions, env = process.env): Promise<
   }
 
   if (docker) configureDocker(docker, say);
+}
+
+/** The keyring backend: check it can take credentials now, then record it. Nothing to create. */
+async function initKeyring(paths: TsstorePaths, options: InitOptions, env: Environment, say: (line: string) => void): Promise<void> {
+  if (options.recipientFiles.length + options.recipientGpgKeys.length > 0) {
+    throw new TsstoreError('usage', '--recipient and --recipient-gpg apply to the pgp backend only; the keyring backend has no recipients');
+  }
+  const { checkKeyringReady } = await import('../backends/keyring/open-keyring.js');
+  const where = await checkKeyringReady(env);
+  writeSettings(paths, { backend: 'keyring' });
+  say(`Credentials are kept in the OS keyring: ${where} (recorded in ${paths.settingsFile}).`);
 }
 
 /** Reads and checks every extra recipient before anything is written. */

@@ -5,6 +5,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import type { Backend } from '../backends/backend.js';
 import { openBackend } from '../backends/open.js';
+import { PgpBackend } from '../backends/pgp/pgp-backend.js';
 import { type Environment, tsstorePaths } from '../config/paths.js';
 import { type DockerConfig, type DockerConfigFile, dockerConfigPath, readDockerConfig, writeDockerConfig } from '../docker/config-file.js';
 import { describeError } from '../errors.js';
@@ -87,8 +88,11 @@ export class RealDoctorContext implements DoctorContext {
     return runCredentialHelper(`docker-credential-${name}`, verb, input, this.env);
   }
 
-  store(options: { forWrite: boolean }): Promise<Backend> {
-    return openBackend(options, this.env);
+  async store(options: { forWrite: boolean }): Promise<Backend> {
+    const backend = await openBackend(options, this.env);
+    // doctor reports a locked key with the unlock command; it never stops to ask for a passphrase.
+    if (backend instanceof PgpBackend) backend.mayPrompt = false;
+    return backend;
   }
 
   httpRequest(request: HttpRequest): Promise<HttpOutcome> {

@@ -64,9 +64,9 @@ describe('init', () => {
     expect(existsSync(configFile)).toBe(false);
   });
 
-  it('refuses to switch backends silently, and says the keyring is not there yet', async () => {
+  it('refuses to switch backends silently, and says the keyring needs a D-Bus session (there is none here)', async () => {
     expect((await runHelper(['init', '--backend', 'keyring'], { env: home.env })).stderr).toBe(
-      'docker-credential-tsstore: the keyring backend is not available in this version yet; use TSSTORE_BACKEND=pgp (or init --backend pgp)\n',
+      'docker-credential-tsstore: the keyring backend needs the Secret Service over D-Bus, and there is no D-Bus session bus here (DBUS_SESSION_BUS_ADDRESS is not set): run it in your desktop session, or start a keyring (dbus-run-session, then gnome-keyring-daemon --unlock), or use the pgp backend instead: docker-credential-tsstore init --backend pgp (or TSSTORE_BACKEND=pgp)\n',
     );
     await runHelper(['init', '--no-docker-config'], { env: home.env });
     const result = await runHelper(['init', '--backend', 'keyring'], { env: home.env });

@@ -65,11 +65,11 @@ describe('the single file', () => {
     expect(second).toEqual({ stdout: '', stderr: '', exitCode: 0 });
   });
 
-  it('says clearly that the keyring backend is not there yet', async () => {
+  it('says clearly that the keyring backend needs a D-Bus session (there is none here)', async () => {
     const result = await run(['list'], '', { TSSTORE_BACKEND: 'keyring' });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe(
-      'the keyring backend is not available in this version yet; use TSSTORE_BACKEND=pgp (or init --backend pgp)\n',
+      'the keyring backend needs the Secret Service over D-Bus, and there is no D-Bus session bus here (DBUS_SESSION_BUS_ADDRESS is not set): run it in your desktop session, or start a keyring (dbus-run-session, then gnome-keyring-daemon --unlock), or use the pgp backend instead: docker-credential-tsstore init --backend pgp (or TSSTORE_BACKEND=pgp)\n',
     );
   });
 

@@ -12,6 +12,11 @@ function openpgp(): Promise<OpenPGP> {
   return loaded;
 }
 
+/** Loads the library ahead of need (the agent does, while the person types the passphrase). */
+export async function preloadOpenpgp(): Promise<void> {
+  await openpgp();
+}
+
 export interface GeneratedKey {
   armoredPrivateKey: string;
   armoredPublicKey: string;
@@ -19,17 +24,27 @@ export interface GeneratedKey {
 }
 
 /**
+ * How the store key is protected by a passphrase. GnuPG 2.2 must still import it (`gpg --import` of the
+ * key file is the escape hatch), so: S2K usage 254 (CFB with a SHA-1 checksum) under AES-256, and the
+ * iterated+salted S2K with SHA-256 over 16 MiB (count byte 224), read by every OpenPGP implementation.
+ * Not Argon2 or AEAD key protection: those need RFC 9580 support, which GnuPG 2.2 lacks.
+ */
+export const KEY_PROTECTION = { aeadProtect: false, s2kIterationCountByte: 224, v6Keys: false } as const;
+
+/**
  * A v4 key on curve25519Legacy (ECDH + EdDSA): the newest kind that GnuPG 2.2 still reads, so
  * `gpg --decrypt` stays an escape hatch. RFC 9580 X25519 keys would lock GnuPG 2.2 out.
+ * A non-empty `passphrase` protects it as KEY_PROTECTION says.
  */
-export async function generateStoreKey(userID: string): Promise<GeneratedKey> {
+export async function generateStoreKey(userID: string, passphrase = ''): Promise<GeneratedKey> {
   const pgp = await openpgp();
   const { privateKey, publicKey } = await pgp.generateKey({
     type: 'ecc',
     curve: 'curve25519Legacy',
     userIDs: [{ name: userID }],
     format: 'armored',
-    config: { v6Keys: false, aeadProtect: false },
+    ...(passphrase === '' ? {} : { passphrase }),
+    config: { ...KEY_PROTECTION, s2kType: pgp.enums.s2k.iterated },
   });
   const key = await pgp.readKey({ armoredKey: publicKey });
   return { armoredPrivateKey: privateKey, armoredPublicKey: publicKey, fingerprint: key.getFingerprint() };
@@ -105,21 +120,55 @@ export async function encryptToRecipients(plaintext: string, recipients: Array<K
   }
 }
 
+/** The store key as it is on disk: unlocked when it has no passphrase, locked otherwise. */
 export async function readStorePrivateKey(armoredKey: string, source: string): Promise<PrivateKey> {
   const pgp = await openpgp();
-  let key: PrivateKey;
   try {
-    key = await pgp.readPrivateKey({ armoredKey });
+    return await pgp.readPrivateKey({ armoredKey });
   } catch (cause) {
     throw new TsstoreError('store-corrupt', `${source} is not an OpenPGP private key`, { cause });
   }
-  if (!key.isDecrypted()) {
-    throw new TsstoreError(
-      'locked',
-      `the store key ${source} is protected by a passphrase, which this version cannot unlock yet`,
-    );
+}
+
+/** Whether the key needs a passphrase before it can decrypt. */
+export function isLocked(key: PrivateKey): boolean {
+  return !key.isDecrypted();
+}
+
+/** Thrown by unlockStoreKey for a passphrase that does not open the key; callers count these. */
+export class WrongPassphraseError extends TsstoreError {
+  constructor() {
+    super('locked', 'wrong passphrase for the store key');
   }
-  return key;
+}
+
+/** An unlocked copy of `key`; the key object itself stays locked. */
+export async function unlockStoreKey(key: PrivateKey, passphrase: string): Promise<PrivateKey> {
+  if (key.isDecrypted()) return key;
+  const pgp = await openpgp();
+  try {
+    return await pgp.decryptKey({ privateKey: key, passphrase });
+  } catch (cause) {
+    // openpgp says "Incorrect key passphrase"; anything else is a damaged or unsupported key.
+    if (cause instanceof Error && /passphrase/i.test(cause.message)) throw new WrongPassphraseError();
+    throw new TsstoreError('store-corrupt', 'the store key cannot be unlocked: it is damaged or uses an unsupported protection', { cause });
+  }
+}
+
+/**
+ * The armored key file for an unlocked `key`: protected with `passphrase` (KEY_PROTECTION), or with
+ * no protection when it is empty. Checks the result opens with the same passphrase before returning it.
+ */
+export async function armorStoreKey(key: PrivateKey, passphrase: string): Promise<string> {
+  const pgp = await openpgp();
+  if (!key.isDecrypted()) throw new TsstoreError('locked', 'the store key must be unlocked before its passphrase can change');
+  const armored =
+    passphrase === ''
+      ? key.armor()
+      : (await pgp.encryptKey({ privateKey: key, passphrase, config: { ...KEY_PROTECTION, s2kType: pgp.enums.s2k.iterated } })).armor();
+  const back = await unlockStoreKey(await readStorePrivateKey(armored, 'the new key'), passphrase);
+  if (back.getFingerprint() !== key.getFingerprint()) throw new TsstoreError('store-corrupt', 'the re-protected key does not read back');
+  return armored;
 }
 
 export async function decryptMessage(armoredMessage: string, privateKey: PrivateKey, source: string): Promise<string> {

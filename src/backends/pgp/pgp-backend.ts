@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { TsstoreError, fileSystemError } from '../../errors.js';
 import { createFileExclusive, ensurePrivateDir, removeStaleTemporaryFiles, writeFileAtomic } from '../../fs/private-files.js';
 import { CREDENTIALS_NOT_FOUND } from '../../protocol/messages.js';
+import type { Environment } from '../../config/paths.js';
 import type { Backend, StoredLogin } from '../backend.js';
 import type { ArmoredRecipient } from './openpgp-crypto.js';
 import { type PgpLayout, credentialFileName, formatLabel, isCredentialFileName, parseLabel, pgpLayout } from './layout.js';
@@ -17,8 +18,13 @@ const HEADER_READ_BYTES = 32 * 1024;
 export class PgpBackend implements Backend {
   readonly name = 'pgp' as const;
   readonly layout: PgpLayout;
+  /** Whether a locked key may be unlocked by asking on the terminal (doctor says no). */
+  mayPrompt = true;
 
-  constructor(root: string) {
+  constructor(
+    root: string,
+    readonly env: Environment = process.env,
+  ) {
     this.layout = pgpLayout(root);
   }
 
@@ -29,15 +35,16 @@ export class PgpBackend implements Backend {
   /**
    * Makes the folders and, when there is none, the store key. Safe when several helpers race on first
    * use: the key is linked into place exclusively, so exactly one key wins and every process uses it.
-   * Returns the new key's fingerprint when this call created it.
+   * Returns the new key's fingerprint when this call created it. A new key is protected by
+   * `passphrase` when one is given.
    */
-  async initialize(userID = 'tsstore'): Promise<string | undefined> {
+  async initialize(userID = 'tsstore', passphrase = ''): Promise<string | undefined> {
     for (const dir of [this.layout.root, this.layout.credentialsDir, this.layout.recipientsDir, this.layout.temporaryDir]) {
       ensurePrivateDir(dir);
     }
     if (this.hasKey()) return undefined;
     const { generateStoreKey } = await import('./openpgp-crypto.js');
-    const key = await generateStoreKey(userID);
+    const key = await generateStoreKey(userID, passphrase);
     // The temporary copy goes to tmp/, where a killed first use's leftover is swept like any other.
     return createFileExclusive(this.layout.privateKeyFile, key.armoredPrivateKey, { temporaryDir: this.layout.temporaryDir }) ? key.fingerprint : undefined;
   }
@@ -67,9 +74,10 @@ export class PgpBackend implements Backend {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new TsstoreError('not-found', CREDENTIALS_NOT_FOUND);
       throw fileSystemError('read', path, error);
     }
-    const crypto = await import('./openpgp-crypto.js');
-    const privateKey = await crypto.readStorePrivateKey(this.readPrivateKeyText(), this.layout.privateKeyFile);
-    const payload = parsePayload(await crypto.decryptMessage(armored, privateKey, path), path);
+    // Loaded here only: list and erase never need the agent client, the terminal or openpgp.
+    const { decryptWithStoreKey } = await import('./key-access.js');
+    const plaintext = await decryptWithStoreKey(this, armored, path, { env: this.env, mayPrompt: this.mayPrompt, purpose: `login for ${serverURL.slice(0, 80)}` });
+    const payload = parsePayload(plaintext, path);
     // The file name is derived from the URL; a payload for another URL means the file was moved or swapped.
     if (payload.ServerURL !== serverURL) {
       throw new TsstoreError('store-corrupt', `${path} holds the credential of another server; remove it`);

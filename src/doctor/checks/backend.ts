@@ -5,16 +5,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { backendOverride } from '../../backends/open.js';
-import { tsstorePaths } from '../../config/paths.js';
+import { PgpBackend } from '../../backends/pgp/pgp-backend.js';
+import { type Environment, tsstorePaths } from '../../config/paths.js';
 import { readSettings } from '../../config/settings.js';
 import { isTsstoreError } from '../../errors.js';
+import { UNLOCK_COMMAND } from '../../passphrase/decide.js';
 import type { Check, Diagnosis } from '../check.js';
 
 export const PROBE_PREFIX = 'tsstore-doctor-probe-';
 
 export function problemFromError(error: unknown, action: string): Diagnosis {
   if (isTsstoreError(error, 'locked')) {
-    return { status: 'problem', fixable: false, details: [`${action}: ${error.message}`] };
+    return { status: 'problem', fixable: false, details: [`${action}: ${error.message}`], commands: [UNLOCK_COMMAND] };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { status: 'problem', fixable: false, details: [`${action}: ${message}`] };
@@ -42,6 +44,12 @@ export const backend: Check = {
       store = await context.store({ forWrite: probe });
       const accounts = await store.list();
       details.push(`${store.name} backend, ${accounts.size} credential(s)`);
+      if (store instanceof PgpBackend) {
+        store.mayPrompt = false; // doctor never asks for a passphrase: a locked key is reported with the command
+        const key = await describeStoreKey(store, context.env);
+        if (key.locked) return { status: 'problem', fixable: false, details: [...details, key.line], commands: [UNLOCK_COMMAND] };
+        if (key.line) details.push(key.line);
+      }
       const first = [...accounts.keys()].find((key) => !key.startsWith(PROBE_PREFIX));
       if (first !== undefined) {
         await store.get(first);
@@ -67,3 +75,23 @@ export const backend: Check = {
     return { status: 'ok', details };
   },
 };
+
+/** One line about the store key's passphrase; `locked` when no verb could read a credential without asking. */
+async function describeStoreKey(store: PgpBackend, env: Environment): Promise<{ locked: false; line?: string } | { locked: true; line: string }> {
+  const { storeKeyState } = await import('../../backends/pgp/key-access.js');
+  const state = await storeKeyState(store, env);
+  switch (state.kind) {
+    case 'missing':
+      return { locked: false };
+    case 'unprotected':
+      return { locked: false, line: 'the store key has no passphrase (docker-credential-tsstore passwd adds one)' };
+    case 'passphrase-file':
+      return { locked: false, line: 'the store key has a passphrase, read from TSSTORE_PASSPHRASE_FILE' };
+    case 'unlocked': {
+      const until = state.agent.expiresAt === null ? '' : ` until ${new Date(state.agent.expiresAt).toTimeString().slice(0, 5)}`;
+      return { locked: false, line: `the store key has a passphrase; the agent (pid ${state.agent.pid}) holds it unlocked${until}` };
+    }
+    case 'locked':
+      return { locked: true, line: 'the store key is locked: it has a passphrase and no agent holds it unlocked, so docker cannot read credentials where nobody can type it' };
+  }
+}

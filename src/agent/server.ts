@@ -1,0 +1,217 @@
+/**
+ * The agent: a small process that holds the unlocked store key in memory, and only there, for a TTL.
+ * It decrypts messages on request and never hands the key out. It exits when the TTL passes, on `lock`,
+ * when its socket is removed or replaced, or when nobody unlocked it soon after it started.
+ */
+import { chmodSync, lstatSync, unlinkSync, writeSync } from 'node:fs';
+import { type Server, type Socket, createConnection, createServer } from 'node:net';
+import type { PrivateKey } from 'openpgp';
+import { PgpBackend } from '../backends/pgp/pgp-backend.js';
+import { describeError, isTsstoreError } from '../errors.js';
+import { FrameDecoder, encodeFrame } from './framing.js';
+import { prepareAgentDir } from './location.js';
+import { ALREADY_RUNNING_LINE, READY_LINE } from './ready.js';
+import { type AgentRequest, type AgentResponse, type AgentState, keyDigest, parseRequest, responseFrame } from './protocol.js';
+
+/**
+ * An agent nobody unlocked (the asking process was killed) does not linger. Longer than a prompt may
+ * wait for its passphrase (PROMPT_TIMEOUT_MS), since the agent starts while the person types.
+ */
+const IDLE_WITHOUT_KEY_MS = 180_000;
+/** How often the agent checks its socket file is still its own. */
+const WATCH_INTERVAL_MS = 2_000;
+/** A client that connects and says nothing is dropped. */
+const CONNECTION_IDLE_MS = 30_000;
+
+export interface AgentOptions {
+  socket: string;
+  dir: string;
+  storeRoot: string;
+}
+
+
+interface Held {
+  key: PrivateKey;
+  digest: string;
+  expiresAt: number;
+}
+
+export async function runAgent(options: AgentOptions): Promise<number> {
+  prepareAgentDir(options.dir);
+  const backend = new PgpBackend(options.storeRoot);
+  let held: Held | undefined;
+  let ttlTimer: NodeJS.Timeout | undefined;
+  let socketIno: number | undefined;
+
+  const server = createServer({ allowHalfOpen: false }, (connection) => serve(connection));
+  // Remove the socket only while it is still ours: a newer agent may have replaced it.
+  const removeSocket = () => {
+    if (socketIno !== undefined && inode(options.socket) === socketIno) {
+      try {
+        unlinkSync(options.socket);
+      } catch {
+        // gone already
+      }
+    }
+    socketIno = undefined;
+  };
+  const shutdown = (code = 0) => {
+    held = undefined;
+    clearTimeout(ttlTimer);
+    clearInterval(watch);
+    clearTimeout(idle);
+    server.close();
+    removeSocket();
+    process.exit(code);
+  };
+
+  const listening = await listen(server, options.socket);
+  if (!listening) {
+    writeSync(1, `${ALREADY_RUNNING_LINE}\n`);
+    return 0;
+  }
+  chmodSync(options.socket, 0o600); // the folder already keeps others out; this says so on the socket too
+  socketIno = inode(options.socket);
+  const idle = setTimeout(() => {
+    if (!held) shutdown();
+  }, IDLE_WITHOUT_KEY_MS);
+  const watch = setInterval(() => {
+    if (inode(options.socket) !== socketIno) shutdown();
+  }, WATCH_INTERVAL_MS);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => shutdown());
+  process.on('SIGHUP', () => undefined); // no terminal to hang up on: it was started in its own session
+  writeSync(1, `${READY_LINE} ${process.pid}\n`);
+  // Parsing openpgp takes a while; do it now, while the person is still typing.
+  void import('../backends/pgp/openpgp-crypto.js').then((crypto) => crypto.preloadOpenpgp()).catch(() => undefined);
+
+  function state(): AgentState {
+    return {
+      unlocked: held !== undefined,
+      pid: process.pid,
+      expiresAt: held?.expiresAt ?? null,
+      fingerprint: held?.key.getFingerprint() ?? null,
+      keyDigest: held?.digest ?? null,
+    };
+  }
+
+  async function handle(request: AgentRequest): Promise<AgentResponse> {
+    const crypto = await import('../backends/pgp/openpgp-crypto.js');
+    switch (request.op) {
+      case 'status':
+        return { ok: true, state: state() };
+      case 'lock':
+        held = undefined;
+        return { ok: true, state: state() };
+      case 'unlock': {
+        const text = backend.readPrivateKeyText();
+        const key = await crypto.readStorePrivateKey(text, backend.layout.privateKeyFile);
+        if (!crypto.isLocked(key)) return { ok: false, error: 'failed', message: 'the store key has no passphrase: nothing to unlock' };
+        let unlocked: PrivateKey;
+        try {
+          unlocked = await crypto.unlockStoreKey(key, request.passphrase);
+        } catch (error) {
+          if (error instanceof crypto.WrongPassphraseError) return { ok: false, error: 'wrong-passphrase', message: error.message };
+          throw error;
+        }
+        held = { key: unlocked, digest: keyDigest(text), expiresAt: Date.now() + request.ttlMs };
+        clearTimeout(ttlTimer);
+        ttlTimer = setTimeout(() => shutdown(), request.ttlMs);
+        return { ok: true, state: state() };
+      }
+      case 'decrypt': {
+        if (!held) return { ok: false, error: 'locked', message: 'the agent holds no unlocked key' };
+        if (request.keyDigest !== held.digest) return { ok: false, error: 'stale-key', message: 'the store key changed since it was unlocked' };
+        const plaintext = await crypto.decryptMessage(request.message, held.key, 'the message');
+        return { ok: true, plaintext };
+      }
+    }
+  }
+
+  function serve(connection: Socket): void {
+    const decoder = new FrameDecoder();
+    let queue = Promise.resolve();
+    connection.setTimeout(CONNECTION_IDLE_MS, () => connection.destroy());
+    connection.on('error', () => connection.destroy());
+    connection.on('data', (chunk: Buffer) => {
+      let frames: unknown[];
+      try {
+        frames = decoder.push(chunk);
+      } catch {
+        connection.destroy();
+        return;
+      }
+      for (const received of frames) {
+        queue = queue.then(async () => {
+          const request = parseRequest(received);
+          let response: AgentResponse;
+          if ('invalid' in request) {
+            response = { ok: false, error: 'bad-request', message: request.invalid };
+          } else {
+            try {
+              response = await handle(request);
+            } catch (error) {
+              // Messages of TsstoreErrors are written for people and hold no secret; others are summarised.
+              response = { ok: false, error: 'failed', message: isTsstoreError(error) ? error.message : describeError(error) };
+            }
+          }
+          const locking = !('invalid' in request) && request.op === 'lock';
+          // Gone before `lock` returns: whoever runs next finds no socket, not a dying agent.
+          if (locking) removeSocket();
+          const frame = encodeFrame(responseFrame(response));
+          // After a lock, exit once the answer is handed to the kernel, whatever the client does next.
+          if (connection.destroyed) {
+            if (locking) shutdown();
+          } else {
+            connection.write(frame, () => (locking ? shutdown() : undefined));
+          }
+        });
+      }
+    });
+  }
+
+  return new Promise<number>(() => undefined); // runs until shutdown() exits the process
+}
+
+function inode(path: string): number | undefined {
+  try {
+    return lstatSync(path).ino;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Listens on `path`; false when a live agent already does. A socket left by a dead agent is replaced. */
+async function listen(server: Server, path: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+      server.once('error', resolve);
+      server.listen(path, () => {
+        server.off('error', resolve);
+        resolve(undefined);
+      });
+    });
+    if (!error) return true;
+    if (error.code !== 'EADDRINUSE') throw error;
+    if (await answers(path)) return false;
+    try {
+      unlinkSync(path);
+    } catch {
+      // another starting agent removed it first
+    }
+  }
+  return answers(path).then((alive) => {
+    if (alive) return false;
+    throw new Error(`cannot listen on ${path}`);
+  });
+}
+
+function answers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createConnection(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+}

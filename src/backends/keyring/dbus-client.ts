@@ -1,0 +1,183 @@
+/**
+ * A tiny D-Bus client over a unix socket: EXTERNAL authentication, Hello, method calls. Every step
+ * has a deadline, so a wedged bus or service can never make a helper hang, and an idle connection
+ * never keeps the process alive (the socket is referenced only while a call waits for its reply).
+ */
+import { type Socket, createConnection } from 'node:net';
+import { type DBusValue, MESSAGE_TYPE, type Message, decodeMessage, encodeMethodCall, messageLength } from './dbus-wire.js';
+
+export class DBusError extends Error {
+  override readonly name = 'DBusError';
+
+  /** `errorName`: the D-Bus error name when the peer answered with one (org.freedesktop.DBus.Error.ServiceUnknown, ...). */
+  constructor(
+    message: string,
+    readonly errorName?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface CallTarget {
+  destination: string;
+  path: string;
+  interface: string;
+  member: string;
+  signature?: string;
+  body?: DBusValue[];
+  /** false: fail with NameHasNoOwner rather than start the destination through D-Bus activation. */
+  autoStart?: boolean;
+}
+
+interface Pending {
+  resolve: (message: Message) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class DBusConnection {
+  private serial = 0;
+  private buffer: Buffer = Buffer.alloc(0);
+  private lineWaiter: { resolve: (line: string) => void; reject: (error: Error) => void } | undefined;
+  private authenticated = false;
+  private readonly replies = new Map<number, Pending>();
+  private failure: Error | undefined;
+
+  private constructor(
+    private readonly socket: Socket,
+    private readonly timeoutMs: number,
+  ) {
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('error', (error) => this.fail(new DBusError(`the D-Bus connection failed: ${error.message}`)));
+    socket.on('close', () => this.fail(new DBusError('the D-Bus connection was closed')));
+  }
+
+  /** Connects and authenticates as the current user within `timeoutMs`; each later call gets as long. */
+  static async open(path: string, timeoutMs: number): Promise<DBusConnection> {
+    const socket = createConnection({ path });
+    const connection = new DBusConnection(socket, timeoutMs);
+    const timer = setTimeout(() => connection.fail(new DBusError('the D-Bus session bus did not answer in time')), timeoutMs);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('error', reject);
+        socket.once('close', () => reject(connection.failure ?? new DBusError('the D-Bus connection was closed')));
+      });
+      await connection.authenticate();
+      // Hello must be the first message; later calls need not wait for its answer (the bus handles
+      // messages in order, and refusing Hello closes the connection, failing them too).
+      connection
+        .call({ destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello' })
+        .catch((error: Error) => connection.fail(error));
+      return connection;
+    } catch (error) {
+      connection.close();
+      throw error instanceof DBusError ? error : new DBusError(`cannot connect to the D-Bus session bus: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  close(): void {
+    this.fail(new DBusError('the D-Bus connection was closed'));
+  }
+
+  fail(error: Error): void {
+    if (!this.failure) this.failure = error;
+    this.lineWaiter?.reject(error);
+    this.lineWaiter = undefined;
+    for (const pending of this.replies.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(error);
+    }
+    this.replies.clear();
+    this.socket.destroy();
+  }
+
+  private async authenticate(): Promise<void> {
+    const uid = process.getuid?.() ?? 0;
+    const hexUid = Buffer.from(String(uid), 'ascii').toString('hex');
+    this.socket.write(Buffer.from(`\u0000AUTH EXTERNAL ${hexUid}\r\n`, 'ascii'));
+    const answer = await this.readLine();
+    if (!answer.startsWith('OK ')) throw new DBusError(`the D-Bus session bus refused us: ${answer.slice(0, 80)}`);
+    this.socket.write('BEGIN\r\n');
+    this.authenticated = true;
+    this.drainMessages();
+  }
+
+  private readLine(): Promise<string> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.lineWaiter = { resolve, reject };
+      this.drainLine();
+    });
+  }
+
+  private receive(chunk: Buffer): void {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    if (this.authenticated) this.drainMessages();
+    else this.drainLine();
+  }
+
+  private drainLine(): void {
+    const end = this.buffer.indexOf('\r\n');
+    if (end < 0 || !this.lineWaiter) {
+      if (this.buffer.length > 4096) this.fail(new DBusError('the D-Bus session bus sent an overlong line'));
+      return;
+    }
+    const line = this.buffer.toString('ascii', 0, end);
+    this.buffer = this.buffer.subarray(end + 2);
+    const waiter = this.lineWaiter;
+    this.lineWaiter = undefined;
+    waiter.resolve(line);
+  }
+
+  private drainMessages(): void {
+    for (;;) {
+      let length: number | undefined;
+      let message: Message;
+      try {
+        length = messageLength(this.buffer);
+        if (length === undefined || this.buffer.length < length) return;
+        message = decodeMessage(this.buffer.subarray(0, length));
+      } catch (error) {
+        this.fail(new DBusError(`the D-Bus session bus sent something unreadable: ${(error as Error).message}`));
+        return;
+      }
+      this.buffer = this.buffer.subarray(length);
+      if (message.replySerial === undefined) continue; // signals and calls to us: not our business
+      const pending = this.replies.get(message.replySerial);
+      if (!pending) continue;
+      this.settle(message.replySerial, pending);
+      pending.resolve(message);
+    }
+  }
+
+  private settle(serial: number, pending: Pending): void {
+    clearTimeout(pending.timer);
+    this.replies.delete(serial);
+    if (this.replies.size === 0) this.socket.unref();
+  }
+
+  /** Calls a method and resolves with its reply's body; a D-Bus error reply rejects with a DBusError. */
+  async call(target: CallTarget): Promise<DBusValue[]> {
+    if (this.failure) throw this.failure;
+    const serial = ++this.serial;
+    const bytes = encodeMethodCall({ serial, ...target });
+    const reply = await new Promise<Message>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const pending = this.replies.get(serial);
+        if (pending) this.settle(serial, pending);
+        reject(new DBusError(`${target.destination} did not answer ${target.member} in time`, 'org.freedesktop.DBus.Error.NoReply'));
+      }, this.timeoutMs);
+      this.replies.set(serial, { resolve, reject, timer });
+      this.socket.ref();
+      this.socket.write(bytes);
+    });
+    if (reply.type === MESSAGE_TYPE.error) {
+      const detail = typeof reply.body[0] === 'string' ? `: ${reply.body[0]}` : '';
+      throw new DBusError(`${reply.errorName ?? 'D-Bus error'}${detail}`, reply.errorName ?? 'unknown');
+    }
+    return reply.body;
+  }
+}

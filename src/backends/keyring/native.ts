@@ -1,0 +1,81 @@
+/**
+ * Loads @napi-rs/keyring, the native addon, only when the keyring backend is used. In the single file,
+ * bun writes the embedded addon into $TMPDIR first: when that fails, say so instead of napi-rs's
+ * misleading advice about npm.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, statSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import type { TsstoreError } from '../../errors.js';
+import { libraryLoadError, temporaryFolderError } from './messages.js';
+
+export interface KeyringEntry {
+  setPassword(password: string): void;
+  getPassword(): string | null;
+  deleteCredential(): boolean;
+}
+
+export interface EntryOptions {
+  linux?: { store?: 'secret-service' | 'keyutils' };
+}
+
+/** The part of @napi-rs/keyring that tsstore uses (tests pass a fake). */
+export interface KeyringLibrary {
+  Entry: new (service: string, account: string, options?: EntryOptions) => KeyringEntry;
+  findCredentials(service: string): Array<{ account: string; password: string }>;
+}
+
+/**
+ * On Linux every entry is pinned to the Secret Service: without the pin, the library silently falls
+ * back to the kernel keyutils keyring when D-Bus is missing, and that keyring forgets everything at
+ * reboot. Other platforms ignore the option (Keychain on macOS, Credential Manager on Windows).
+ */
+export const PINNED: EntryOptions = { linux: { store: 'secret-service' } };
+
+let loaded: KeyringLibrary | undefined;
+
+export async function loadKeyringLibrary(): Promise<KeyringLibrary> {
+  if (loaded) return loaded;
+  try {
+    const module = (await import('@napi-rs/keyring')) as unknown as KeyringLibrary & { default?: KeyringLibrary };
+    loaded = typeof module.Entry === 'function' ? module : (module.default as KeyringLibrary);
+    return loaded;
+  } catch (error) {
+    throw explainLoadFailure(error);
+  }
+}
+
+export function explainLoadFailure(error: unknown, folder = tmpdir(), singleFile = process.versions.bun !== undefined): TsstoreError {
+  // Only the bun-built single file unpacks the addon; under Node.js it loads from node_modules.
+  const reason = singleFile ? temporaryFolderProblem(folder) : undefined;
+  if (reason) return temporaryFolderError(folder, reason);
+  return libraryLoadError(`${process.platform}-${process.arch}`, error);
+}
+
+/** Why `folder` cannot take the unpacked addon, or undefined when it can. */
+export function temporaryFolderProblem(folder: string): string | undefined {
+  try {
+    if (!statSync(folder).isDirectory()) return 'it is not a folder';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'it does not exist';
+    if (code === 'ENOTDIR') return 'it is not a folder';
+    return `it cannot be used (${code ?? 'unknown error'})`;
+  }
+  // Try it for real, as bun will: access(2) says yes to root on folders where creating a file fails.
+  const probe = join(folder, `.tsstore-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    closeSync(openSync(probe, 'wx', 0o600));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reasons: Record<string, string> = { EROFS: 'it is on a read-only file system', ENOSPC: 'the disk is full', EDQUOT: 'the disk quota is exhausted' };
+    return (code && reasons[code]) ?? `it is not writable (${code ?? 'unknown error'})`;
+  }
+  try {
+    unlinkSync(probe);
+  } catch {
+    // created and not removable: a very odd folder, but one that can be written to
+  }
+  return undefined;
+}

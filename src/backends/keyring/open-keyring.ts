@@ -1,0 +1,66 @@
+/**
+ * Opens the keyring backend for this platform. On Linux the session bus is looked for first, from
+ * the environment alone, so a session without D-Bus fails at once, before the native addon is loaded.
+ */
+import type { Environment } from '../../config/paths.js';
+import type { TsstoreError } from '../../errors.js';
+import { KEYRING_SERVICE } from './entry-format.js';
+import { judgeReport } from './judge.js';
+import { type CheckContext, KeyringBackend, type KeyringGuard } from './keyring-backend.js';
+import { noBusError, unreachableError } from './messages.js';
+import { loadKeyringLibrary } from './native.js';
+import { SecretServiceClient, findSessionBus, inspectSecretService, noBusDetail } from './secret-service.js';
+
+/** Linux and the BSDs keep secrets in the Secret Service over D-Bus; macOS and Windows do not. */
+export function usesSecretService(platform: NodeJS.Platform = process.platform): boolean {
+  return platform !== 'darwin' && platform !== 'win32';
+}
+
+export async function openKeyringBackend(env: Environment = process.env): Promise<KeyringBackend> {
+  if (!usesSecretService()) return new KeyringBackend(loadKeyringLibrary);
+  const bus = findSessionBus(env);
+  if (bus.kind !== 'socket') throw noBusError(noBusDetail(bus));
+  return new KeyringBackend(loadKeyringLibrary, new SecretServiceGuard(new SecretServiceClient(env)));
+}
+
+/** The Secret Service, asked over tsstore's own D-Bus connection (one per process). */
+export class SecretServiceGuard implements KeyringGuard {
+  constructor(private readonly client: SecretServiceClient) {}
+
+  async holds(serverURL?: string): Promise<boolean> {
+    const [status, count] = await Promise.all([this.client.status(), this.client.count(attributesFor(serverURL))]);
+    const unreachable = status.state === 'no-default-collection' ? undefined : unreachableError(status);
+    if (unreachable) throw unreachable;
+    // Cannot tell: let the library look.
+    return count === undefined || count.unlocked + count.locked > 0;
+  }
+
+  async explain(context: CheckContext): Promise<TsstoreError | undefined> {
+    const [service, items] = await Promise.all([this.client.status(), this.client.count(attributesFor(context.serverURL))]);
+    return judgeReport(items ? { service, items } : { service }, context);
+  }
+}
+
+/** tsstore's items: all of them, or the one of `serverURL`. */
+function attributesFor(serverURL: string | undefined): Record<string, string> {
+  return serverURL === undefined ? { service: KEYRING_SERVICE } : { service: KEYRING_SERVICE, username: serverURL };
+}
+
+/**
+ * Checks that the keyring can take credentials now (for `init --backend keyring`): the addon loads,
+ * and on Linux the Secret Service answers with an unlocked default collection. Returns where
+ * credentials will live, for a person; throws the same errors the protocol verbs would.
+ */
+export async function checkKeyringReady(env: Environment = process.env): Promise<string> {
+  const backend = await openKeyringBackend(env);
+  await loadKeyringLibrary();
+  if (!usesSecretService()) {
+    await backend.list();
+    return process.platform === 'darwin' ? 'the macOS Keychain' : 'the Windows Credential Manager';
+  }
+  const report = await inspectSecretService(env, { attributes: { service: KEYRING_SERVICE }, timeoutMs: 3000 });
+  const problem = judgeReport(report, { writing: true });
+  if (problem) throw problem;
+  const service = report.service;
+  return service.state === 'ready' ? `the Secret Service, collection "${service.collection.label}"` : 'the Secret Service';
+}

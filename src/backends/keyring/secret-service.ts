@@ -1,0 +1,199 @@
+/**
+ * Asks the Secret Service over D-Bus what state it is in, without the native addon and without ever
+ * reading a secret: is there a session bus, does org.freedesktop.secrets answer, is the default
+ * collection there and unlocked, and how many of tsstore's items match (locked or not).
+ */
+import { statSync } from 'node:fs';
+import type { Environment } from '../../config/paths.js';
+import { type BusLocation, sessionBusLocation } from './bus-address.js';
+import { DBusConnection, DBusError } from './dbus-client.js';
+import type { DBusValue, DBusVariant } from './dbus-wire.js';
+
+const SECRETS = 'org.freedesktop.secrets';
+const SERVICE_PATH = '/org/freedesktop/secrets';
+const SERVICE_INTERFACE = 'org.freedesktop.Secret.Service';
+const COLLECTION_INTERFACE = 'org.freedesktop.Secret.Collection';
+const DEFAULT_ALIAS = '/org/freedesktop/secrets/aliases/default';
+
+export interface CollectionInfo {
+  path: string;
+  label: string;
+  locked: boolean;
+}
+
+export type SecretServiceState =
+  /** No session bus address at all (SSH, containers, CI), or one that is not a unix socket. */
+  | { state: 'no-bus'; detail: string }
+  /** An address, but nothing answers there. */
+  | { state: 'bus-unreachable'; address: string; detail: string }
+  /** The bus answers; nothing provides org.freedesktop.secrets (or it did not answer in time). */
+  | { state: 'no-service'; address: string; detail: string }
+  /** The Secret Service answers, but has no default collection (nowhere to store). */
+  | { state: 'no-default-collection'; address: string }
+  | { state: 'ready'; address: string; collection: CollectionInfo };
+
+export interface ItemCount {
+  unlocked: number;
+  locked: number;
+}
+
+export interface SecretServiceReport {
+  service: SecretServiceState;
+  /** With `attributes`: how many matching items are unlocked and locked, in any collection. */
+  items?: ItemCount;
+}
+
+export interface ClientOptions {
+  /** Start the Secret Service through D-Bus activation when it is not running (default: no). */
+  autoStart?: boolean;
+  /** For connecting, and for each call. */
+  timeoutMs?: number;
+}
+
+export function socketExists(path: string): boolean {
+  try {
+    return statSync(path).isSocket();
+  } catch {
+    return false;
+  }
+}
+
+export function findSessionBus(env: Environment): BusLocation {
+  return sessionBusLocation(env, socketExists);
+}
+
+/** Why there is no bus to talk to, for a location that is not a socket. */
+export function noBusDetail(bus: BusLocation): string {
+  if (bus.kind === 'unsupported') return `DBUS_SESSION_BUS_ADDRESS names no unix socket (${bus.display.slice(0, 120)})`;
+  if (bus.kind === 'none' && bus.runtimeBus) {
+    return `DBUS_SESSION_BUS_ADDRESS is not set, though a bus listens at ${bus.runtimeBus}: export DBUS_SESSION_BUS_ADDRESS=unix:path=${bus.runtimeBus}`;
+  }
+  return 'DBUS_SESSION_BUS_ADDRESS is not set';
+}
+
+/**
+ * One connection to the session bus, kept for the life of the process (it never keeps the process
+ * alive). Every answer that is not "ready" is a state, never a thrown error.
+ */
+export class SecretServiceClient {
+  private connection: Promise<DBusConnection | SecretServiceState> | undefined;
+  private state: Promise<SecretServiceState> | undefined;
+  private busAddress = '';
+  private readonly counts = new Map<string, Promise<ItemCount | undefined>>();
+
+  constructor(
+    private readonly env: Environment,
+    private readonly options: ClientOptions = {},
+  ) {}
+
+  private connect(): Promise<DBusConnection | SecretServiceState> {
+    this.connection ??= (async () => {
+      const bus = findSessionBus(this.env);
+      if (bus.kind !== 'socket') return { state: 'no-bus', detail: noBusDetail(bus) } as const;
+      this.busAddress = bus.display;
+      try {
+        return await DBusConnection.open(bus.path, this.options.timeoutMs ?? 2000);
+      } catch (error) {
+        return { state: 'bus-unreachable', address: bus.display, detail: (error as Error).message } as const;
+      }
+    })();
+    return this.connection;
+  }
+
+  private call(connection: DBusConnection, path: string, iface: string, member: string, signature?: string, body?: DBusValue[]) {
+    return connection.call({ destination: SECRETS, path, interface: iface, member, signature, body, autoStart: this.options.autoStart ?? false });
+  }
+
+  /** The Secret Service's state: asked once, then remembered. */
+  status(): Promise<SecretServiceState> {
+    this.state ??= (async (): Promise<SecretServiceState> => {
+      const connection = await this.connect();
+      if (!(connection instanceof DBusConnection)) return connection;
+      const address = this.busAddress;
+      const properties = (path: string) => this.call(connection, path, 'org.freedesktop.DBus.Properties', 'GetAll', 's', [COLLECTION_INTERFACE]);
+      // Both at once: where the default alias points, and that collection's properties through the alias.
+      const byAlias = properties(DEFAULT_ALIAS).then(
+        ([value]) => value,
+        () => undefined,
+      );
+      try {
+        const [path] = await this.call(connection, SERVICE_PATH, SERVICE_INTERFACE, 'ReadAlias', 's', ['default']);
+        if (typeof path !== 'string' || path === '/') return { state: 'no-default-collection', address };
+        const values = (await byAlias) ?? (await properties(path))[0];
+        const collection: CollectionInfo = {
+          path,
+          label: stringProperty(values, 'Label') ?? path.split('/').pop() ?? path,
+          locked: booleanProperty(values, 'Locked') ?? true,
+        };
+        return { state: 'ready', address, collection };
+      } catch (error) {
+        // NameHasNoOwner / ServiceUnknown: nothing provides org.freedesktop.secrets; or it did not answer.
+        return { state: 'no-service', address, detail: error instanceof DBusError ? error.message : String(error) };
+      }
+    })();
+    return this.state;
+  }
+
+  /** How many items match `attributes`, unlocked and locked (each search asked once); undefined when the service cannot be asked. */
+  count(attributes: Record<string, string>): Promise<ItemCount | undefined> {
+    const key = JSON.stringify(Object.entries(attributes).sort());
+    let answer = this.counts.get(key);
+    if (!answer) {
+      answer = this.search(attributes);
+      this.counts.set(key, answer);
+    }
+    return answer;
+  }
+
+  private async search(attributes: Record<string, string>): Promise<ItemCount | undefined> {
+    const connection = await this.connect();
+    if (!(connection instanceof DBusConnection)) return undefined;
+    const pairs: DBusValue[] = Object.entries(attributes).map(([key, value]) => [key, value]);
+    try {
+      const [unlocked, locked] = await this.call(connection, SERVICE_PATH, SERVICE_INTERFACE, 'SearchItems', 'a{ss}', [pairs]);
+      return { unlocked: Array.isArray(unlocked) ? unlocked.length : 0, locked: Array.isArray(locked) ? locked.length : 0 };
+    } catch {
+      return undefined;
+    }
+  }
+
+  close(): void {
+    void this.connection?.then((connection) => {
+      if (connection instanceof DBusConnection) connection.close();
+    });
+  }
+}
+
+/** The state, and with `attributes` the matching items, in one short conversation. */
+export async function inspectSecretService(
+  env: Environment,
+  options: ClientOptions & { attributes?: Record<string, string> } = {},
+): Promise<SecretServiceReport> {
+  const client = new SecretServiceClient(env, options);
+  try {
+    const service = await client.status();
+    const items = options.attributes ? await client.count(options.attributes) : undefined;
+    return items ? { service, items } : { service };
+  } finally {
+    client.close();
+  }
+}
+
+/** `GetAll` answers a{sv}: an array of [name, variant] pairs. */
+function property(properties: DBusValue | undefined, name: string): DBusValue | undefined {
+  if (!Array.isArray(properties)) return undefined;
+  for (const entry of properties) {
+    if (Array.isArray(entry) && entry[0] === name) return (entry[1] as DBusVariant | undefined)?.value;
+  }
+  return undefined;
+}
+
+function stringProperty(properties: DBusValue | undefined, name: string): string | undefined {
+  const value = property(properties, name);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function booleanProperty(properties: DBusValue | undefined, name: string): boolean | undefined {
+  const value = property(properties, name);
+  return typeof value === 'boolean' ? value : undefined;
+}

@@ -1,0 +1,90 @@
+/**
+ * One prompt at a time per store: `docker compose pull` runs several `get`s at once, and two prompts
+ * on one terminal would fight over every key typed. The first `get` asks; the others wait for it to
+ * finish and then find the key unlocked in the agent. The lock is a file created exclusively, holding
+ * the asking process's pid, so one left by a killed process is recognised and replaced.
+ */
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const PROMPT_LOCK_NAME = 'prompt.lock';
+const POLL_MS = 100;
+
+export interface PromptLock {
+  release(): void;
+}
+
+/** Whether `pid` is a live process (of anyone: EPERM means it exists). */
+export function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function tryCreate(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, `${process.pid}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+function holder(path: string): number | undefined {
+  try {
+    return Number(readFileSync(path, 'utf8').trim());
+  } catch {
+    return undefined; // gone meanwhile
+  }
+}
+
+/**
+ * Takes the lock in `dir`. `waited` is true when another process held it first: the caller should look
+ * again for an unlocked key before asking. Gives up waiting after `limitMs` (the other prompt's own limit).
+ */
+export async function acquirePromptLock(dir: string, limitMs: number): Promise<{ lock: PromptLock; waited: boolean }> {
+  const path = join(dir, PROMPT_LOCK_NAME);
+  const deadline = Date.now() + limitMs;
+  let waited = false;
+  for (;;) {
+    if (tryCreate(path)) {
+      return {
+        waited,
+        lock: {
+          release: () => {
+            if (holder(path) !== process.pid) return;
+            try {
+              unlinkSync(path);
+            } catch {
+              // gone already
+            }
+          },
+        },
+      };
+    }
+    const pid = holder(path);
+    if (pid !== undefined && !processAlive(pid)) {
+      // Left by a process that died while asking. Two waiters racing here can, at worst, both ask.
+      try {
+        unlinkSync(path);
+      } catch {
+        // another waiter removed it first
+      }
+      continue;
+    }
+    waited = true;
+    if (Date.now() > deadline) throw new Error('another tsstore prompt is still waiting for a passphrase');
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}

@@ -1,0 +1,144 @@
+/** The D-Bus client against a scripted fake bus on a unix socket: answers, error replies, silence. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { type Server, type Socket, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DBusConnection, DBusError } from '../../../src/backends/keyring/dbus-client.js';
+import { decodeMessage, messageLength } from '../../../src/backends/keyring/dbus-wire.js';
+
+/** A method return (or error) with an optional string body, little-endian, laid out by hand. */
+function reply(replySerial: number, options: { errorName?: string; text?: string } = {}): Buffer {
+  const bytes: number[] = [];
+  const pad = (to: number) => {
+    while (bytes.length % to) bytes.push(0);
+  };
+  const u32 = (value: number) => {
+    pad(4);
+    bytes.push(value & 0xff, (value >> 8) & 0xff, (value >> 16) & 0xff, (value >>> 24) & 0xff);
+  };
+  const string = (text: string) => {
+    const data = Buffer.from(text);
+    u32(data.length);
+    bytes.push(...data, 0);
+  };
+  const body: number[] = [];
+  if (options.text !== undefined) {
+    const data = Buffer.from(options.text);
+    body.push(data.length & 0xff, (data.length >> 8) & 0xff, 0, 0, ...data, 0);
+  }
+  bytes.push(0x6c, options.errorName ? 3 : 2, 0, 1);
+  u32(body.length);
+  u32(1000 + replySerial);
+  const arrayAt = bytes.length;
+  u32(0);
+  pad(8);
+  const start = bytes.length;
+  pad(8);
+  bytes.push(5, 1, 0x75, 0); // REPLY_SERIAL, signature "u"
+  u32(replySerial);
+  if (options.errorName) {
+    pad(8);
+    bytes.push(4, 1, 0x73, 0); // ERROR_NAME, "s"
+    string(options.errorName);
+  }
+  if (options.text !== undefined) {
+    pad(8);
+    bytes.push(8, 1, 0x67, 0, 1, 0x73, 0); // SIGNATURE, "g", "s"
+  }
+  const length = bytes.length - start;
+  bytes.splice(arrayAt, 4, length & 0xff, (length >> 8) & 0xff, 0, 0);
+  pad(8);
+  bytes.push(...body);
+  return Buffer.from(bytes);
+}
+
+let dir: string;
+let server: Server;
+let path: string;
+const sockets: Socket[] = [];
+
+/** Starts a fake bus: `answer(serial)` returns the bytes to send back for each call, or nothing for silence. */
+function fakeBus(answer: (serial: number) => Buffer | undefined, greeting = 'OK 0123456789abcdef\r\n'): Promise<void> {
+  server = createServer((socket) => {
+    sockets.push(socket);
+    let buffer = Buffer.alloc(0);
+    let authenticated = false;
+    socket.on('data', (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      while (!authenticated) {
+        const end = buffer.indexOf('\r\n');
+        if (end < 0) return;
+        const line = buffer.toString('latin1', 0, end);
+        buffer = buffer.subarray(end + 2);
+        if (line.startsWith('\u0000AUTH EXTERNAL ')) socket.write(greeting);
+        if (line === 'BEGIN') authenticated = true;
+      }
+      for (;;) {
+        const length = messageLength(buffer);
+        if (length === undefined || buffer.length < length) return;
+        const message = decodeMessage(buffer.subarray(0, length));
+        buffer = buffer.subarray(length);
+        const bytes = answer(message.serial);
+        if (bytes) socket.write(bytes);
+      }
+    });
+  });
+  return new Promise((resolve) => server.listen(path, resolve));
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tsstore-dbus-'));
+  path = join(dir, 'bus');
+});
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.destroy();
+  await new Promise((resolve) => server?.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('DBusConnection', () => {
+  it('authenticates, says Hello first, and matches replies to calls', async () => {
+    const serials: string[] = [];
+    await fakeBus((serial) => {
+      serials.push(String(serial));
+      return serial === 1 ? reply(1, { text: ':1.42' }) : reply(serial, { text: `answer to ${serial}` });
+    });
+    const connection = await DBusConnection.open(path, 2000);
+    const target = { destination: 'org.example', path: '/org/example', interface: 'org.example.I', member: 'Echo' };
+    const [first, second] = await Promise.all([connection.call(target), connection.call(target)]);
+    expect(first).toEqual(['answer to 2']);
+    expect(second).toEqual(['answer to 3']);
+    expect(serials).toEqual(['1', '2', '3']);
+    connection.close();
+    await expect(connection.call(target)).rejects.toThrow(DBusError);
+  });
+
+  it('turns an error reply into a DBusError with its name and text', async () => {
+    await fakeBus((serial) =>
+      serial === 1 ? reply(1, { text: ':1.1' }) : reply(serial, { errorName: 'org.freedesktop.DBus.Error.NameHasNoOwner', text: 'no such name' }),
+    );
+    const connection = await DBusConnection.open(path, 2000);
+    const call = connection.call({ destination: 'org.freedesktop.secrets', path: '/', interface: 'a.b', member: 'C' });
+    await expect(call).rejects.toMatchObject({ errorName: 'org.freedesktop.DBus.Error.NameHasNoOwner', message: 'org.freedesktop.DBus.Error.NameHasNoOwner: no such name' });
+    connection.close();
+  });
+
+  it('gives up on a call that is never answered instead of hanging', async () => {
+    await fakeBus((serial) => (serial === 1 ? reply(1, { text: ':1.1' }) : undefined));
+    const connection = await DBusConnection.open(path, 200);
+    await expect(connection.call({ destination: 'org.example', path: '/', interface: 'a.b', member: 'Silent' })).rejects.toThrow(/did not answer Silent in time/);
+    connection.close();
+  });
+
+  it('gives up on a bus that never finishes authentication', async () => {
+    await fakeBus(() => undefined, '');
+    await expect(DBusConnection.open(path, 200)).rejects.toThrow(/did not answer in time/);
+  });
+
+  it('reports a refused authentication and a missing socket', async () => {
+    await fakeBus(() => undefined, 'REJECTED EXTERNAL\r\n');
+    await expect(DBusConnection.open(path, 2000)).rejects.toThrow(/refused us: REJECTED EXTERNAL/);
+    await expect(DBusConnection.open(join(dir, 'nothing-here'), 2000)).rejects.toThrow(/ENOENT/);
+  });
+});
