@@ -2,7 +2,7 @@
  * Files only their owner can read, written so that a crash leaves the old or the new content, never a
  * mix: write a temporary file with mode 0600, fsync it, then rename it over the target.
  */
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../runtime/lazy-crypto.js';
 import {
   closeSync,
   fchmodSync,
@@ -58,7 +58,7 @@ function currentPidNamespace(): string {
 
 /** A name no other process will pick: pid and pid namespace for cleanup of leftovers, random bytes for uniqueness. */
 export function temporaryName(prefix: string): string {
-  return `${prefix}.${process.pid}.${currentPidNamespace()}.${randomBytes(6).toString('hex')}.tmp`;
+  return `${prefix}.${process.pid}.${currentPidNamespace()}.${randomHex(6)}.tmp`;
 }
 
 /**

@@ -3,7 +3,7 @@
  * bun writes the embedded addon into $TMPDIR first: when that fails, say so instead of napi-rs's
  * misleading advice about npm.
  */
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../../runtime/lazy-crypto.js';
 import { closeSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -64,7 +64,7 @@ export function temporaryFolderProblem(folder: string): string | undefined {
     return `it cannot be used (${code ?? 'unknown error'})`;
   }
   // Try it for real, as bun will: access(2) says yes to root on folders where creating a file fails.
-  const probe = join(folder, `.tsstore-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const probe = join(folder, `.tsstore-probe-${process.pid}-${randomHex(4)}`);
   try {
     closeSync(openSync(probe, 'wx', 0o600));
   } catch (error) {

@@ -9,7 +9,7 @@
  * A credential file's armor carries one `Comment:` header with the server URL and username, so `list`
  * reads no secret and decrypts nothing; the encrypted payload repeats them with the secret.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../runtime/lazy-crypto.js';
 import { join } from 'node:path';
 
 export interface PgpLayout {
@@ -55,7 +55,7 @@ export function encodeName(text: string): string {
 export function credentialFileName(serverURL: string): string {
   const encoded = encodeName(serverURL);
   if (encoded.length <= MAX_READABLE_LENGTH) return `${encoded}${CREDENTIAL_EXTENSION}`;
-  const digest = createHash('sha256').update(serverURL, 'utf8').digest('hex');
+  const digest = sha256Hex(serverURL);
   const prefix = encoded.slice(0, 64).replace(/%[0-9A-F]?$/, '');
   return `${prefix}~${digest}${CREDENTIAL_EXTENSION}`;
 }
