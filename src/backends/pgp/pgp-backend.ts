@@ -74,9 +74,14 @@ export class PgpBackend implements Backend {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new TsstoreError('not-found', CREDENTIALS_NOT_FOUND);
       throw fileSystemError('read', path, error);
     }
-    // Loaded here only: list and erase never need the agent client, the terminal or openpgp.
-    const { decryptWithStoreKey } = await import('./key-access.js');
-    const plaintext = await decryptWithStoreKey(this, armored, path, { env: this.env, mayPrompt: this.mayPrompt, purpose: `login for ${serverURL.slice(0, 80)}` });
+    // The common case, our own message to an unprotected key, needs neither openpgp.js nor the agent.
+    const { fastDecrypt } = await import('./fast-decrypt.js');
+    let plaintext = fastDecrypt(armored, this.readPrivateKeyText());
+    if (plaintext === undefined) {
+      // Loaded here only: list and erase never need the agent client, the terminal or openpgp.
+      const { decryptWithStoreKey } = await import('./key-access.js');
+      plaintext = await decryptWithStoreKey(this, armored, path, { env: this.env, mayPrompt: this.mayPrompt, purpose: `login for ${serverURL.slice(0, 80)}` });
+    }
     const payload = parsePayload(plaintext, path);
     // The file name is derived from the URL; a payload for another URL means the file was moved or swapped.
     if (payload.ServerURL !== serverURL) {
