@@ -1,0 +1,26 @@
+/**
+ * A tiny run of `npm run bench`, so the benchmark keeps working; it measures nothing here (no timed
+ * assertions), it only has to run both helpers and print its table.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../support/helper-binary.js';
+import { haveAll, requireReal } from '../support/real-components.js';
+
+const built = existsSync(join(PROJECT_ROOT, 'build', 'src', 'backends', 'pgp', 'pgp-backend.js'));
+
+describe.skipIf(!haveAll(['gpg', 'pass', 'docker-credential-pass', 'python3']) || (!built && !requireReal))('npm run bench, tiny', () => {
+  it('runs ours and the reference side by side and prints the Markdown table', async () => {
+    const result = await execa(process.execPath, [join(PROJECT_ROOT, 'scripts', 'bench.js')], {
+      env: { ...process.env, BENCH_SIZES: '1,3', BENCH_RUNS: '2', BENCH_VERBS: 'get,store,list' },
+      reject: false,
+      timeout: 240_000,
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const rows = result.stdout.split('\n').filter((line) => /^\| \d+ \| (get|store|list) \|/.test(line));
+    expect(rows).toHaveLength(6);
+    for (const row of rows) expect(row).toMatch(/^\| \d+ \| \w+ \| \d+\.\d \| \d+\.\d \| \d+\.\d\d \| \d+ \/ \d+ \|$/);
+  }, 300_000);
+});
