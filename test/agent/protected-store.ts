@@ -67,7 +67,7 @@ export async function protectedStore(options: { runtimeDir?: boolean } = {}): Pr
   expect(init, 'init with a passphrase file').toMatchObject({ exitCode: 0, stderr: '' });
   const storeDir = join(env.TSSTORE_HOME as string, 'pgp');
   const keyFile = join(storeDir, 'private-key.asc');
-  expect(readFileSync(keyFile, 'utf8')).toMatch(/^-----BEGIN PGP PRIVATE KEY BLOCK-----/);
+  expect(readFileSync(keyFile, 'utf8')).toMatch(/^-----BEGIN PGP PRIVATE KEY(?: BLOCK)-----/);
   const agent = agentLocation({ env, storeRoot: storeDir, uid: process.getuid?.() ?? 0, tmp: tmpdir() });
   return {
     home,
