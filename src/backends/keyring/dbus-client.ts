@@ -4,7 +4,7 @@
  * never keeps the process alive (the socket is referenced only while a call waits for its reply).
  */
 import { type Socket, createConnection } from 'node:net';
-import { type DBusValue, MESSAGE_TYPE, type Message, decodeMessage, encodeMethodCall, messageLength } from './dbus-wire.js';
+import { type DBusValue, MESSAGE_TYPE, type Message, type MethodCall, decodeMessage, encodeMethodCall, messageLength } from './dbus-wire.js';
 
 export class DBusError extends Error {
   override readonly name = 'DBusError';
@@ -18,16 +18,8 @@ export class DBusError extends Error {
   }
 }
 
-export interface CallTarget {
-  destination: string;
-  path: string;
-  interface: string;
-  member: string;
-  signature?: string;
-  body?: DBusValue[];
-  /** false: fail with NameHasNoOwner rather than start the destination through D-Bus activation. */
-  autoStart?: boolean;
-}
+/** A method call as the client is asked for it; the client numbers it. */
+export type CallTarget = Omit<MethodCall, 'serial'>;
 
 interface Pending {
   resolve: (message: Message) => void;
