@@ -10,7 +10,12 @@
 // (docker-credential-helpers/<base64url(server)>/<username>.gpg), encrypted with openpgp.js to the
 // pass store's GnuPG key.
 //
+// Then, inside one private D-Bus session with an unlocked gnome-keyring, the keyring backend against
+// docker-credential-secretservice. Those stores are filled by running `store` (both helpers alike): a
+// Secret Service has no faster way in, so the keyring sizes are smaller.
+//
 // Options (environment): BENCH_SIZES=1,1000,10000  BENCH_RUNS=15  BENCH_VERBS=get,store,erase,list,version
+//                        BENCH_KEYRING_SIZES=1,100 (empty: no keyring part)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
@@ -30,8 +35,11 @@ function which(program) {
 for (const [path, hint] of [[ours, 'run npm run build'], [join(root, 'build', 'src', 'backends', 'pgp', 'pgp-backend.js'), 'run npm run build']]) {
   if (!existsSync(path)) throw new Error(`${path} is missing: ${hint}`);
 }
-const reference = which('docker-credential-pass');
-if (!reference || !which('pass') || !which('gpg')) throw new Error('docker-credential-pass, pass and gpg are needed (apt-get install pass golang-docker-credential-helpers)');
+const keyringPart = process.env.BENCH_PART === 'keyring';
+const reference = keyringPart ? which('docker-credential-secretservice') : which('docker-credential-pass');
+if (!keyringPart && (!reference || !which('pass') || !which('gpg'))) {
+  throw new Error('docker-credential-pass, pass and gpg are needed (apt-get install pass golang-docker-credential-helpers)');
+}
 
 const { PgpBackend } = await import(join(root, 'build', 'src', 'backends', 'pgp', 'pgp-backend.js'));
 const openpgp = await import('openpgp');
@@ -98,55 +106,119 @@ function inputFor(verb, run) {
   return 'unused';
 }
 
+/** Runs every verb `runs` times on both helpers, alternating, and returns one row per verb. */
+function measure(size, oursEnv, referenceEnv) {
+  const result = [];
+  for (const verb of verbs) {
+    const times = { ours: [], reference: [] };
+    const run1 = (who, args, input) => (who === 'ours' ? timeRun(ours, args, oursEnv, input) : timeRun(reference, args, referenceEnv, input));
+    for (let run = 0; run < runs; run++) {
+      const input = inputFor(verb, run);
+      if (verb === 'erase') {
+        const creds = JSON.stringify({ ServerURL: input, Username: 'bench', Secret: 'x' });
+        run1('ours', ['store'], creds);
+        run1('reference', ['store'], creds);
+      }
+      // Alternate which one goes first, so drift on the machine hits both alike.
+      for (const who of run % 2 ? ['reference', 'ours'] : ['ours', 'reference']) times[who].push(run1(who, [verb], input));
+      if (verb === 'store') {
+        run1('ours', ['erase'], `bench-store-${run}.example`);
+        run1('reference', ['erase'], `bench-store-${run}.example`);
+      }
+    }
+    const rssVerb = verb === 'store' || verb === 'erase' ? 'get' : verb;
+    const rssInput = inputFor(rssVerb, 0);
+    result.push({
+      size,
+      verb,
+      ours: median(times.ours),
+      reference: median(times.reference),
+      ratio: median(times.ours.map((t, i) => t / times.reference[i])),
+      oursRss: peakRss(ours, [rssVerb], oursEnv, rssInput),
+      referenceRss: peakRss(reference, [rssVerb], referenceEnv, rssInput),
+    });
+  }
+  return result;
+}
+
+/** Inside the D-Bus session: fill both keyring stores through `store`, then measure. */
+function keyringRows() {
+  const result = [];
+  for (const size of (process.env.BENCH_KEYRING_SIZES ?? '1,100').split(',').filter(Boolean).map(Number)) {
+    process.stderr.write(`filling the keyring with ${size} credential(s) for each helper...\n`);
+    const oursEnv = { ...process.env, TSSTORE_HOME: join(work, `keyring-${size}`), TSSTORE_BACKEND: 'keyring' };
+    for (let i = 0; i < size; i++) {
+      const creds = JSON.stringify({ ServerURL: `registry-${i}.example:5000`, Username: `user${i}`, Secret: `secret-${i}` });
+      timeRun(ours, ['store'], oursEnv, creds);
+      timeRun(reference, ['store'], process.env, creds);
+    }
+    result.push(...measure(size, oursEnv, process.env));
+    for (let i = 0; i < size; i++) {
+      timeRun(ours, ['erase'], oursEnv, `registry-${i}.example:5000`);
+      timeRun(reference, ['erase'], process.env, `registry-${i}.example:5000`);
+    }
+  }
+  return result;
+}
+
+if (keyringPart) {
+  process.stdout.write(`BENCH-ROWS ${JSON.stringify(keyringRows())}\n`);
+  process.exit(0);
+}
+
 const rows = [];
 for (const size of sizes) {
   process.stderr.write(`filling stores with ${size} credential(s)...\n`);
   const oursEnv = await setUpOurs(size);
   const pass = await setUpPass(size);
-  for (const verb of verbs) {
-    const times = { ours: [], pass: [] };
-    for (let run = 0; run < runs; run++) {
-      const input = inputFor(verb, run);
-      if (verb === 'erase') {
-        const creds = JSON.stringify({ ServerURL: input, Username: 'bench', Secret: 'x' });
-        timeRun(ours, ['store'], oursEnv, creds);
-        timeRun(reference, ['store'], pass.env, creds);
-      }
-      // Alternate which one goes first, so drift on the machine hits both alike.
-      const order = run % 2 ? ['pass', 'ours'] : ['ours', 'pass'];
-      for (const who of order) {
-        times[who].push(who === 'ours' ? timeRun(ours, [verb], oursEnv, input) : timeRun(reference, [verb], pass.env, input));
-      }
-      if (verb === 'store') {
-        timeRun(ours, ['erase'], oursEnv, `bench-store-${run}.example`);
-        timeRun(reference, ['erase'], pass.env, `bench-store-${run}.example`);
-      }
-    }
-    const ratios = times.ours.map((t, i) => t / times.pass[i]);
-    const input = inputFor(verb === 'store' || verb === 'erase' ? 'get' : verb, 0);
-    const rssVerb = verb === 'store' || verb === 'erase' ? 'get' : verb;
-    rows.push({
-      size,
-      verb,
-      ours: median(times.ours),
-      pass: median(times.pass),
-      ratio: median(ratios),
-      oursRss: peakRss(ours, [rssVerb], oursEnv, input),
-      passRss: peakRss(reference, [rssVerb], pass.env, input),
-    });
-  }
+  rows.push(...measure(size, oursEnv, pass.env));
   spawnSync('gpgconf', ['--kill', 'all'], { env: pass.env });
 }
 
+/** The keyring part, in a private D-Bus session with an unlocked gnome-keyring in a temporary HOME. */
+function runKeyringPart() {
+  if ((process.env.BENCH_KEYRING_SIZES ?? '1,100') === '') return [];
+  for (const program of ['dbus-run-session', 'dbus-send', 'gnome-keyring-daemon', 'docker-credential-secretservice']) {
+    if (!which(program)) throw new Error(`${program} is needed for the keyring part (or set BENCH_KEYRING_SIZES=)`);
+  }
+  const home = join(work, 'keyring-home');
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const script = [
+    "printf '%s' bench-password | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &",
+    'keyring=$!',
+    'tries=0',
+    "until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'; do",
+    '  tries=$((tries + 1)); [ "$tries" -gt 200 ] && exit 3; sleep 0.05',
+    'done',
+    `"${process.execPath}" "${join(root, 'scripts', 'bench.js')}"`,
+    'status=$?',
+    'kill "$keyring" 2>/dev/null',
+    'exit $status',
+  ].join('\n');
+  const result = spawnSync('dbus-run-session', ['--', 'sh', '-c', script], {
+    env: { ...process.env, HOME: home, TMPDIR: work, BENCH_PART: 'keyring' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = result.stdout.split('\n').find((text) => text.startsWith('BENCH-ROWS '));
+  if (result.status !== 0 || !line) throw new Error(`the keyring part failed (exit ${result.status}): ${result.stdout.slice(-500)}`);
+  return JSON.parse(line.slice('BENCH-ROWS '.length));
+}
+const keyringResults = runKeyringPart();
+
 const fmt = (n) => n.toFixed(1);
+const table = (title, reference, data) => [
+  `| stored | verb | ${title} | ${reference} | ratio | peak RSS tsstore / reference (MiB) |`,
+  '|---:|---|---:|---:|---:|---:|',
+  ...data.map((r) => `| ${r.size} | ${r.verb} | ${fmt(r.ours)} | ${fmt(r.reference)} | ${r.ratio.toFixed(2)} | ${(r.oursRss / 1024).toFixed(0)} / ${(r.referenceRss / 1024).toFixed(0)} |`),
+];
 const lines = [
   `tsstore benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
   `single file: ${(statSync(ours).size / 2 ** 20).toFixed(1)} MiB; ${runs} runs per cell, alternating; times in ms (median), ratio = median of ours/reference per pair`,
   '',
-  '| stored | verb | tsstore pgp | docker-credential-pass | ratio | peak RSS tsstore / pass (MiB) |',
-  '|---:|---|---:|---:|---:|---:|',
-  ...rows.map((r) => `| ${r.size} | ${r.verb} | ${fmt(r.ours)} | ${fmt(r.pass)} | ${r.ratio.toFixed(2)} | ${(r.oursRss / 1024).toFixed(0)} / ${(r.passRss / 1024).toFixed(0)} |`),
+  ...table('tsstore pgp', 'docker-credential-pass', rows),
+  ...(keyringResults.length > 0 ? ['', ...table('tsstore keyring', 'docker-credential-secretservice', keyringResults)] : []),
   '',
-  '(peak RSS of store and erase rows is measured on get)',
+  '(peak RSS of store and erase rows is measured on get; the reference helpers\' children, pass and gpg, are not counted)',
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -11,16 +11,21 @@ import { haveAll, requireReal } from '../support/real-components.js';
 
 const built = existsSync(join(PROJECT_ROOT, 'build', 'src', 'backends', 'pgp', 'pgp-backend.js'));
 
-describe.skipIf(!haveAll(['gpg', 'pass', 'docker-credential-pass', 'python3']) || (!built && !requireReal))('npm run bench, tiny', () => {
-  it('runs ours and the reference side by side and prints the Markdown table', async () => {
+describe.skipIf(
+  !haveAll(['gpg', 'pass', 'docker-credential-pass', 'python3', 'dbus-run-session', 'dbus-send', 'gnome-keyring-daemon', 'docker-credential-secretservice']) ||
+    (!built && !requireReal),
+)('npm run bench, tiny', () => {
+  it('runs ours and the reference helpers side by side and prints the Markdown tables', async () => {
     const result = await execa(process.execPath, [join(PROJECT_ROOT, 'scripts', 'bench.js')], {
-      env: { ...process.env, BENCH_SIZES: '1,3', BENCH_RUNS: '2', BENCH_VERBS: 'get,store,list' },
+      env: { ...process.env, BENCH_SIZES: '1,3', BENCH_RUNS: '2', BENCH_VERBS: 'get,store,list', BENCH_KEYRING_SIZES: '1' },
       reject: false,
       timeout: 240_000,
     });
     expect(result.exitCode, result.stderr).toBe(0);
     const rows = result.stdout.split('\n').filter((line) => /^\| \d+ \| (get|store|list) \|/.test(line));
-    expect(rows).toHaveLength(6);
+    // pgp against pass at 1 and 3 stored, keyring against secretservice at 1.
+    expect(rows).toHaveLength(9);
+    expect(result.stdout).toContain('| stored | verb | tsstore keyring | docker-credential-secretservice |');
     for (const row of rows) expect(row).toMatch(/^\| \d+ \| \w+ \| \d+\.\d \| \d+\.\d \| \d+\.\d\d \| \d+ \/ \d+ \|$/);
   }, 300_000);
 });
