@@ -34,7 +34,7 @@ async function sequential(session: SecretServiceSession, verb: string, input: st
 
 const haveReference = haveAll([...SECRET_SERVICE_PROGRAMS, REFERENCE]);
 
-describe.skipIf(!haveReference)('keyring backend vs docker-credential-secretservice: same answers', () => {
+describe.skipIf(!haveReference)('keyring backend vs docker-credential-secretservice: same answers', { retry: 2 }, () => {
   let session: SecretServiceSession;
   beforeAll(async () => {
     session = await startSecretService({ prefix: 'tsstore-keyring-reference-' });
@@ -67,7 +67,7 @@ describe.skipIf(!haveReference)('keyring backend vs docker-credential-secretserv
   });
 });
 
-describe.skipIf(!haveReference)('keyring backend vs docker-credential-secretservice: where we differ', () => {
+describe.skipIf(!haveReference)('keyring backend vs docker-credential-secretservice: where we differ', { retry: 2 }, () => {
   let session: SecretServiceSession;
   beforeAll(async () => {
     session = await startSecretService({ prefix: 'tsstore-keyring-reference-' });

@@ -44,7 +44,7 @@ function keyutilsLines(marker: string): string[] {
 
 const haveSecretService = haveAll([...SECRET_SERVICE_PROGRAMS]);
 
-describe.skipIf(!haveSecretService)('keyring backend: an unlocked gnome-keyring', () => {
+describe.skipIf(!haveSecretService)('keyring backend: an unlocked gnome-keyring', { retry: 2 }, () => {
   let session: SecretServiceSession;
   beforeAll(async () => {
     session = await startSecretService();
@@ -234,7 +234,7 @@ describe.skipIf(!haveSecretService)('keyring backend: an unlocked gnome-keyring'
   });
 });
 
-describe.skipIf(!haveSecretService)('keyring backend: a collection locked with the Secret Service\'s own Lock method', () => {
+describe.skipIf(!haveSecretService)('keyring backend: a collection locked with the Secret Service\'s own Lock method', { retry: 2 }, () => {
   let session: SecretServiceSession;
   beforeAll(async () => {
     session = await startSecretService();
@@ -286,7 +286,7 @@ describe.skipIf(!haveSecretService)('keyring backend: a collection locked with t
   });
 });
 
-describe.skipIf(!haveSecretService)('keyring backend: a D-Bus session with no Secret Service', () => {
+describe.skipIf(!haveSecretService)('keyring backend: a D-Bus session with no Secret Service', { retry: 2 }, () => {
   let session: SecretServiceSession;
   beforeAll(async () => {
     session = await startSecretService({ keyring: 'none' });
@@ -312,7 +312,7 @@ describe.skipIf(!haveSecretService)('keyring backend: a D-Bus session with no Se
   });
 });
 
-describe.skipIf(!haveSecretService)('keyring backend: no D-Bus session at all', () => {
+describe.skipIf(!haveSecretService)('keyring backend: no D-Bus session at all', { retry: 2 }, () => {
   let session: SecretServiceSession;
   const noBus = { DBUS_SESSION_BUS_ADDRESS: undefined };
   beforeAll(async () => {
@@ -370,7 +370,7 @@ describe.skipIf(!haveSecretService)('keyring backend: no D-Bus session at all', 
   });
 });
 
-describe.skipIf(!haveSecretService)('keyring backend: nothing ever lands in the kernel keyutils keyring', () => {
+describe.skipIf(!haveSecretService)('keyring backend: nothing ever lands in the kernel keyutils keyring', { retry: 2 }, () => {
   // A bus without a Secret Service is where the library, unpinned, falls back to keyutils silently.
   let session: SecretServiceSession;
   beforeAll(async () => {
@@ -409,7 +409,7 @@ describe.skipIf(!haveSecretService)('keyring backend: nothing ever lands in the 
   });
 });
 
-describe.skipIf(!haveSecretService)('keyring backend: the single file cannot unpack its addon', () => {
+describe.skipIf(!haveSecretService)('keyring backend: the single file cannot unpack its addon', { retry: 2 }, () => {
   let session: SecretServiceSession;
   beforeAll(async () => {
     session = await startSecretService();
@@ -449,7 +449,7 @@ describe.skipIf(!haveSecretService)('keyring backend: the single file cannot unp
   });
 });
 
-describe.skipIf(!haveSecretService)('init and info with the keyring', () => {
+describe.skipIf(!haveSecretService)('init and info with the keyring', { retry: 2 }, () => {
   let session: SecretServiceSession;
   beforeAll(async () => {
     session = await startSecretService();

@@ -35,11 +35,20 @@ const busConfig = (serviceDir: string | undefined) => `<!DOCTYPE busconfig PUBLI
 
 // Runs inside dbus-run-session: start the keyring (or not), wait until it owns its name, print the bus
 // address, then wait for stdin to close and stop the keyring. The wait is bounded (200 tries).
+// gnome-keyring-daemon 42.1 was once seen to abort in GLib (trap int3 in libglib) under heavy load in a
+// full CI run; it is restarted (at most 3 times, same HOME, so its items stay) instead of failing every
+// later test of the file. The tests that meet the crash itself are retried (see the describes).
 const SESSION_SCRIPT = `
 set -u
 if [ "$TSSTORE_TEST_KEYRING" = unlocked ]; then
-  printf '%s' "$TSSTORE_TEST_KEYRING_PASSWORD" | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
-  keyring=$!
+  (
+    starts=0
+    while [ "$starts" -lt 4 ] && [ ! -e "$HOME/.keyring-stop" ]; do
+      starts=$((starts + 1))
+      printf '%s' "$TSSTORE_TEST_KEYRING_PASSWORD" | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1
+      sleep 0.1
+    done
+  ) &
   tries=0
   until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'; do
     tries=$((tries + 1))
@@ -49,7 +58,8 @@ if [ "$TSSTORE_TEST_KEYRING" = unlocked ]; then
 fi
 echo "READY $DBUS_SESSION_BUS_ADDRESS"
 cat >/dev/null
-if [ "$TSSTORE_TEST_KEYRING" = unlocked ]; then kill "$keyring" 2>/dev/null; wait "$keyring" 2>/dev/null; fi
+# No restart from here on; the daemon exits when dbus-run-session takes the bus down after us.
+if [ "$TSSTORE_TEST_KEYRING" = unlocked ]; then : > "$HOME/.keyring-stop"; fi
 exit 0
 `;
 
