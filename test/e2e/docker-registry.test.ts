@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HELPER_BINARY, type HelperResult, type TemporaryHome, runHelper, temporaryHome } from '../support/helper-binary.js';
 import { findOnPath, haveAll } from '../support/real-components.js';
+import { filesContaining } from '../support/tree-snapshot.js';
 import { type RegistryUser, type StartedRegistry, randomSecret, startRegistry } from '../support/registry.js';
 
 const NOT_FOUND = 'credentials not found in native keychain\n';
@@ -78,19 +79,6 @@ function credentialsJson(serverURL: string, user: RegistryUser): string {
   return `${JSON.stringify({ ServerURL: serverURL, Username: user.username, Secret: user.password })}\n`;
 }
 
-/** Regular files under `root` whose bytes contain `needle` (symlinks are not followed). */
-function filesContaining(root: string, needle: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() && readFileSync(path).includes(needle)) found.push(path);
-    }
-  };
-  walk(root);
-  return found;
-}
 
 function listCredentialFiles(dir: string): string[] {
   try {

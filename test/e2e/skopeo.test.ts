@@ -18,6 +18,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HELPER_BINARY, type HelperResult, type TemporaryHome, runHelper, temporaryHome } from '../support/helper-binary.js';
 import { OCI_MANIFEST, type OciImage, writeOciImage } from '../support/oci-image.js';
 import { findOnPath, haveAll } from '../support/real-components.js';
+import { filesContaining } from '../support/tree-snapshot.js';
 import { type RegistryUser, type StartedRegistry, randomSecret, startRegistry } from '../support/registry.js';
 
 const NOT_FOUND = 'credentials not found in native keychain\n';
@@ -30,19 +31,6 @@ function shellQuote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
-/** Regular files under `root` whose bytes contain `needle` (symlinks are not followed). */
-function filesContaining(root: string, needle: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() && readFileSync(path).includes(needle)) found.push(path);
-    }
-  };
-  walk(root);
-  return found;
-}
 
 /** A variable the temporary HOME always sets. */
 function envValue(env: Record<string, string>, name: string): string {

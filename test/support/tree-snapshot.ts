@@ -25,3 +25,17 @@ export function snapshotTree(root: string): Record<string, string> {
   walk(root);
   return files;
 }
+
+/** Regular files under `root` whose bytes contain `needle` (symlinks are not followed). */
+export function filesContaining(root: string, needle: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile() && readFileSync(path).includes(needle)) found.push(path);
+    }
+  };
+  walk(root);
+  return found;
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type CheckContext, KeyringBackend, type KeyringGuard } from '../../../src/backends/keyring/keyring-backend.js';
 import type { EntryOptions, KeyringEntry, KeyringLibrary } from '../../../src/backends/keyring/native.js';
 import { TsstoreError } from '../../../src/errors.js';
+import { errorCodeOf } from '../../support/error-code.js';
 
 /** An in-memory stand-in for @napi-rs/keyring: (service, account) -> password, and a switch to fail or lock. */
 class FakeLibrary implements KeyringLibrary {
@@ -66,15 +67,6 @@ function setup(withGuard = true) {
   return { library, guard, backend };
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TsstoreError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
 describe('KeyringBackend', () => {
   it('keeps one entry per server URL under service "tsstore", pinned to the Secret Service', async () => {
@@ -91,8 +83,8 @@ describe('KeyringBackend', () => {
 
   it('answers a miss from the guard alone, never loading the addon', async () => {
     const { library, backend } = setup();
-    expect(await codeOf(backend.get('nothing.example'))).toBe('not-found');
-    expect(await codeOf(backend.delete('nothing.example'))).toBe('not-found');
+    expect(await errorCodeOf(backend.get('nothing.example'))).toBe('not-found');
+    expect(await errorCodeOf(backend.delete('nothing.example'))).toBe('not-found');
     expect(await backend.list()).toEqual(new Map());
     expect(library.loads).toBe(0);
   });
@@ -102,18 +94,18 @@ describe('KeyringBackend', () => {
     await backend.add('reg.example', { username: 'u', secret: 's' });
     library.mode = 'locked';
     guard.locked = true;
-    expect(await codeOf(backend.get('reg.example'))).toBe('locked');
-    expect(await codeOf(backend.get('unknown.example'))).toBe('locked');
-    expect(await codeOf(backend.delete('reg.example'))).toBe('locked');
-    expect(await codeOf(backend.add('new.example', { username: 'u', secret: 's' }))).toBe('locked');
-    expect(await codeOf(backend.list())).toBe('locked');
+    expect(await errorCodeOf(backend.get('reg.example'))).toBe('locked');
+    expect(await errorCodeOf(backend.get('unknown.example'))).toBe('locked');
+    expect(await errorCodeOf(backend.delete('reg.example'))).toBe('locked');
+    expect(await errorCodeOf(backend.add('new.example', { username: 'u', secret: 's' }))).toBe('locked');
+    expect(await errorCodeOf(backend.list())).toBe('locked');
     expect(guard.asked).toContainEqual({ serverURL: 'new.example', writing: true });
   });
 
   it('an empty list from a locked keyring is not an empty store', async () => {
     const { guard, backend } = setup();
     guard.locked = true;
-    expect(await codeOf(backend.list())).toBe('locked');
+    expect(await errorCodeOf(backend.list())).toBe('locked');
   });
 
   it('a library failure the guard cannot explain keeps the library\'s first line', async () => {
@@ -140,9 +132,9 @@ describe('KeyringBackend', () => {
 
   it('without a guard (macOS, Windows), null is not-found and failures are the library\'s', async () => {
     const { library, backend } = setup(false);
-    expect(await codeOf(backend.get('x.example'))).toBe('not-found');
+    expect(await errorCodeOf(backend.get('x.example'))).toBe('not-found');
     expect(library.loads).toBe(1);
     library.mode = 'locked';
-    expect(await codeOf(backend.list())).toBe('backend-unavailable');
+    expect(await errorCodeOf(backend.list())).toBe('backend-unavailable');
   });
 });

@@ -1,9 +1,9 @@
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { errorCodeOf } from '../../support/error-code.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PgpBackend } from '../../../src/backends/pgp/pgp-backend.js';
-import { TsstoreError } from '../../../src/errors.js';
 
 let dir: string;
 let store: PgpBackend;
@@ -14,22 +14,13 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function errorCode(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TsstoreError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
 const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
 
 describe('PgpBackend', () => {
   it('answers not-found and an empty list before anything is set up, and writes nothing', async () => {
-    expect(await errorCode(store.get('h'))).toBe('not-found');
-    expect(await errorCode(store.delete('h'))).toBe('not-found');
+    expect(await errorCodeOf(store.get('h'))).toBe('not-found');
+    expect(await errorCodeOf(store.delete('h'))).toBe('not-found');
     expect(await store.list()).toEqual(new Map());
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -63,7 +54,7 @@ describe('PgpBackend', () => {
     expect(await store.get('reg:5000')).toEqual({ username: 'bob', secret: 'two' });
     expect(await store.list()).toEqual(new Map([['reg:5000', 'bob'], ['https://index.docker.io/v1/', '<token>']]));
     await store.delete('reg:5000');
-    expect(await errorCode(store.get('reg:5000'))).toBe('not-found');
+    expect(await errorCodeOf(store.get('reg:5000'))).toBe('not-found');
     expect([...(await store.list()).keys()]).toEqual(['https://index.docker.io/v1/']);
     const file = store.credentialPath('https://index.docker.io/v1/');
     expect(mode(file)).toBe('600');
@@ -82,7 +73,7 @@ describe('PgpBackend', () => {
     await store.add('h', { username: 'u', secret: 's' });
     rmSync(store.layout.privateKeyFile);
     expect(await store.list()).toEqual(new Map([['h', 'u']]));
-    expect(await errorCode(store.get('h'))).toBe('config');
+    expect(await errorCodeOf(store.get('h'))).toBe('config');
   });
 
   it('skips foreign and temporary files in list, and removes temporary files of dead processes', async () => {
@@ -103,7 +94,7 @@ describe('PgpBackend', () => {
     await store.initialize();
     await store.add('a', { username: 'u', secret: 's' });
     renameSync(store.credentialPath('a'), store.credentialPath('b'));
-    expect(await errorCode(store.get('b'))).toBe('store-corrupt');
+    expect(await errorCodeOf(store.get('b'))).toBe('store-corrupt');
     expect(await store.list()).toEqual(new Map());
   });
 
@@ -111,14 +102,14 @@ describe('PgpBackend', () => {
     await store.initialize();
     await store.add('h', { username: 'u', secret: 's' });
     chmodSync(store.layout.privateKeyFile, 0o644);
-    expect(await errorCode(store.get('h'))).toBe('unsafe-permissions');
+    expect(await errorCodeOf(store.get('h'))).toBe('unsafe-permissions');
   });
 
   it('reports a damaged credential file instead of not-found', async () => {
     await store.initialize();
     await store.add('h', { username: 'u', secret: 's' });
     writeFileSync(store.credentialPath('h'), 'garbage');
-    expect(await errorCode(store.get('h'))).toBe('store-corrupt');
+    expect(await errorCodeOf(store.get('h'))).toBe('store-corrupt');
   });
 
   it('names a broken recipient file instead of failing vaguely, and stores nothing', async () => {
