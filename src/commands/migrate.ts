@@ -1,14 +1,13 @@
 /** `migrate --from HELPER|config [--dry-run]`: moves credentials into tsstore, verified one by one. */
 import { plaintextEntries, withoutSecrets } from '../docker/auths.js';
-import { readDockerConfig, writeDockerConfig } from '../docker/config-file.js';
+import { readDockerConfig } from '../docker/config-file.js';
 import { openBackend } from '../backends/open.js';
-import { backupFile } from '../doctor/backup.js';
+import { replaceConfigFile } from '../doctor/backup.js';
 import { runCredentialHelper } from '../doctor/external-helper.js';
 import { tsstorePaths } from '../config/paths.js';
 import { TsstoreError } from '../errors.js';
 import { findOnPath } from '../fs/find-on-path.js';
 import { type Migration, loginCommand, migrateFromConfig, migrateFromHelper } from '../migrate/migrate.js';
-import { readFileSync } from 'node:fs';
 
 export async function runMigrate(options: { from: string; dryRun: boolean }, env = process.env): Promise<number> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -16,11 +15,15 @@ export async function runMigrate(options: { from: string; dryRun: boolean }, env
   let migration: Migration;
   if (options.from === 'config') {
     const file = readDockerConfig(env);
+    const current = file.config.credsStore;
+    if (typeof current === 'string' && current !== '' && current !== 'tsstore') {
+      // Docker reads these logins from the other helper, not from config.json: switching here would hide them.
+      throw new TsstoreError('usage', `docker uses credsStore "${current}"; run docker-credential-tsstore doctor --fix creds-store instead`);
+    }
     const store = await openBackend({ forWrite: !options.dryRun }, env);
     migration = await migrateFromConfig(plaintextEntries(file.config), store, options.dryRun);
     if (!options.dryRun && migration.moved.length > 0) {
-      await backupFile(tsstorePaths(env), file.path, readFileSync(file.path, 'utf8'));
-      writeDockerConfig({ ...file, config: { ...withoutSecrets(file.config, migration.moved), credsStore: 'tsstore' } });
+      await replaceConfigFile(tsstorePaths(env), file, { ...withoutSecrets(file.config, migration.moved), credsStore: 'tsstore' });
       say(`removed the moved secrets from ${file.path} and set "credsStore": "tsstore"`);
     }
   } else {

@@ -7,11 +7,11 @@ import type { Backend } from '../backends/backend.js';
 import { openBackend } from '../backends/open.js';
 import { PgpBackend } from '../backends/pgp/pgp-backend.js';
 import { type Environment, tsstorePaths } from '../config/paths.js';
-import { type DockerConfig, type DockerConfigFile, dockerConfigPath, readDockerConfig, writeDockerConfig } from '../docker/config-file.js';
+import { type DockerConfig, type DockerConfigFile, dockerConfigPath, readDockerConfig } from '../docker/config-file.js';
 import { describeError } from '../errors.js';
 import { findOnPath } from '../fs/find-on-path.js';
 import { writeFileAtomic } from '../fs/private-files.js';
-import { backupFile } from './backup.js';
+import { backupFile, replaceConfigFile } from './backup.js';
 import { runDockerCli, runDockerOnTerminal } from './docker-cli.js';
 import { type HelperOutput, runCredentialHelper } from './external-helper.js';
 import { type HttpOutcome, type HttpRequest, httpRequest, resolveHostAddresses } from './http-client.js';
@@ -65,14 +65,12 @@ export class RealDoctorContext implements DoctorContext {
     }
   }
 
-  async writeDockerConfig(file: DockerConfigFile, config: DockerConfig): Promise<void> {
-    if (file.exists) await backupFile(tsstorePaths(this.env), file.path, readFileSync(file.path, 'utf8'));
-    writeDockerConfig({ ...file, config });
+  writeDockerConfig(file: DockerConfigFile, config: DockerConfig): Promise<void> {
+    return replaceConfigFile(tsstorePaths(this.env), file, config);
   }
 
   async writeDockerConfigText(file: DockerConfigFile, text: string): Promise<void> {
-    const original = readFileSync(file.path, 'utf8');
-    await backupFile(tsstorePaths(this.env), file.path, original);
+    await backupFile(tsstorePaths(this.env), file.path, file.text ?? readFileSync(file.path, 'utf8'));
     writeFileAtomic(realpathOrSelf(file.path), text);
   }
 

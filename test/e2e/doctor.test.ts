@@ -196,6 +196,11 @@ describe.skipIf(!haveAll(['docker', 'docker-registry', 'htpasswd', 'gpg', 'pass'
         });
         // migrate only fills the store; switching docker is doctor's (or the person's) step.
         expect(readFileSync(m.configFile, 'utf8')).toBe(config);
+        // From config while docker uses pass: switching credsStore here would hide pass's logins.
+        const fromConfig = await m.run(HELPER_BINARY, ['migrate', '--from', 'config']);
+        expect(fromConfig.exitCode).toBe(1);
+        expect(fromConfig.stderr).toBe('docker-credential-tsstore: docker uses credsStore "pass"; run docker-credential-tsstore doctor --fix creds-store instead');
+        expect(readFileSync(m.configFile, 'utf8')).toBe(config);
         expect((await m.run(HELPER_BINARY, ['migrate', '--from', 'nonexistent'])).stderr).toBe(
           'docker-credential-tsstore: docker-credential-nonexistent is not on PATH\n'.trimEnd(),
         );

@@ -2,21 +2,11 @@
  * Tests that need a real program (docker, docker-registry, skopeo, gpg, pass, ...) ask here first.
  * Missing programs skip the test locally and fail it when TSSTORE_REQUIRE_REAL=1 (CI sets it).
  */
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findOnPath as findOnPathIn } from '../../src/fs/find-on-path.js';
 
+/** The product's own PATH lookup, with the test process's PATH by default. */
 export function findOnPath(program: string, path = process.env.PATH ?? ''): string | undefined {
-  for (const dir of path.split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, program);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
+  return findOnPathIn(program, path);
 }
 
 export const requireReal = process.env.TSSTORE_REQUIRE_REAL === '1';

@@ -14,6 +14,8 @@ import { type PgpLayout, credentialFileName, formatLabel, isCredentialFileName, 
 
 /** Enough for the longest label we write (the codec caps server URLs and usernames). */
 const HEADER_READ_BYTES = 32 * 1024;
+/** One buffer for every header `list` reads: 10,000 files need not mean 10,000 allocations. */
+const headerBuffer = Buffer.allocUnsafe(HEADER_READ_BYTES);
 
 export class PgpBackend implements Backend {
   readonly name = 'pgp' as const;
@@ -189,9 +191,8 @@ function readLabel(path: string): ReturnType<typeof parseLabel> {
     return undefined;
   }
   try {
-    const buffer = Buffer.allocUnsafe(HEADER_READ_BYTES);
-    const count = readSync(fd, buffer, 0, buffer.length, 0);
-    return parseLabel(buffer.toString('utf8', 0, count));
+    const count = readSync(fd, headerBuffer, 0, headerBuffer.length, 0);
+    return parseLabel(headerBuffer.toString('utf8', 0, count));
   } catch {
     return undefined;
   } finally {

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tsstorePaths, userHome } from '../../config/paths.js';
-import { backupFile } from '../backup.js';
+import { replaceConfigFile } from '../backup.js';
 import {
   DROP_IN_NAME,
   DROP_IN_TEXT,
@@ -16,7 +16,7 @@ import {
   registriesConfFiles,
 } from '../../containers/registries-conf.js';
 import { type PlaintextEntry, plaintextEntries, withoutSecrets } from '../../docker/auths.js';
-import { parseDockerConfig, serializeDockerConfig } from '../../docker/config-file.js';
+import { parseDockerConfig } from '../../docker/config-file.js';
 import { describeError } from '../../errors.js';
 import { ensurePrivateDir, writeFileAtomic } from '../../fs/private-files.js';
 import { findOnPath } from '../../fs/find-on-path.js';
@@ -95,9 +95,8 @@ export const containers: Check = {
       const migration = await migrateFromConfig(file.entries, store);
       if (migration.moved.length > 0) {
         const text = readFileSync(file.path, 'utf8');
-        await backupFile(tsstorePaths(context.env), file.path, text);
-        const config = withoutSecrets(parseDockerConfig(text, file.path), migration.moved);
-        writeFileAtomic(file.path, serializeDockerConfig(config, { crlf: text.includes('\r\n') }));
+        const authFile = { path: file.path, exists: true, config: parseDockerConfig(text, file.path), crlf: text.includes('\r\n'), text };
+        await replaceConfigFile(tsstorePaths(context.env), authFile, withoutSecrets(authFile.config, migration.moved));
         done.push(`moved ${migration.moved.length} login(s) from ${file.path} into tsstore: ${migration.moved.join(', ')}`);
       }
       for (const failure of migration.failed) done.push(`left ${failure.registry} in ${file.path}: ${failure.reason}; log in again: ${loginCommand(failure.registry).replace(/^docker/, state.tools[0] ?? 'podman')}`);

@@ -5,20 +5,12 @@ import { gnupgUses, gpgTty } from '../../../src/doctor/checks/gpg-tty.js';
 import { runChecks } from '../../../src/doctor/runner.js';
 import { EXPORT_COMMENT } from '../../../src/doctor/shell-profile.js';
 import { snapshotTree } from '../../support/tree-snapshot.js';
-import { HomeContext, type HomeContextOptions } from './home-context.js';
+import { cleanUpHomes, home } from './home-context.js';
 
 const BASH_BLOCK = `${EXPORT_COMMENT}\nexport GPG_TTY=$(tty)\n`;
 const FISH_BLOCK = `${EXPORT_COMMENT}\nset -gx GPG_TTY (tty)\n`;
 
-const contexts: HomeContext[] = [];
-function home(options: HomeContextOptions = {}): HomeContext {
-  const context = new HomeContext(options);
-  contexts.push(context);
-  return context;
-}
-afterEach(() => {
-  for (const context of contexts.splice(0)) context.cleanup();
-});
+afterEach(cleanUpHomes);
 
 /** A pass user: docker uses docker-credential-pass, which runs gpg. */
 const passUser = (shell: string | undefined, env: Record<string, string> = {}) => home({ config: { credsStore: 'pass' }, env: { SHELL: shell, ...env } });

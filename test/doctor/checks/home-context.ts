@@ -134,3 +134,14 @@ export class HomeContext implements DoctorContext {
     return this.options.terminalDocker(args);
   }
 }
+
+const made: HomeContext[] = [];
+/** A HomeContext removed after the test that made it (register `cleanUpHomes` with afterEach). */
+export function home(options: HomeContextOptions = {}): HomeContext {
+  const context = new HomeContext(options);
+  made.push(context);
+  return context;
+}
+export function cleanUpHomes(): void {
+  for (const context of made.splice(0)) context.cleanup();
+}

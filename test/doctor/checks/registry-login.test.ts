@@ -2,17 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dockerStoreFor, registryLogin, withDroppedKeys } from '../../../src/doctor/checks/registry-login.js';
 import type { HttpOutcome, HttpRequest } from '../../../src/doctor/http-client.js';
 import { runChecks } from '../../../src/doctor/runner.js';
-import { HomeContext, type HomeContextOptions } from './home-context.js';
+import { type HomeContext, cleanUpHomes, home } from './home-context.js';
 
-const contexts: HomeContext[] = [];
-function home(options: HomeContextOptions = {}): HomeContext {
-  const context = new HomeContext(options);
-  contexts.push(context);
-  return context;
-}
-afterEach(() => {
-  for (const context of contexts.splice(0)) context.cleanup();
-});
+afterEach(cleanUpHomes);
 
 const SECRET = 'correct-horse-battery';
 const basic = (user: string, secret: string) => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
