@@ -44,7 +44,25 @@ execFileSync(
   findBun(),
   // --splitting (ESM) keeps openpgp.js, commander and the doctor in chunks of their own inside the file,
   // loaded only by the commands that import them: `version` and `list` start about 10 ms sooner.
-  ['build', '--compile', '--splitting', '--format=esm', '--minify', '--bytecode', '--target=bun', join(root, 'helpers', 'docker-credential-tsstore.ts'), '--outfile', partial],
+  // The helper runs in whatever folder docker was started from: a compiled bun file would otherwise read
+  // that folder's .env (our settings) and bunfig.toml (whose `preload` runs any script), so a cloned
+  // repository could run code next to every credential. Nothing is autoloaded.
+  [
+    'build',
+    '--compile',
+    '--no-compile-autoload-dotenv',
+    '--no-compile-autoload-bunfig',
+    '--no-compile-autoload-tsconfig',
+    '--no-compile-autoload-package-json',
+    '--splitting',
+    '--format=esm',
+    '--minify',
+    '--bytecode',
+    '--target=bun',
+    join(root, 'helpers', 'docker-credential-tsstore.ts'),
+    '--outfile',
+    partial,
+  ],
   { stdio: ['ignore', 'inherit', 'inherit'], cwd: root },
 );
 renameSync(partial, outfile);

@@ -2,7 +2,7 @@
  * The built file on its own: copied into an empty folder, run with a PATH that has no node, in a
  * HOME where nothing is set up yet.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +71,28 @@ describe('the single file', () => {
     expect(result.stdout).toBe(
       'the keyring backend needs the Secret Service over D-Bus, and there is no D-Bus session bus here (DBUS_SESSION_BUS_ADDRESS is not set): run it in your desktop session, or start a keyring (dbus-run-session, then gnome-keyring-daemon --unlock), or use the pgp backend instead: docker-credential-tsstore init --backend pgp (or TSSTORE_BACKEND=pgp)\n',
     );
+  });
+
+  it('reads nothing from the folder it runs in: no .env, no bunfig.toml preload (docker runs it in any folder)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tsstore-cwd-'));
+    try {
+      const marker = join(folder, 'preload-ran');
+      writeFileSync(join(folder, 'bunfig.toml'), 'preload = ["./preload.js"]\n');
+      writeFileSync(join(folder, 'preload.js'), `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'ran');\n`);
+      writeFileSync(join(folder, '.env'), 'TSSTORE_BACKEND=from-dotenv\nTSSTORE_HOME=/tmp/from-dotenv\n');
+      writeFileSync(join(folder, 'package.json'), '{"type":"commonjs","imports":{"#x":"./preload.js"}}\n');
+      writeFileSync(join(folder, 'tsconfig.json'), '{"compilerOptions":{"paths":{"node:fs":["./preload.js"]}}}\n');
+      const result = await runHelper(['get'], { binary, env, input: 'reg.example', cwd: folder });
+      expect(result).toEqual({ stdout: '{"ServerURL":"reg.example","Username":"u","Secret":"p4ss"}\n', stderr: '', exitCode: 0 });
+      expect(existsSync(marker)).toBe(false);
+      // The same check for a verb that goes through the command line parser and other modules.
+      const info = await runHelper(['info'], { binary, env, cwd: folder });
+      expect(info.exitCode).toBe(0);
+      expect(info.stdout + info.stderr).not.toContain('from-dotenv');
+      expect(existsSync(marker)).toBe(false);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('keeps hostile server URLs inside the store folder, each under its own file', async () => {

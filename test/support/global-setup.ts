@@ -1,6 +1,6 @@
 /**
- * Builds the single-file executable before the tests when it is missing or older than any source, so
- * `npm test` on a fresh clone tests the file users run, not a stale one.
+ * Builds the single-file executable before the tests when it is missing or older than any source or the
+ * build script, so `npm test` on a fresh clone tests the file users run, not a stale one.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -23,7 +23,12 @@ export default function setup(): void {
   } catch {
     // not built yet
   }
-  const sources = Math.max(newestSource(join(PROJECT_ROOT, 'src')), newestSource(join(PROJECT_ROOT, 'helpers')));
+  const sources = Math.max(
+    newestSource(join(PROJECT_ROOT, 'src')),
+    newestSource(join(PROJECT_ROOT, 'helpers')),
+    // how the file is built counts too (its flags decide what the file reads at start)
+    statSync(join(PROJECT_ROOT, 'scripts', 'build-single-file.js')).mtimeMs,
+  );
   if (built < sources) {
     execFileSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'build-single-file.js')], { stdio: 'inherit' });
   }
