@@ -154,7 +154,32 @@ export function formatCredentials(credentials: Credentials): string {
 /** stdout of `list`: server URL -> username, keys sorted by their UTF-8 bytes as Go sorts map keys. */
 export function formatList(accounts: ReadonlyMap<string, string>): string {
   // Built by hand: a JS object would move integer-like keys first and treat "__proto__" specially.
-  const keys = [...accounts.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const keys = sortLikeGo([...accounts.keys()]);
   const members = keys.map((key) => `${JSON.stringify(key)}:${JSON.stringify(accounts.get(key))}`);
   return `${escapeLikeGo(`{${members.join(',')}}`)}\n`;
+}
+
+/** Sorts in place by UTF-8 bytes. Plain string order (UTF-16 units) agrees until a surrogate or U+E000.. appears. */
+export function sortLikeGo(keys: string[]): string[] {
+  return keys.sort(keys.some((key) => /[\ud800-\uffff]/.test(key)) ? compareUtf8 : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Compares as Go compares strings (by UTF-8 bytes, which is code point order) without encoding them:
+ * UTF-16 units differ from code points only in that surrogates (U+D800..U+DFFF, for code points above
+ * U+FFFF) must sort after U+E000..U+FFFF.
+ */
+export function compareUtf8(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+function codePointRank(unit: number): number {
+  if (unit < 0xd800) return unit;
+  return unit <= 0xdfff ? unit + 0x2000 : unit - 0x800;
 }

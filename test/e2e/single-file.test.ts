@@ -112,7 +112,7 @@ describe('the single file', () => {
     // Everything stayed in the three folders of the store, no file elsewhere under HOME.
     const files = Object.keys(snapshotTree(home.home)).filter((path) => !path.endsWith('/'));
     for (const file of files) {
-      expect(file).toMatch(/^(\.config\/tsstore\/settings\.json|\.local\/share\/tsstore\/pgp\/(private-key\.asc|credentials\/[^/]+\.asc))$/);
+      expect(file).toMatch(/^(\.config\/tsstore\/settings\.json|\.local\/share\/tsstore\/pgp\/(private-key\.asc|list-cache\.json|credentials\/[^/]+\.asc))$/);
     }
     expect(readdirSync(join(store, 'credentials'))).toHaveLength(hostile.length + 2);
     // erase removes exactly the one it is given

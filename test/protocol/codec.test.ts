@@ -1,8 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isTsstoreError } from '../../src/errors.js';
 import {
   MAX_INPUT_BYTES,
+  compareUtf8,
   decodeInput,
+  sortLikeGo,
   formatCredentials,
   formatList,
   parseCredentialsInput,
@@ -138,5 +141,24 @@ describe('formatList', () => {
       ['A', '6'],
     ]);
     expect(formatList(list)).toBe('{"10":"3","A":"6","__proto__":"2","b":"1","\uff5e":"5","\u{1f600}":"4"}\n');
+  });
+  it('orders like a comparison of UTF-8 bytes, for any strings (surrogates, U+E000.., prefixes)', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', '\ud7ff', '\ue000', '\uffff', '\u{10000}', '\u{1f600}', '\u{10ffff}'), maxLength: 4 });
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        expect(Math.sign(compareUtf8(a, b))).toBe(Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b))));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it('sorts any set of keys (ASCII only or not) as Buffer order does', () => {
+    const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+    const keys = fc.uniqueArray(fc.oneof(fc.string({ unit: 'binary-ascii' }), fc.string({ unit: 'binary' })), { maxLength: 40 });
+    fc.assert(
+      fc.property(keys, (list) => {
+        expect(sortLikeGo([...list])).toEqual([...list].sort(byBytes));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -5,6 +5,7 @@
  *   pgp/recipients/<fpr>.asc       public keys every credential is encrypted to (the store's own first)
  *   pgp/credentials/<name>.asc     one armored OpenPGP message per server URL
  *   pgp/tmp/                       temporary files, renamed into credentials/ when complete
+ *   pgp/list-cache.json            what `list` found, while credentials/ has not changed (list-cache.ts)
  *
  * A credential file's armor carries one `Comment:` header with the server URL and username, so `list`
  * reads no secret and decrypts nothing; the encrypted payload repeats them with the secret.

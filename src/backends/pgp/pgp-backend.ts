@@ -1,6 +1,7 @@
 /**
  * The OpenPGP store: one armored message per server URL, encrypted to the store's own key and to any
- * extra recipients. `get` reads one file, `list` reads only armor headers, writes are atomic renames.
+ * extra recipients. `get` reads one file, `list` reads only armor headers (or its cache, list-cache.ts),
+ * writes are atomic renames.
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,8 @@ import { CREDENTIALS_NOT_FOUND } from '../../protocol/messages.js';
 import type { Environment } from '../../config/paths.js';
 import type { Backend, StoredLogin } from '../backend.js';
 import type { ArmoredRecipient } from './openpgp-crypto.js';
-import { type PgpLayout, credentialFileName, formatLabel, isCredentialFileName, parseLabel, pgpLayout } from './layout.js';
+import { type CredentialLabel, type PgpLayout, credentialFileName, formatLabel, isCredentialFileName, parseLabel, pgpLayout } from './layout.js';
+import { type FolderStamp, LIST_CACHE_FILE, folderStamp, formatListCache, mayCache, readListCache } from './list-cache.js';
 
 /** Enough for the longest label we write (the codec caps server URLs and usernames). */
 const HEADER_READ_BYTES = 32 * 1024;
@@ -104,14 +106,48 @@ export class PgpBackend implements Backend {
   }
 
   async list(): Promise<Map<string, string>> {
-    const accounts = new Map<string, string>();
+    const folder = this.credentialsFolderStamp();
+    if (folder === undefined) return new Map();
+    const cached = this.cachedList(folder);
+    if (cached) return cached;
+    const started = Date.now();
+    const labels: CredentialLabel[] = [];
     for (const name of this.credentialFileNames()) {
       const label = readLabel(join(this.layout.credentialsDir, name));
       // A file we cannot label (foreign, or gone since readdir) is not a credential of ours: skip it, so one
       // bad neighbour never breaks `list` for every registry.
-      if (label && credentialFileName(label.serverURL) === name) accounts.set(label.serverURL, label.username);
+      if (label && credentialFileName(label.serverURL) === name) labels.push(label);
     }
-    return accounts;
+    const after = this.credentialsFolderStamp();
+    if (after && mayCache(folder, after, started)) this.writeListCache(after, labels);
+    return new Map(labels.map((label) => [label.serverURL, label.username]));
+  }
+
+  /** The credentials folder's identity and change times; undefined when there is no folder yet. */
+  private credentialsFolderStamp(): FolderStamp | undefined {
+    try {
+      return folderStamp(statSync(this.layout.credentialsDir, { bigint: true }));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw fileSystemError('read the folder', this.layout.credentialsDir, error);
+    }
+  }
+
+  private cachedList(folder: FolderStamp): Map<string, string> | undefined {
+    try {
+      return readListCache(readFileSync(join(this.layout.root, LIST_CACHE_FILE), 'utf8'), folder);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Best effort: a read-only or full disk must never make `list` fail. */
+  private writeListCache(folder: FolderStamp, labels: readonly CredentialLabel[]): void {
+    try {
+      writeFileAtomic(join(this.layout.root, LIST_CACHE_FILE), formatListCache(folder, labels), { temporaryDir: this.layout.temporaryDir });
+    } catch {
+      // the next list scans again
+    }
   }
 
   credentialPath(serverURL: string): string {
