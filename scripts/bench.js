@@ -14,7 +14,12 @@
 // docker-credential-secretservice. Those stores are filled by running `store` (both helpers alike): a
 // Secret Service has no faster way in, so the keyring sizes are smaller.
 //
-// Options (environment): BENCH_SIZES=1,1000,10000  BENCH_RUNS=15  BENCH_VERBS=get,store,erase,list,version
+// `list` is measured twice: as it comes (ours answers from its cache once the store has not changed for a
+// second) and `list after store`, with a store into both helpers just before each run (ours must read
+// every file's header then).
+//
+// Options (environment): BENCH_SIZES=1,1000,10000  BENCH_RUNS=15
+//                        BENCH_VERBS=get,store,erase,list,list-after-store,version
 //                        BENCH_KEYRING_SIZES=1,100 (empty: no keyring part)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
@@ -25,7 +30,10 @@ const root = resolve(import.meta.dirname, '..');
 const ours = join(root, 'dist', 'docker-credential-tsstore');
 const sizes = (process.env.BENCH_SIZES ?? '1,1000,10000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 15);
-const verbs = (process.env.BENCH_VERBS ?? 'get,store,erase,list,version').split(',');
+const verbs = (process.env.BENCH_VERBS ?? 'get,store,erase,list,list-after-store,version').split(',');
+/** What each measured verb runs. */
+const commandOf = (verb) => (verb === 'list-after-store' ? 'list' : verb);
+const rowName = (verb) => (verb === 'list-after-store' ? 'list after store' : verb);
 
 function which(program) {
   const result = spawnSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' });
@@ -114,23 +122,27 @@ function measure(size, oursEnv, referenceEnv) {
     const run1 = (who, args, input) => (who === 'ours' ? timeRun(ours, args, oursEnv, input) : timeRun(reference, args, referenceEnv, input));
     for (let run = 0; run < runs; run++) {
       const input = inputFor(verb, run);
-      if (verb === 'erase') {
-        const creds = JSON.stringify({ ServerURL: input, Username: 'bench', Secret: 'x' });
+      if (verb === 'erase' || verb === 'list-after-store') {
+        const creds = JSON.stringify({ ServerURL: verb === 'erase' ? input : 'bench-changed.example', Username: 'bench', Secret: 'x' });
         run1('ours', ['store'], creds);
         run1('reference', ['store'], creds);
       }
       // Alternate which one goes first, so drift on the machine hits both alike.
-      for (const who of run % 2 ? ['reference', 'ours'] : ['ours', 'reference']) times[who].push(run1(who, [verb], input));
+      for (const who of run % 2 ? ['reference', 'ours'] : ['ours', 'reference']) times[who].push(run1(who, [commandOf(verb)], input));
       if (verb === 'store') {
         run1('ours', ['erase'], `bench-store-${run}.example`);
         run1('reference', ['erase'], `bench-store-${run}.example`);
       }
     }
-    const rssVerb = verb === 'store' || verb === 'erase' ? 'get' : verb;
+    if (verb === 'list-after-store') {
+      run1('ours', ['erase'], 'bench-changed.example');
+      run1('reference', ['erase'], 'bench-changed.example');
+    }
+    const rssVerb = verb === 'store' || verb === 'erase' ? 'get' : commandOf(verb);
     const rssInput = inputFor(rssVerb, 0);
     result.push({
       size,
-      verb,
+      verb: rowName(verb),
       ours: median(times.ours),
       reference: median(times.reference),
       ratio: median(times.ours.map((t, i) => t / times.reference[i])),
