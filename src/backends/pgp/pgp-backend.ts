@@ -55,9 +55,17 @@ export class PgpBackend implements Backend {
 
   /** Encrypts to the store key and every extra recipient, as an armored message with `comment` in its armor. */
   async encrypt(plaintext: string, comment: string): Promise<string> {
+    const keyText = this.readPrivateKeyText();
+    const extraRecipients = this.readExtraRecipients();
+    if (extraRecipients.length === 0) {
+      // The common case, our own key alone, needs no openpgp.js (about half of a `store` under bun).
+      const { fastEncrypt } = await import('./fast-encrypt.js');
+      const armored = fastEncrypt(plaintext, keyText, comment);
+      if (armored !== undefined) return armored;
+    }
     const crypto = await import('./openpgp-crypto.js');
-    const storeKey = await crypto.readStorePublicPart(this.readPrivateKeyText(), this.layout.privateKeyFile);
-    return crypto.encryptToRecipients(plaintext, [storeKey, ...this.readExtraRecipients()], comment);
+    const storeKey = await crypto.readStorePublicPart(keyText, this.layout.privateKeyFile);
+    return crypto.encryptToRecipients(plaintext, [storeKey, ...extraRecipients], comment);
   }
 
   async add(serverURL: string, login: StoredLogin): Promise<void> {
