@@ -112,7 +112,7 @@ describe.skipIf(!haveAll(['docker', 'docker-registry', 'htpasswd', 'gpg', 'pass'
       expect(again.stderr).not.toMatch(/unencrypted/);
       const after = await m.doctor('--json');
       const afterReport = JSON.parse(after.stdout) as { checks: Array<{ id: string; status: string }> };
-      for (const id of ['config-json', 'file-permissions', 'creds-store', 'plaintext-credentials', 'cred-helpers', 'backend']) {
+      for (const id of ['config-json', 'docker-context', 'file-permissions', 'creds-store', 'plaintext-credentials', 'cred-helpers', 'backend']) {
         expect(afterReport.checks.find((check) => check.id === id)?.status, id).toBe('ok');
       }
     } finally {
@@ -136,6 +136,35 @@ describe.skipIf(!haveAll(['docker', 'docker-registry', 'htpasswd', 'gpg', 'pass'
       const works = await login(m, alice);
       expect(works.exitCode, works.stderr).toBe(0);
       expect((await m.run('docker-credential-tsstore', ['list'], 'unused')).stdout).toBe(`{"${registry.host}":"alice"}`);
+    } finally {
+      m.home.cleanup();
+    }
+  });
+
+  it('removes a leftover Docker Desktop context that makes every docker command fail, and docker login works again', async () => {
+    const m = machine();
+    try {
+      m.addTsstoreToPath();
+      writeFileSync(m.configFile, JSON.stringify({ auths: {}, credsStore: 'tsstore', currentContext: 'desktop-linux', detachKeys: 'ctrl-e,e' }, null, '\t'));
+      const broken = await login(m, alice);
+      expect(broken.exitCode).not.toBe(0);
+      expect(broken.stderr).toMatch(/context "desktop-linux": context not found/);
+
+      const found = await m.doctor('docker-context');
+      expect(found.exitCode).toBe(1);
+      expect(found.stdout).toContain('names the docker context "desktop-linux", which does not exist');
+      const fixed = await m.doctor('--fix', 'docker-context');
+      expect(fixed.exitCode, fixed.stdout).toBe(0);
+      expect(JSON.parse(readFileSync(m.configFile, 'utf8'))).toEqual({ auths: {}, credsStore: 'tsstore', detachKeys: 'ctrl-e,e' });
+      const works = await login(m, alice);
+      expect(works.exitCode, works.stderr).toBe(0);
+
+      // A context that exists is left alone (docker context create writes its metadata).
+      expect((await m.run('docker', ['context', 'create', 'elsewhere', '--docker', 'host=unix:///nowhere.sock'])).exitCode).toBe(0);
+      expect((await m.run('docker', ['context', 'use', 'elsewhere'])).exitCode).toBe(0);
+      const fine = await m.doctor('docker-context');
+      expect(fine.stdout).toContain('docker uses the context "elsewhere", which exists');
+      expect(fine.exitCode).toBe(0);
     } finally {
       m.home.cleanup();
     }

@@ -5,9 +5,10 @@ import { configJson } from './config-json.js';
 import { containers } from './containers.js';
 import { credHelpers } from './cred-helpers.js';
 import { credsStore } from './creds-store.js';
+import { dockerContext } from './docker-context.js';
 import { filePermissions } from './file-permissions.js';
 import { gpgTty } from './gpg-tty.js';
 import { plaintextCredentials } from './plaintext-credentials.js';
 import { registryLogin } from './registry-login.js';
 
-export const CHECKS: readonly Check[] = [configJson, filePermissions, credsStore, plaintextCredentials, credHelpers, containers, backend, gpgTty, registryLogin];
+export const CHECKS: readonly Check[] = [configJson, dockerContext, filePermissions, credsStore, plaintextCredentials, credHelpers, containers, backend, gpgTty, registryLogin];
