@@ -116,15 +116,27 @@ describe.skipIf(!haveSecretService)('keyring backend: an unlocked gnome-keyring'
     }
   });
 
-  it('a miss (docker tries up to seven spellings) is answered over D-Bus alone, without unpacking the addon', async () => {
+  it('a miss (docker tries up to seven spellings), a hit and list are answered over D-Bus alone, without unpacking the addon', async () => {
     const freshTmp = join(session.home, 'fresh-tmp-for-miss');
     mkdirSync(freshTmp);
     const env = { ...keyringOnly, TMPDIR: freshTmp };
     expect(await session.run(['get'], 'https://never-stored.example/', env)).toEqual({ stdout: NOT_FOUND, stderr: '', exitCode: 1 });
     expect(await session.run(['erase'], 'never-stored.example', env)).toEqual({ stdout: NOT_FOUND, stderr: '', exitCode: 1 });
     expect(readdirSync(freshTmp)).toEqual([]);
-    // A hit needs the addon: bun unpacks it there.
-    expect((await session.run(['get'], 'first.example', env)).exitCode).toBe(0);
+    // A hit reads the item over tsstore's own encrypted Secret Service session, byte for byte.
+    const secret = `ünï "q" \\ 🔑 ${'x'.repeat(5000)}`;
+    expect((await session.run(['store'], login('direct.example', 'dïrect', secret), keyringOnly)).exitCode).toBe(0);
+    expect(await session.run(['get'], 'direct.example', env)).toEqual({
+      stdout: `${JSON.stringify({ ServerURL: 'direct.example', Username: 'dïrect', Secret: secret })}\n`,
+      stderr: '',
+      exitCode: 0,
+    });
+    const listed = await session.run(['list'], 'unused', env);
+    expect(listed.exitCode).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ 'direct.example': 'dïrect' });
+    expect(readdirSync(freshTmp)).toEqual([]);
+    // Control: a store needs the addon, and bun unpacks it there (so this check can see it).
+    expect((await session.run(['store'], login('direct.example', 'dïrect', secret), env)).exitCode).toBe(0);
     expect(readdirSync(freshTmp).some((name) => name.endsWith('.node'))).toBe(true);
   });
 
@@ -424,7 +436,8 @@ describe.skipIf(!haveSecretService)('keyring backend: the single file cannot unp
   });
 
   it('says that TMPDIR is the problem, not npm', async () => {
-    // A stored item, so that every verb below needs the addon (a miss is answered over D-Bus alone).
+    // A stored item, so that store and erase need the addon (a miss is answered over D-Bus alone, and
+    // so are get and list of unlocked items: they still work with a TMPDIR the addon could not use).
     expect((await session.run(['store'], login('x.example', 'u', 's'), keyringOnly)).exitCode).toBe(0);
     const cases: Array<[string, string]> = [
       [join(session.home, 'no-such-folder'), 'it does not exist'],
@@ -432,7 +445,17 @@ describe.skipIf(!haveSecretService)('keyring backend: the single file cannot unp
     ];
     if (existsSync('/proc/self')) cases.push(['/proc', 'it is not writable (ENOENT)']); // even root cannot create files there
     for (const [folder, reason] of cases) {
-      for (const [verb, input] of [['get', 'x.example'], ['store', login('x.example', 'u', 's')], ['list', 'unused'], ['erase', 'x.example']] as const) {
+      expect(await session.run(['get'], 'x.example', { ...keyringOnly, TMPDIR: folder }), `get with TMPDIR=${folder}`).toEqual({
+        stdout: '{"ServerURL":"x.example","Username":"u","Secret":"s"}\n',
+        stderr: '',
+        exitCode: 0,
+      });
+      expect(await session.run(['list'], 'unused', { ...keyringOnly, TMPDIR: folder }), `list with TMPDIR=${folder}`).toEqual({
+        stdout: '{"x.example":"u"}\n',
+        stderr: '',
+        exitCode: 0,
+      });
+      for (const [verb, input] of [['store', login('x.example', 'u', 's')], ['erase', 'x.example']] as const) {
         const result = await session.run([verb], input, { ...keyringOnly, TMPDIR: folder });
         expect(result, `${verb} with TMPDIR=${folder}`).toEqual({
           stdout: `cannot load the keyring library: this single-file build unpacks it into the temporary folder ${folder} (TMPDIR), and ${reason}; set TMPDIR to a folder you can write to, or use the pgp backend (TSSTORE_BACKEND=pgp)\n`,

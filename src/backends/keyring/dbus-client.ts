@@ -3,8 +3,8 @@
  * has a deadline, so a wedged bus or service can never make a helper hang, and an idle connection
  * never keeps the process alive (the socket is referenced only while a call waits for its reply).
  */
-import { type Socket, createConnection } from 'node:net';
 import { type DBusValue, MESSAGE_TYPE, type Message, type MethodCall, decodeMessage, encodeMethodCall, messageLength } from './dbus-wire.js';
+import { type SocketEvents, type UnixSocket, connectUnixSocket } from './unix-socket.js';
 
 export class DBusError extends Error {
   override readonly name = 'DBusError';
@@ -34,27 +34,30 @@ export class DBusConnection {
   private authenticated = false;
   private readonly replies = new Map<number, Pending>();
   private failure: Error | undefined;
+  private readonly failureWaiters: Array<(error: Error) => void> = [];
 
-  private constructor(
-    private readonly socket: Socket,
-    private readonly timeoutMs: number,
-  ) {
-    socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    socket.on('error', (error) => this.fail(new DBusError(`the D-Bus connection failed: ${error.message}`)));
-    socket.on('close', () => this.fail(new DBusError('the D-Bus connection was closed')));
-  }
+  private socket: UnixSocket | undefined;
+
+  private constructor(private readonly timeoutMs: number) {}
+
+  private readonly events: SocketEvents = {
+    data: (chunk) => this.receive(chunk),
+    error: (error) => this.fail(new DBusError(`the D-Bus connection failed: ${error.message}`)),
+    close: () => this.fail(new DBusError('the D-Bus connection was closed')),
+  };
 
   /** Connects and authenticates as the current user within `timeoutMs`; each later call gets as long. */
   static async open(path: string, timeoutMs: number): Promise<DBusConnection> {
-    const socket = createConnection({ path });
-    const connection = new DBusConnection(socket, timeoutMs);
+    const connection = new DBusConnection(timeoutMs);
     const timer = setTimeout(() => connection.fail(new DBusError('the D-Bus session bus did not answer in time')), timeoutMs);
     try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', resolve);
-        socket.once('error', reject);
-        socket.once('close', () => reject(connection.failure ?? new DBusError('the D-Bus connection was closed')));
-      });
+      const connected = connectUnixSocket(path, connection.events);
+      // A connect that outlives the deadline: the deadline's error wins, the late socket is closed.
+      connected.then(
+        (socket) => connection.failure && socket.destroy(),
+        () => undefined,
+      );
+      connection.socket = await Promise.race([connected, connection.failed()]);
       await connection.authenticate();
       // Hello must be the first message; later calls need not wait for its answer (the bus handles
       // messages in order, and refusing Hello closes the connection, failing them too).
@@ -70,12 +73,20 @@ export class DBusConnection {
     }
   }
 
+  /** Rejects when the connection fails (never resolves). */
+  private failed(): Promise<never> {
+    return new Promise((_resolve, reject) => {
+      this.failureWaiters.push(reject);
+    });
+  }
+
   close(): void {
     this.fail(new DBusError('the D-Bus connection was closed'));
   }
 
   fail(error: Error): void {
     if (!this.failure) this.failure = error;
+    for (const waiter of this.failureWaiters.splice(0)) waiter(error);
     this.lineWaiter?.reject(error);
     this.lineWaiter = undefined;
     for (const pending of this.replies.values()) {
@@ -83,18 +94,22 @@ export class DBusConnection {
       pending.reject(error);
     }
     this.replies.clear();
-    this.socket.destroy();
+    this.socket?.destroy();
   }
 
   private async authenticate(): Promise<void> {
     const uid = process.getuid?.() ?? 0;
     const hexUid = Buffer.from(String(uid), 'ascii').toString('hex');
-    this.socket.write(Buffer.from(`\u0000AUTH EXTERNAL ${hexUid}\r\n`, 'ascii'));
+    this.send(Buffer.from(`\u0000AUTH EXTERNAL ${hexUid}\r\n`, 'ascii'));
     const answer = await this.readLine();
     if (!answer.startsWith('OK ')) throw new DBusError(`the D-Bus session bus refused us: ${answer.slice(0, 80)}`);
-    this.socket.write('BEGIN\r\n');
+    this.send(Buffer.from('BEGIN\r\n', 'ascii'));
     this.authenticated = true;
     this.drainMessages();
+  }
+
+  private send(bytes: Uint8Array): void {
+    this.socket?.write(bytes);
   }
 
   private readLine(): Promise<string> {
@@ -148,7 +163,7 @@ export class DBusConnection {
   private settle(serial: number, pending: Pending): void {
     clearTimeout(pending.timer);
     this.replies.delete(serial);
-    if (this.replies.size === 0) this.socket.unref();
+    if (this.replies.size === 0) this.socket?.unref();
   }
 
   /** Calls a method and resolves with its reply's body; a D-Bus error reply rejects with a DBusError. */
@@ -163,8 +178,8 @@ export class DBusConnection {
         reject(new DBusError(`${target.destination} did not answer ${target.member} in time`, 'org.freedesktop.DBus.Error.NoReply'));
       }, this.timeoutMs);
       this.replies.set(serial, { resolve, reject, timer });
-      this.socket.ref();
-      this.socket.write(bytes);
+      this.socket?.ref();
+      this.send(bytes);
     });
     if (reply.type === MESSAGE_TYPE.error) {
       const detail = typeof reply.body[0] === 'string' ? `: ${reply.body[0]}` : '';

@@ -2,8 +2,9 @@
  * The OS keyring backend: @napi-rs/keyring (Secret Service on Linux, pinned; Keychain on macOS;
  * Credential Manager on Windows). On Linux a guard that speaks D-Bus itself comes first: it answers
  * "not there" without loading the native addon (a `get` tries up to seven spellings of a registry),
- * and it explains every empty answer or failure of the library, which cannot tell "not there" from
- * "locked" (a lookup in a locked collection answers null).
+ * reads unlocked items itself (so `get` and `list` need no addon either), and it explains every empty
+ * answer or failure of the library, which cannot tell "not there" from "locked" (a lookup in a locked
+ * collection answers null).
  */
 import { TsstoreError } from '../../errors.js';
 import { CREDENTIALS_NOT_FOUND } from '../../protocol/messages.js';
@@ -19,7 +20,18 @@ export interface CheckContext {
   writing: boolean;
 }
 
+/** A direct read of an item, without the library (secret-reader.ts on Linux). */
+export type DirectRead = { kind: 'secret'; text: string } | { kind: 'absent' } | { kind: 'unknown' };
+export type DirectList = { kind: 'items'; items: Array<{ account: string; text: string }> } | { kind: 'absent' } | { kind: 'unknown' };
+
 export interface KeyringGuard {
+  /**
+   * The password of the item for `serverURL` when it can be read without the library: 'absent' when
+   * there is no item at all (locked or not), 'unknown' when only the library can tell.
+   */
+  read?(serverURL: string): Promise<DirectRead>;
+  /** All of tsstore's items (account and password) read the same way, when they can be. */
+  readAll?(): Promise<DirectList>;
   /** Whether tsstore has any item for `serverURL` (none: any item at all), locked or not. */
   holds(serverURL?: string): Promise<boolean>;
   /**
@@ -67,6 +79,9 @@ export class KeyringBackend implements Backend {
 
   async get(serverURL: string): Promise<StoredLogin> {
     const context = { serverURL, writing: false };
+    const direct = (await this.guard?.read?.(serverURL)) ?? { kind: 'unknown' };
+    if (direct.kind === 'secret') return this.decode(serverURL, direct.text);
+    if (direct.kind === 'absent') throw await this.missing(context);
     if (this.guard && !(await this.guard.holds(serverURL))) throw await this.missing(context);
     let password: string | null;
     try {
@@ -76,6 +91,10 @@ export class KeyringBackend implements Backend {
     }
     // null is also the answer of a locked collection: never let that pass as not-found.
     if (password === null) throw await this.missing(context);
+    return this.decode(serverURL, password);
+  }
+
+  private decode(serverURL: string, password: string): StoredLogin {
     const login = decodeLogin(password);
     if (!login) throw notTsstoreItemError(serverURL);
     return login;
@@ -96,7 +115,9 @@ export class KeyringBackend implements Backend {
   async list(): Promise<Map<string, string>> {
     const context = { writing: false };
     let found: Array<{ account: string; password: string }> = [];
-    if (!this.guard || (await this.guard.holds())) {
+    const direct = (await this.guard?.readAll?.()) ?? { kind: 'unknown' };
+    if (direct.kind === 'items') found = direct.items.map(({ account, text }) => ({ account, password: text }));
+    else if (direct.kind === 'unknown' && (!this.guard || (await this.guard.holds()))) {
       try {
         this.library ??= this.loadLibrary();
         found = (await this.library).findCredentials(KEYRING_SERVICE);

@@ -6,9 +6,10 @@ import type { Environment } from '../../config/paths.js';
 import type { TsstoreError } from '../../errors.js';
 import { KEYRING_SERVICE } from './entry-format.js';
 import { judgeReport } from './judge.js';
-import { type CheckContext, KeyringBackend, type KeyringGuard } from './keyring-backend.js';
+import { type CheckContext, type DirectList, type DirectRead, KeyringBackend, type KeyringGuard } from './keyring-backend.js';
 import { noBusError, unreachableError } from './messages.js';
 import { loadKeyringLibrary } from './native.js';
+import { SecretReader } from './secret-reader.js';
 import { SecretServiceClient, findSessionBus, inspectSecretService, noBusDetail } from './secret-service.js';
 
 /** Linux and the BSDs keep secrets in the Secret Service over D-Bus; macOS and Windows do not. */
@@ -25,7 +26,19 @@ export async function openKeyringBackend(env: Environment = process.env): Promis
 
 /** The Secret Service, asked over tsstore's own D-Bus connection (one per process). */
 export class SecretServiceGuard implements KeyringGuard {
-  constructor(private readonly client: SecretServiceClient) {}
+  private readonly reader: SecretReader;
+
+  constructor(private readonly client: SecretServiceClient) {
+    this.reader = new SecretReader(client);
+  }
+
+  read(serverURL: string): Promise<DirectRead> {
+    return this.reader.read(attributesFor(serverURL));
+  }
+
+  readAll(): Promise<DirectList> {
+    return this.reader.readAll(attributesFor(undefined));
+  }
 
   async holds(serverURL?: string): Promise<boolean> {
     const [status, count] = await Promise.all([this.client.status(), this.client.count(attributesFor(serverURL))]);
@@ -41,7 +54,7 @@ export class SecretServiceGuard implements KeyringGuard {
   }
 }
 
-/** tsstore's items: all of them, or the one of `serverURL`. */
+/** tsstore's items: all of them, or the one of `serverURL` (the attributes the library writes and searches). */
 function attributesFor(serverURL: string | undefined): Record<string, string> {
   return serverURL === undefined ? { service: KEYRING_SERVICE } : { service: KEYRING_SERVICE, username: serverURL };
 }

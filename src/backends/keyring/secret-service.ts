@@ -1,7 +1,7 @@
 /**
- * Asks the Secret Service over D-Bus what state it is in, without the native addon and without ever
- * reading a secret: is there a session bus, does org.freedesktop.secrets answer, is the default
- * collection there and unlocked, and how many of tsstore's items match (locked or not).
+ * Asks the Secret Service over D-Bus what state it is in, without the native addon: is there a session
+ * bus, does org.freedesktop.secrets answer, is the default collection there and unlocked, and which of
+ * tsstore's items match (locked or not). Reading a secret is secret-reader.ts's job, on this connection.
  */
 import { statSync } from 'node:fs';
 import type { Environment } from '../../config/paths.js';
@@ -10,8 +10,8 @@ import { DBusConnection, DBusError } from './dbus-client.js';
 import type { DBusValue, DBusVariant } from './dbus-wire.js';
 
 const SECRETS = 'org.freedesktop.secrets';
-const SERVICE_PATH = '/org/freedesktop/secrets';
-const SERVICE_INTERFACE = 'org.freedesktop.Secret.Service';
+export const SERVICE_PATH = '/org/freedesktop/secrets';
+export const SERVICE_INTERFACE = 'org.freedesktop.Secret.Service';
 const COLLECTION_INTERFACE = 'org.freedesktop.Secret.Collection';
 const DEFAULT_ALIAS = '/org/freedesktop/secrets/aliases/default';
 
@@ -35,6 +35,12 @@ export type SecretServiceState =
 export interface ItemCount {
   unlocked: number;
   locked: number;
+}
+
+/** The object paths of the items SearchItems found. */
+export interface ItemPaths {
+  unlocked: string[];
+  locked: string[];
 }
 
 export interface SecretServiceReport {
@@ -79,7 +85,7 @@ export class SecretServiceClient {
   private connection: Promise<DBusConnection | SecretServiceState> | undefined;
   private state: Promise<SecretServiceState> | undefined;
   private busAddress = '';
-  private readonly counts = new Map<string, Promise<ItemCount | undefined>>();
+  private readonly searches = new Map<string, Promise<ItemPaths | undefined>>();
 
   constructor(
     private readonly env: Environment,
@@ -102,6 +108,18 @@ export class SecretServiceClient {
 
   private call(connection: DBusConnection, path: string, iface: string, member: string, signature?: string, body?: DBusValue[]) {
     return connection.call({ destination: SECRETS, path, interface: iface, member, signature, body, autoStart: this.options.autoStart ?? false });
+  }
+
+  /** Whether there is a connection to the session bus (made once, on first use). */
+  async connected(): Promise<boolean> {
+    return (await this.connect()) instanceof DBusConnection;
+  }
+
+  /** One method call to the Secret Service; rejects when there is no connection or it answers an error. */
+  async ask(path: string, iface: string, member: string, signature?: string, body?: DBusValue[]): Promise<DBusValue[]> {
+    const connection = await this.connect();
+    if (!(connection instanceof DBusConnection)) throw new DBusError(`no connection to the Secret Service (${connection.state})`);
+    return this.call(connection, path, iface, member, signature, body);
   }
 
   /** The Secret Service's state: asked once, then remembered. */
@@ -134,24 +152,28 @@ export class SecretServiceClient {
     return this.state;
   }
 
-  /** How many items match `attributes`, unlocked and locked (each search asked once); undefined when the service cannot be asked. */
-  count(attributes: Record<string, string>): Promise<ItemCount | undefined> {
+  /** How many items match `attributes`, unlocked and locked; undefined when the service cannot be asked. */
+  async count(attributes: Record<string, string>): Promise<ItemCount | undefined> {
+    const paths = await this.items(attributes);
+    return paths && { unlocked: paths.unlocked.length, locked: paths.locked.length };
+  }
+
+  /** The items that match `attributes` (each search asked once); undefined when the service cannot be asked. */
+  items(attributes: Record<string, string>): Promise<ItemPaths | undefined> {
     const key = JSON.stringify(Object.entries(attributes).sort());
-    let answer = this.counts.get(key);
+    let answer = this.searches.get(key);
     if (!answer) {
       answer = this.search(attributes);
-      this.counts.set(key, answer);
+      this.searches.set(key, answer);
     }
     return answer;
   }
 
-  private async search(attributes: Record<string, string>): Promise<ItemCount | undefined> {
-    const connection = await this.connect();
-    if (!(connection instanceof DBusConnection)) return undefined;
+  private async search(attributes: Record<string, string>): Promise<ItemPaths | undefined> {
     const pairs: DBusValue[] = Object.entries(attributes).map(([key, value]) => [key, value]);
     try {
-      const [unlocked, locked] = await this.call(connection, SERVICE_PATH, SERVICE_INTERFACE, 'SearchItems', 'a{ss}', [pairs]);
-      return { unlocked: Array.isArray(unlocked) ? unlocked.length : 0, locked: Array.isArray(locked) ? locked.length : 0 };
+      const [unlocked, locked] = await this.ask(SERVICE_PATH, SERVICE_INTERFACE, 'SearchItems', 'a{ss}', [pairs]);
+      return { unlocked: objectPaths(unlocked), locked: objectPaths(locked) };
     } catch {
       return undefined;
     }
@@ -177,6 +199,10 @@ export async function inspectSecretService(
   } finally {
     client.close();
   }
+}
+
+function objectPaths(value: DBusValue | undefined): string[] {
+  return Array.isArray(value) ? value.filter((path): path is string => typeof path === 'string') : [];
 }
 
 /** `GetAll` answers a{sv}: an array of [name, variant] pairs. */

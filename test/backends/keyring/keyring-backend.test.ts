@@ -130,6 +130,39 @@ describe('KeyringBackend', () => {
     await expect(failing.add('x', { username: 'u', secret: 's' })).rejects.toThrow('cannot load the keyring library: TMPDIR');
   });
 
+  it('a guard that reads items itself: get and list never load the addon; "unknown" falls back to the library', async () => {
+    const { library, guard, backend } = setup();
+    await backend.add('reg.example', { username: 'u', secret: 's' });
+    library.loads = 0;
+    const direct: KeyringGuard = {
+      holds: (serverURL) => guard.holds(serverURL),
+      explain: (context) => guard.explain(context),
+      read: async (serverURL) => {
+        const password = library.items.get(`tsstore\u0000${serverURL}`);
+        if (serverURL === 'library.example') return { kind: 'unknown' };
+        return password === undefined ? { kind: 'absent' } : { kind: 'secret', text: password };
+      },
+      readAll: async () => ({
+        kind: 'items',
+        items: [...library.items].map(([key, text]) => ({ account: key.split('\u0000')[1] ?? '', text })),
+      }),
+    };
+    const fast = new KeyringBackend(async () => {
+      library.loads += 1;
+      return library;
+    }, direct);
+    expect(await fast.get('reg.example')).toEqual({ username: 'u', secret: 's' });
+    expect(await errorCodeOf(fast.get('none.example'))).toBe('not-found');
+    expect(await fast.list()).toEqual(new Map([['reg.example', 'u']]));
+    library.items.set('tsstore\u0000foreign.example', 'hunter2');
+    await expect(fast.get('foreign.example')).rejects.toMatchObject({ code: 'store-corrupt' });
+    expect(library.loads).toBe(0);
+    // Only the library can answer: it is asked, exactly as without the direct path.
+    library.items.set('tsstore\u0000library.example', '{"tsstore":1,"Username":"l","Secret":"s"}');
+    expect(await fast.get('library.example')).toEqual({ username: 'l', secret: 's' });
+    expect(library.loads).toBe(1);
+  });
+
   it('without a guard (macOS, Windows), null is not-found and failures are the library\'s', async () => {
     const { library, backend } = setup(false);
     expect(await errorCodeOf(backend.get('x.example'))).toBe('not-found');
