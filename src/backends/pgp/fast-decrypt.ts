@@ -10,7 +10,7 @@
  */
 import type * as NodeCrypto from 'node:crypto';
 import { nodeCrypto } from '../../runtime/lazy-crypto.js';
-import { AES_KEY_BYTES, ECDH, type EcdhSubkey, aesKeyUnwrap, keyEncryptionKey, readEcdhSubkey, sessionKeyChecksum, x25519PublicKey } from './ecdh-curve25519.js';
+import { AES_KEY_BYTES, ECDH, type EcdhSubkey, aesKeyUnwrap, keyEncryptionKey, readEcdhSubkey, sessionKeyChecksum, x25519 } from './ecdh-curve25519.js';
 import { type Packet, dearmor, packets, readMpi, unsupported } from './openpgp-packets.js';
 
 /** The plaintext as UTF-8, or undefined when this message or key is not one this path handles. */
@@ -41,19 +41,6 @@ function ecdhSubkey(keyPackets: Packet[], crypto: typeof NodeCrypto): SecretEcdh
     return { ...subkey, secret: padded.reverse() };
   }
   return unsupported();
-}
-
-function x25519(secret: Buffer, publicPoint: Buffer, crypto: typeof NodeCrypto): Buffer {
-  const privateKey = crypto.createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: secret.toString('base64url'), x: publicOf(secret, crypto) }, format: 'jwk' });
-  return crypto.diffieHellman({ privateKey, publicKey: x25519PublicKey(publicPoint, crypto) });
-}
-
-/** The JWK wants the public half too; derive it rather than trusting the key file's copy. */
-function publicOf(secret: Buffer, crypto: typeof NodeCrypto): string {
-  // PKCS#8 for X25519: a fixed 16-byte prefix and the 32-byte key.
-  const der = Buffer.concat([Buffer.from('302e020100300506032b656e04220420', 'hex'), secret]);
-  const jwk = crypto.createPublicKey(crypto.createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })).export({ format: 'jwk' });
-  return jwk.x as string;
 }
 
 function decrypt(message: Buffer, key: Buffer, crypto: typeof NodeCrypto): string {

@@ -14,7 +14,7 @@
  */
 import type * as NodeCrypto from 'node:crypto';
 import { nodeCrypto } from '../../runtime/lazy-crypto.js';
-import { ECDH, type EcdhSubkey, aesKeyWrap, keyEncryptionKey, readEcdhSubkey, sessionKeyChecksum, x25519PublicKey } from './ecdh-curve25519.js';
+import { ECDH, type EcdhSubkey, aesKeyWrap, keyEncryptionKey, readEcdhSubkey, sessionKeyChecksum, x25519, x25519Public } from './ecdh-curve25519.js';
 import { type Packet, type V4Signature, armor, dearmor, packet, packets, readV4Signature, unsupported, writeMpi } from './openpgp-packets.js';
 
 const EDDSA = 22;
@@ -93,6 +93,7 @@ function first(signature: V4Signature, type: number): Buffer | undefined {
 function encrypt(data: Buffer, key: Buffer, label: string, crypto: typeof NodeCrypto): string {
   const subkey = storeEncryptionSubkey(packets(key), crypto);
   const sessionKey = crypto.randomBytes(32);
+  const ephemeral = crypto.randomBytes(32); // an X25519 scalar: any 32 bytes (RFC 7748 clamps them)
   // [cipher | session key | checksum], PKCS#5-padded to whole 8-byte blocks for the key wrap (RFC 6637 8).
   const checked = Buffer.alloc(35);
   checked[0] = AES256;
@@ -100,15 +101,14 @@ function encrypt(data: Buffer, key: Buffer, label: string, crypto: typeof NodeCr
   checked.writeUInt16BE(sessionKeyChecksum(sessionKey), 33);
   const padded = Buffer.concat([checked, Buffer.alloc(5, 5)]);
   try {
-    const ephemeral = crypto.generateKeyPairSync('x25519');
-    const shared = crypto.diffieHellman({ privateKey: ephemeral.privateKey, publicKey: x25519PublicKey(subkey.point, crypto) });
+    const shared = x25519(ephemeral, subkey.point, crypto);
     const wrapped = aesKeyWrap(keyEncryptionKey(subkey, shared, crypto), padded, crypto);
-    const ephemeralPoint = Buffer.from(ephemeral.publicKey.export({ format: 'jwk' }).x ?? unsupported(), 'base64url');
-    if (ephemeralPoint.length !== 32) unsupported();
+    const ephemeralPoint = x25519Public(ephemeral, crypto);
     const pkesk = packet(1, Buffer.from([3]), subkey.keyID, Buffer.from([ECDH]), writeMpi(Buffer.concat([Buffer.from([0x40]), ephemeralPoint])), Buffer.from([wrapped.length]), wrapped);
     return armor('MESSAGE', Buffer.concat([pkesk, seipd(data, sessionKey, crypto)]), label);
   } finally {
     sessionKey.fill(0);
+    ephemeral.fill(0);
     checked.fill(0);
     padded.fill(0);
   }
