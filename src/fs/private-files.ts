@@ -125,12 +125,19 @@ export interface AtomicWriteOptions {
   mode?: number;
 }
 
-/** Replaces `path` atomically with `data`. */
-export function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
+/**
+ * Replaces `path` atomically with `data`. `accept`, when given, sees the complete temporary file first;
+ * when it answers false nothing is replaced and the result is false.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions & { accept?: (temporaryPath: string) => boolean } = {}): boolean {
   const prefix = `.${basename(path).slice(0, 40)}`;
   const temporaryDir = options.temporaryDir ?? dirname(path);
   const temporaryPath = join(temporaryDir, temporaryName(prefix));
   writePrivateFile(temporaryPath, data, options.mode ?? PRIVATE_FILE_MODE);
+  if (options.accept && !options.accept(temporaryPath)) {
+    removeQuietly(temporaryPath);
+    return false;
+  }
   try {
     renameSync(temporaryPath, path);
   } catch (error) {
@@ -139,6 +146,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
   }
   // Next to the target, a killed writer's leftover would stay forever: sweep this file's own.
   if (options.temporaryDir === undefined) removeStaleTemporaryFiles(temporaryDir, prefix);
+  return true;
 }
 
 /**

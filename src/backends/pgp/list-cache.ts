@@ -38,10 +38,18 @@ export function sameStamp(a: FolderStamp, b: FolderStamp): boolean {
  * time in the future (clock stepped back, a skewed network file system) is never cached.
  */
 export function mayCache(before: FolderStamp, after: FolderStamp, scanStartedMs: number): boolean {
-  if (!sameStamp(before, after)) return false;
-  const changedMs = Number(BigInt(before.mtimeNs) / 1_000_000n);
-  const metaChangedMs = Number(BigInt(before.ctimeNs) / 1_000_000n);
-  return scanStartedMs - Math.max(changedMs, metaChangedMs) >= SETTLE_MS;
+  return sameStamp(before, after) && settledBy(before, scanStartedMs);
+}
+
+/**
+ * Whether the folder's last change is SETTLE_MS or more before `nowMs`. Checked twice: against this
+ * machine's clock before writing, and against the file system's own clock (the new cache file's mtime)
+ * before it replaces the old one, as a network file system's clock may lag ours.
+ */
+export function settledBy(stamp: FolderStamp, nowMs: number): boolean {
+  const changedMs = Number(BigInt(stamp.mtimeNs) / 1_000_000n);
+  const metaChangedMs = Number(BigInt(stamp.ctimeNs) / 1_000_000n);
+  return nowMs - Math.max(changedMs, metaChangedMs) >= SETTLE_MS;
 }
 
 interface CacheFile {

@@ -12,7 +12,7 @@ import type { Environment } from '../../config/paths.js';
 import type { Backend, StoredLogin } from '../backend.js';
 import type { ArmoredRecipient } from './openpgp-crypto.js';
 import { type CredentialLabel, type PgpLayout, credentialFileName, formatLabel, isCredentialFileName, parseLabel, pgpLayout } from './layout.js';
-import { type FolderStamp, LIST_CACHE_FILE, folderStamp, formatListCache, mayCache, readListCache } from './list-cache.js';
+import { type FolderStamp, LIST_CACHE_FILE, folderStamp, formatListCache, mayCache, readListCache, settledBy } from './list-cache.js';
 
 /** Enough for the longest label we write (the codec caps server URLs and usernames). */
 const HEADER_READ_BYTES = 32 * 1024;
@@ -152,7 +152,10 @@ export class PgpBackend implements Backend {
   /** Best effort: a read-only or full disk must never make `list` fail. */
   private writeListCache(folder: FolderStamp, labels: readonly CredentialLabel[]): void {
     try {
-      writeFileAtomic(join(this.layout.root, LIST_CACHE_FILE), formatListCache(folder, labels), { temporaryDir: this.layout.temporaryDir });
+      writeFileAtomic(join(this.layout.root, LIST_CACHE_FILE), formatListCache(folder, labels), {
+        temporaryDir: this.layout.temporaryDir,
+        accept: (written) => settledBy(folder, statSync(written).mtimeMs),
+      });
     } catch {
       // the next list scans again
     }

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PgpBackend } from '../../../src/backends/pgp/pgp-backend.js';
 import { type FolderStamp, LIST_CACHE_FILE, SETTLE_MS, formatListCache, mayCache, readListCache } from '../../../src/backends/pgp/list-cache.js';
 
@@ -64,6 +64,18 @@ describe('the list cache of the pgp backend', () => {
   it('is not written while the folder has just changed', async () => {
     expect(await store.list()).toEqual(new Map([['one.example', 'u1'], ['two.example', 'u2']]));
     expect(() => statSync(cacheFile())).toThrow(/ENOENT/);
+  });
+
+  it('is not written when only this machine says the folder settled (a file system clock behind ours)', async () => {
+    const ahead = Date.now() + 60_000;
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(ahead);
+    try {
+      expect(await store.list()).toEqual(new Map([['one.example', 'u1'], ['two.example', 'u2']]));
+    } finally {
+      clock.mockRestore();
+    }
+    expect(() => statSync(cacheFile())).toThrow(/ENOENT/);
+    expect(readdirSync(store.layout.temporaryDir)).toEqual([]);
   });
 
   it('is written (0600) once the folder settled, and then answers without reading the credential files', async () => {
