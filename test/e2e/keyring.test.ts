@@ -135,9 +135,59 @@ describe.skipIf(!haveSecretService)('keyring backend: an unlocked gnome-keyring'
     expect(listed.exitCode).toBe(0);
     expect(JSON.parse(listed.stdout)).toMatchObject({ 'direct.example': 'dïrect' });
     expect(readdirSync(freshTmp)).toEqual([]);
-    // Control: a store needs the addon, and bun unpacks it there (so this check can see it).
-    expect((await session.run(['store'], login('direct.example', 'dïrect', secret), env)).exitCode).toBe(0);
-    expect(readdirSync(freshTmp).some((name) => name.endsWith('.node'))).toBe(true);
+    // A store (new and replacing) and an erase of a plain item go over D-Bus alone too. (The control that
+    // the addon does get unpacked where this looks is in the locked collection's describe.)
+    expect(await session.run(['store'], login('direct-new.example', 'n', secret), env)).toEqual({ stdout: '', stderr: '', exitCode: 0 });
+    expect(await session.run(['store'], login('direct.example', 'dïrect2', secret), env)).toEqual({ stdout: '', stderr: '', exitCode: 0 });
+    expect(await session.run(['erase'], 'direct-new.example', env)).toEqual({ stdout: '', stderr: '', exitCode: 0 });
+    expect(readdirSync(freshTmp)).toEqual([]);
+    expect((await ourItems(session)).get('direct.example')).toEqual({ username: 'dïrect2', secret });
+    expect((await ourItems(session)).has('direct-new.example')).toBe(false);
+  });
+
+  it('store writes what the library reads byte for byte; it replaces and erase removes what the library wrote', async () => {
+    const library = async (...args: string[]): Promise<unknown> => {
+      const script = `const k = require('@napi-rs/keyring');
+        const opts = { linux: { store: 'secret-service' } };
+        const [op, account, value] = process.argv.slice(1);
+        if (op === 'get') process.stdout.write(JSON.stringify(new k.Entry('tsstore', account, opts).getPassword()));
+        else if (op === 'set') new k.Entry('tsstore', account, opts).setPassword(value);
+        else process.stdout.write(JSON.stringify(k.findCredentials('tsstore')));`;
+      const result = await execa(process.execPath, ['-e', script, ...args], {
+        cwd: PROJECT_ROOT,
+        env: { PATH: process.env.PATH ?? '', DBUS_SESSION_BUS_ADDRESS: session.address },
+        extendEnv: false,
+        reject: false,
+      });
+      expect(result.exitCode, String(result.stderr)).toBe(0);
+      return JSON.parse(String(result.stdout) || 'null') as unknown;
+    };
+    const cases: Array<[string, string, string]> = [
+      ['ours-plain.example', 'alice', 'p4ss'],
+      ['ours-unicode.example:5000', 'ünï 用户', 'pä$$ "q" \\ e\u0301 🔑 <&> \t\n'],
+      ['https://ours-long.example/v1/', '<token>', `eyJ${'ẞ🔑xyz0123456789'.repeat(2_000)}`],
+    ];
+    for (const [serverURL, username, secret] of cases) {
+      expect(await session.run(['store'], login(serverURL, username, secret), keyringOnly)).toEqual({ stdout: '', stderr: '', exitCode: 0 });
+      expect(await library('get', serverURL), serverURL).toBe(JSON.stringify({ tsstore: 1, Username: username, Secret: secret }));
+      // What docker reads (the output escapes <, & and > as Go's encoder does: compare the values).
+      const got = await session.run(['get'], serverURL, keyringOnly);
+      expect(got.exitCode, serverURL).toBe(0);
+      expect(JSON.parse(got.stdout), serverURL).toEqual({ ServerURL: serverURL, Username: username, Secret: secret });
+    }
+    const listed = (await library('list')) as Array<{ account: string }>;
+    for (const [serverURL] of cases) expect(listed.some((entry) => entry.account === serverURL), serverURL).toBe(true);
+    // Written by the library: replaced by our store (one item afterwards), removed by our erase.
+    await library('set', 'lib-written.example', JSON.stringify({ tsstore: 1, Username: 'old', Secret: 'old' }));
+    expect(await session.run(['store'], login('lib-written.example', 'new', 'nëw 🔑'), keyringOnly)).toEqual({ stdout: '', stderr: '', exitCode: 0 });
+    const items = await session.searchItems({ service: 'tsstore', username: 'lib-written.example' });
+    expect(items).toHaveLength(1);
+    expect(items[0]?.label).toBe('keyring:lib-written.example@tsstore');
+    expect(await library('get', 'lib-written.example')).toBe(JSON.stringify({ tsstore: 1, Username: 'new', Secret: 'nëw 🔑' }));
+    await library('set', 'lib-erase.example', JSON.stringify({ tsstore: 1, Username: 'e', Secret: 'e' }));
+    expect(await session.run(['erase'], 'lib-erase.example', keyringOnly)).toEqual({ stdout: '', stderr: '', exitCode: 0 });
+    expect(await library('get', 'lib-erase.example')).toBeNull();
+    expect(await session.searchItems({ service: 'tsstore', username: 'lib-erase.example' })).toEqual([]);
   });
 
   it('the single file on its own (copied away from node_modules, no node on PATH) carries the addon', async () => {
@@ -278,6 +328,14 @@ describe.skipIf(!haveSecretService)('keyring backend: a collection locked with t
     const items = await session.searchItems({ service: 'tsstore' });
     expect(items.map((item) => item.attributes.username).sort()).toEqual(['locked-a.example', 'locked-b.example']);
     expect(await session.isLocked()).toBe(true);
+  });
+
+  it('control: a store in a locked collection still needs the library, and bun unpacks the addon into TMPDIR', async () => {
+    const freshTmp = join(session.home, 'fresh-tmp-locked');
+    mkdirSync(freshTmp);
+    const result = await session.run(['store'], login('locked-d.example', 'u', 's'), { ...keyringOnly, TMPDIR: freshTmp });
+    expect(result).toEqual({ stdout: LOCKED_LINE, stderr: '', exitCode: 1 });
+    expect(readdirSync(freshTmp).some((name) => name.endsWith('.node'))).toBe(true);
   });
 
   it('info shows the lock and counts the items without unlocking', async () => {
@@ -436,9 +494,14 @@ describe.skipIf(!haveSecretService)('keyring backend: the single file cannot unp
   });
 
   it('says that TMPDIR is the problem, not npm', async () => {
-    // A stored item, so that store and erase need the addon (a miss is answered over D-Bus alone, and
-    // so are get and list of unlocked items: they still work with a TMPDIR the addon could not use).
+    // Get, list, store and erase of plain unlocked items go over D-Bus alone: they work with a TMPDIR the
+    // addon could not use. Two items for one server (here written by secret-tool, with an extra attribute
+    // each) are not plain: store and erase of that server need the library, and so the addon.
     expect((await session.run(['store'], login('x.example', 'u', 's'), keyringOnly)).exitCode).toBe(0);
+    for (const extra of ['1', '2']) {
+      const stored = await session.exec('secret-tool', ['store', '--label=dup', 'service', 'tsstore', 'username', 'dup.example', 'extra', extra], 'not-tsstore');
+      expect(stored.exitCode, stored.stderr).toBe(0);
+    }
     const cases: Array<[string, string]> = [
       [join(session.home, 'no-such-folder'), 'it does not exist'],
       [notAFolder, 'it is not a folder'],
@@ -455,7 +518,12 @@ describe.skipIf(!haveSecretService)('keyring backend: the single file cannot unp
         stderr: '',
         exitCode: 0,
       });
-      for (const [verb, input] of [['store', login('x.example', 'u', 's')], ['erase', 'x.example']] as const) {
+      expect(await session.run(['store'], login('x.example', 'u', 's'), { ...keyringOnly, TMPDIR: folder }), `store with TMPDIR=${folder}`).toEqual({
+        stdout: '',
+        stderr: '',
+        exitCode: 0,
+      });
+      for (const [verb, input] of [['store', login('dup.example', 'u', 's')], ['erase', 'dup.example']] as const) {
         const result = await session.run([verb], input, { ...keyringOnly, TMPDIR: folder });
         expect(result, `${verb} with TMPDIR=${folder}`).toEqual({
           stdout: `cannot load the keyring library: this single-file build unpacks it into the temporary folder ${folder} (TMPDIR), and ${reason}; set TMPDIR to a folder you can write to, or use the pgp backend (TSSTORE_BACKEND=pgp)\n`,
@@ -469,6 +537,7 @@ describe.skipIf(!haveSecretService)('keyring backend: the single file cannot unp
     expect((await session.searchItems({ service: 'tsstore', username: 'x.example' })).length).toBe(1);
     expect((await session.run(['get'], 'x.example', keyringOnly)).exitCode).toBe(0);
     expect((await session.run(['erase'], 'x.example', keyringOnly)).exitCode).toBe(0);
+    expect((await session.searchItems({ service: 'tsstore', username: 'dup.example' })).length).toBe(2);
   });
 });
 

@@ -95,7 +95,7 @@ export async function deriveSessionKey(shared: Uint8Array): Promise<SessionKey> 
     material,
     { name: 'AES-CBC', length: 128 },
     false,
-    ['decrypt'],
+    ['encrypt', 'decrypt'],
   );
 }
 
@@ -109,6 +109,17 @@ export async function decryptSecret(key: SessionKey, iv: Uint8Array, ciphertext:
   } catch {
     // Never the platform's text: it says nothing useful, and nothing here may echo secret material.
     throw new SessionCryptoError('the secret from the service did not decrypt');
+  }
+}
+
+/** A secret for the service: AES-128-CBC with PKCS#7 padding under a fresh random IV (the "parameters"). */
+export async function encryptSecret(key: SessionKey, plaintext: Uint8Array): Promise<{ iv: Uint8Array; ciphertext: Uint8Array }> {
+  const iv = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  try {
+    // Web Crypto's AES-CBC always pads with PKCS#7, as the session algorithm wants.
+    return { iv, ciphertext: new Uint8Array(await globalThis.crypto.subtle.encrypt({ name: 'AES-CBC', iv }, key, plaintext)) };
+  } catch {
+    throw new SessionCryptoError('the secret could not be encrypted for the service');
   }
 }
 

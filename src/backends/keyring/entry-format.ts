@@ -12,6 +12,11 @@ import type { StoredLogin } from '../backend.js';
 export const KEYRING_SERVICE = 'tsstore';
 const FORMAT_VERSION = 1;
 
+/** The item's label as @napi-rs/keyring writes it ("keyring:<account>@<service>"). */
+export function entryLabel(serverURL: string): string {
+  return `keyring:${serverURL}@${KEYRING_SERVICE}`;
+}
+
 export function encodeLogin(login: StoredLogin): string {
   return JSON.stringify({ tsstore: FORMAT_VERSION, Username: login.username, Secret: login.secret });
 }

@@ -24,6 +24,9 @@ export interface CheckContext {
 export type DirectRead = { kind: 'secret'; text: string } | { kind: 'absent' } | { kind: 'unknown' };
 export type DirectList = { kind: 'items'; items: Array<{ account: string; text: string }> } | { kind: 'absent' } | { kind: 'unknown' };
 
+/** A direct delete: done, nothing there at all (locked or not), or only the library can tell. */
+export type DirectRemove = 'deleted' | 'absent' | 'unknown';
+
 export interface KeyringGuard {
   /**
    * The password of the item for `serverURL` when it can be read without the library: 'absent' when
@@ -32,6 +35,10 @@ export interface KeyringGuard {
   read?(serverURL: string): Promise<DirectRead>;
   /** All of tsstore's items (account and password) read the same way, when they can be. */
   readAll?(): Promise<DirectList>;
+  /** Stores `password` for `serverURL` without the library when that is plainly possible; false: it was not. */
+  write?(serverURL: string, password: string): Promise<boolean>;
+  /** Deletes the item of `serverURL` without the library when that is plainly possible. */
+  remove?(serverURL: string): Promise<DirectRemove>;
   /** Whether tsstore has any item for `serverURL` (none: any item at all), locked or not. */
   holds(serverURL?: string): Promise<boolean>;
   /**
@@ -69,9 +76,11 @@ export class KeyringBackend implements Backend {
   }
 
   async add(serverURL: string, login: StoredLogin): Promise<void> {
+    const password = encodeLogin(login);
+    if ((await this.guard?.write?.(serverURL, password)) === true) return;
     try {
       // One entry per server: a new username replaces the old one together with the secret.
-      (await this.entry(serverURL)).setPassword(encodeLogin(login));
+      (await this.entry(serverURL)).setPassword(password);
     } catch (error) {
       throw await this.failed('store the credentials', error, { serverURL, writing: true });
     }
@@ -102,6 +111,9 @@ export class KeyringBackend implements Backend {
 
   async delete(serverURL: string): Promise<void> {
     const context = { serverURL, writing: false };
+    const direct = (await this.guard?.remove?.(serverURL)) ?? 'unknown';
+    if (direct === 'deleted') return;
+    if (direct === 'absent') throw await this.missing(context);
     if (this.guard && !(await this.guard.holds(serverURL))) throw await this.missing(context);
     let deleted: boolean;
     try {

@@ -4,12 +4,13 @@
  */
 import type { Environment } from '../../config/paths.js';
 import type { TsstoreError } from '../../errors.js';
-import { KEYRING_SERVICE } from './entry-format.js';
+import { KEYRING_SERVICE, entryLabel } from './entry-format.js';
 import { judgeReport } from './judge.js';
-import { type CheckContext, type DirectList, type DirectRead, KeyringBackend, type KeyringGuard } from './keyring-backend.js';
+import { type CheckContext, type DirectList, type DirectRead, type DirectRemove, KeyringBackend, type KeyringGuard } from './keyring-backend.js';
 import { noBusError, unreachableError } from './messages.js';
 import { loadKeyringLibrary } from './native.js';
 import { SecretReader } from './secret-reader.js';
+import { SecretWriter } from './secret-writer.js';
 import { SecretServiceClient, findSessionBus, inspectSecretService, noBusDetail } from './secret-service.js';
 
 /** Linux and the BSDs keep secrets in the Secret Service over D-Bus; macOS and Windows do not. */
@@ -27,9 +28,19 @@ export async function openKeyringBackend(env: Environment = process.env): Promis
 /** The Secret Service, asked over tsstore's own D-Bus connection (one per process). */
 export class SecretServiceGuard implements KeyringGuard {
   private readonly reader: SecretReader;
+  private readonly writer: SecretWriter;
 
   constructor(private readonly client: SecretServiceClient) {
     this.reader = new SecretReader(client);
+    this.writer = new SecretWriter(client, this.reader);
+  }
+
+  write(serverURL: string, password: string): Promise<boolean> {
+    return this.writer.write({ label: entryLabel(serverURL), attributes: attributesFor(serverURL) }, password);
+  }
+
+  remove(serverURL: string): Promise<DirectRemove> {
+    return this.writer.remove(attributesFor(serverURL));
   }
 
   read(serverURL: string): Promise<DirectRead> {

@@ -87,6 +87,12 @@ export class SecretReader {
     }
   }
 
+  /** The encrypted session and its key, for writing (secret-writer.ts); undefined when there is none. */
+  async encryptedSession(): Promise<{ path: string; key: SessionKey } | undefined> {
+    const session = await this.openSession();
+    return session && { path: session.path, key: await this.key(session) };
+  }
+
   /** The session's AES key, derived once. */
   private key(session: OpenSession): Promise<SessionKey> {
     // Queued behind the continuation of a call just made: the request is on the socket before the CPU work.
@@ -152,7 +158,7 @@ function toBytes(value: DBusValue | undefined): Uint8Array {
 }
 
 /** Bytes as an `ay` for the wire. */
-function numbers(bytes: Uint8Array): number[] {
+export function numbers(bytes: Uint8Array): number[] {
   const values = new Array<number>(bytes.length);
   for (let index = 0; index < bytes.length; index++) values[index] = bytes[index] as number;
   return values;

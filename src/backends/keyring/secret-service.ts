@@ -169,6 +169,11 @@ export class SecretServiceClient {
     return answer;
   }
 
+  /** Drops the remembered searches: after a write or a delete they may be stale. */
+  forgetSearches(): void {
+    this.searches.clear();
+  }
+
   private async search(attributes: Record<string, string>): Promise<ItemPaths | undefined> {
     const pairs: DBusValue[] = Object.entries(attributes).map(([key, value]) => [key, value]);
     try {

@@ -163,6 +163,40 @@ describe('KeyringBackend', () => {
     expect(library.loads).toBe(1);
   });
 
+  it('a guard that writes and deletes itself: store and erase never load the addon; "not done" falls back to the library', async () => {
+    const { library, guard } = setup();
+    const direct: KeyringGuard = {
+      holds: (serverURL) => guard.holds(serverURL),
+      explain: (context) => guard.explain(context),
+      write: async (serverURL, password) => {
+        if (serverURL === 'library.example') return false;
+        library.items.set(`tsstore\u0000${serverURL}`, password);
+        return true;
+      },
+      remove: async (serverURL) => {
+        if (serverURL === 'library.example') return 'unknown';
+        return library.items.delete(`tsstore\u0000${serverURL}`) ? 'deleted' : 'absent';
+      },
+    };
+    const fast = new KeyringBackend(async () => {
+      library.loads += 1;
+      return library;
+    }, direct);
+    await fast.add('reg.example', { username: 'u', secret: 's' });
+    expect(library.items.get('tsstore\u0000reg.example')).toBe('{"tsstore":1,"Username":"u","Secret":"s"}');
+    await fast.delete('reg.example');
+    expect(await errorCodeOf(fast.delete('reg.example'))).toBe('not-found');
+    expect(library.loads).toBe(0);
+    // Not plainly possible: the library does it, and its failures are explained as before.
+    await fast.add('library.example', { username: 'l', secret: 's' });
+    expect(library.loads).toBe(1);
+    await fast.delete('library.example');
+    expect(library.items.size).toBe(0);
+    library.mode = 'locked';
+    guard.locked = true;
+    expect(await errorCodeOf(fast.add('library.example', { username: 'l', secret: 's' }))).toBe('locked');
+  });
+
   it('without a guard (macOS, Windows), null is not-found and failures are the library\'s', async () => {
     const { library, backend } = setup(false);
     expect(await errorCodeOf(backend.get('x.example'))).toBe('not-found');

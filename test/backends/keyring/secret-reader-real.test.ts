@@ -1,7 +1,7 @@
 /**
  * The direct read against a real gnome-keyring (test/support/secret-service.ts): items written by the
- * keyring library (through the built single file's `store`) come back byte for byte over tsstore's own
- * encrypted session, and the library is never loaded for them.
+ * keyring library itself come back byte for byte over tsstore's own encrypted session, items tsstore
+ * writes itself come back byte for byte through the library, and the library is never loaded for them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyringBackend } from '../../../src/backends/keyring/keyring-backend.js';
@@ -24,6 +24,20 @@ const SECRETS: Array<[string, string, string]> = [
   ['sixteen.example', 'u', '0123456789abcdef'],
 ];
 
+// @napi-rs/keyring itself, in a process of its own inside the session (libdbus takes the bus from its env).
+const LIBRARY_SCRIPT = `const k = require('@napi-rs/keyring');
+const opts = { linux: { store: 'secret-service' } };
+const [op, account, value] = process.argv.slice(1);
+if (op === 'get') process.stdout.write(JSON.stringify(new k.Entry('tsstore', account, opts).getPassword()));
+else if (op === 'set') new k.Entry('tsstore', account, opts).setPassword(value);
+else process.stdout.write(JSON.stringify(k.findCredentials('tsstore')));`;
+
+async function runLibrary(session: SecretServiceSession, args: string[]): Promise<unknown> {
+  const result = await session.exec(process.execPath, ['-e', LIBRARY_SCRIPT, ...args]);
+  expect(result.exitCode, result.stderr).toBe(0);
+  return JSON.parse(result.stdout || 'null') as unknown;
+}
+
 /** A loader that must never run: the direct path answers without the native addon. */
 function forbiddenLoader(calls: string[]): () => Promise<KeyringLibrary> {
   return async () => {
@@ -36,8 +50,9 @@ describe.skipIf(!haveAll([...SECRET_SERVICE_PROGRAMS]))('SecretReader against gn
   let session: SecretServiceSession;
   beforeAll(async () => {
     session = await startSecretService({ prefix: 'tsstore-reader-' });
+    // Written by the library itself: the direct read must understand exactly what it writes.
     for (const [serverURL, username, secret] of SECRETS) {
-      expect(await session.run(['store'], login(serverURL, username, secret), keyringOnly)).toEqual({ stdout: '', stderr: '', exitCode: 0 });
+      await runLibrary(session, ['set', serverURL, JSON.stringify({ tsstore: 1, Username: username, Secret: secret })]);
     }
   });
   afterAll(async () => {
@@ -81,6 +96,44 @@ describe.skipIf(!haveAll([...SECRET_SERVICE_PROGRAMS]))('SecretReader against gn
     }
   });
 
+  it('store and erase over the direct path: the library reads our items byte for byte, and ours replace and erase its items', async () => {
+    const calls: string[] = [];
+    const client = new SecretServiceClient(session.env);
+    try {
+      const backend = new KeyringBackend(forbiddenLoader(calls), new SecretServiceGuard(client));
+      const written: Array<[string, string, string]> = [
+        ['ours.example', 'ünï', 'pä$$ "q" \\ 🔑'],
+        ['ours-long.example', '<token>', `eyJ${'ẞ🔑xyz0123456789'.repeat(2_000)}`],
+      ];
+      for (const [serverURL, username, secret] of written) await backend.add(serverURL, { username, secret });
+      // The library itself (native, in its own process) reads them back, exactly.
+      const library = (...args: string[]) => runLibrary(session, args);
+      for (const [serverURL, username, secret] of written) {
+        expect(await library('get', serverURL), serverURL).toBe(JSON.stringify({ tsstore: 1, Username: username, Secret: secret }));
+        const [item] = await session.searchItems(attributes(serverURL));
+        expect(item?.label).toBe(`keyring:${serverURL}@tsstore`);
+      }
+      const listed = (await library('list')) as Array<{ account: string; password: string }>;
+      expect(listed.filter((entry) => entry.account.startsWith('ours')).length).toBe(written.length);
+      // An item the library wrote: our store replaces it (one item afterwards), our erase removes it.
+      await library('set', 'lib-written.example', JSON.stringify({ tsstore: 1, Username: 'old', Secret: 'old' }));
+      await backend.add('lib-written.example', { username: 'new', secret: 'nëw 🔑' });
+      const items = await session.searchItems(attributes('lib-written.example'));
+      expect(items).toHaveLength(1);
+      expect(JSON.parse(items[0]?.secret ?? '')).toEqual({ tsstore: 1, Username: 'new', Secret: 'nëw 🔑' });
+      expect(await library('get', 'lib-written.example')).toBe(JSON.stringify({ tsstore: 1, Username: 'new', Secret: 'nëw 🔑' }));
+      await library('set', 'lib-erase.example', 'x');
+      await backend.delete('lib-erase.example');
+      await backend.delete('ours.example');
+      expect(await session.searchItems(attributes('lib-erase.example'))).toEqual([]);
+      expect(await session.searchItems(attributes('ours.example'))).toEqual([]);
+      expect(await errorCodeOf(backend.delete('ours.example'))).toBe('not-found');
+      expect(calls).toEqual([]);
+    } finally {
+      client.close();
+    }
+  });
+
   it('a locked collection: the direct path steps aside and the guard says "locked", as before', async () => {
     const locked = await startSecretService({ prefix: 'tsstore-reader-locked-' });
     try {
@@ -109,6 +162,27 @@ describe.skipIf(!haveAll([...SECRET_SERVICE_PROGRAMS]))('SecretReader against gn
             message: expect.stringContaining('the keyring is locked (Secret Service collection "Login")'),
           });
         }
+        // Store and erase step aside too (the library, then the guard): the same 'locked' error as before.
+        const lockedError = { code: 'locked', message: expect.stringContaining('the keyring is locked (Secret Service collection "Login")') };
+        const failing: KeyringLibrary = {
+          ...library,
+          Entry: class {
+            setPassword(): void {
+              throw new Error('Couldn\'t access platform storage: locked');
+            }
+            getPassword(): string | null {
+              return null;
+            }
+            deleteCredential(): boolean {
+              throw new Error('Couldn\'t access platform storage: locked');
+            }
+          },
+        };
+        const writing = new KeyringBackend(async () => failing, new SecretServiceGuard(client));
+        await expect(writing.add('locked.example', { username: 'u', secret: 's' })).rejects.toMatchObject(lockedError);
+        await expect(writing.add('new.example', { username: 'u', secret: 's' })).rejects.toMatchObject(lockedError);
+        await expect(writing.delete('locked.example')).rejects.toMatchObject(lockedError);
+        expect(await locked.isLocked()).toBe(true);
       } finally {
         client.close();
       }
