@@ -9,10 +9,7 @@
 import type { DBusValue } from './dbus-wire.js';
 import { DH_ALGORITHM, type DhKeyPair, type SessionKey, createKeyPair, decryptSecret, deriveSessionKey, sharedSecret, warmUpWebCrypto } from './dh-session.js';
 import type { DirectList, DirectRead } from './keyring-backend.js';
-import { SERVICE_INTERFACE, SERVICE_PATH, type SecretServiceClient } from './secret-service.js';
-
-const ITEM_INTERFACE = 'org.freedesktop.Secret.Item';
-const PROPERTIES_INTERFACE = 'org.freedesktop.DBus.Properties';
+import { ITEM_INTERFACE, PROPERTIES_INTERFACE, SERVICE_INTERFACE, SERVICE_PATH, type SecretServiceClient } from './secret-service.js';
 
 /** What the reader needs of the client (tests pass a scripted service). */
 export type SecretServiceCalls = Pick<SecretServiceClient, 'items' | 'connected' | 'ask'>;

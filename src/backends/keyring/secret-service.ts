@@ -9,11 +9,14 @@ import { type BusLocation, sessionBusLocation } from './bus-address.js';
 import { DBusConnection, DBusError } from './dbus-client.js';
 import type { DBusValue, DBusVariant } from './dbus-wire.js';
 
+// The Secret Service's names, for this file, secret-reader.ts and secret-writer.ts.
 const SECRETS = 'org.freedesktop.secrets';
 export const SERVICE_PATH = '/org/freedesktop/secrets';
 export const SERVICE_INTERFACE = 'org.freedesktop.Secret.Service';
-const COLLECTION_INTERFACE = 'org.freedesktop.Secret.Collection';
-const DEFAULT_ALIAS = '/org/freedesktop/secrets/aliases/default';
+export const COLLECTION_INTERFACE = 'org.freedesktop.Secret.Collection';
+export const ITEM_INTERFACE = 'org.freedesktop.Secret.Item';
+export const DEFAULT_ALIAS = '/org/freedesktop/secrets/aliases/default';
+export const PROPERTIES_INTERFACE = 'org.freedesktop.DBus.Properties';
 
 export interface CollectionInfo {
   path: string;
@@ -128,7 +131,7 @@ export class SecretServiceClient {
       const connection = await this.connect();
       if (!(connection instanceof DBusConnection)) return connection;
       const address = this.busAddress;
-      const properties = (path: string) => this.call(connection, path, 'org.freedesktop.DBus.Properties', 'GetAll', 's', [COLLECTION_INTERFACE]);
+      const properties = (path: string) => this.call(connection, path, PROPERTIES_INTERFACE, 'GetAll', 's', [COLLECTION_INTERFACE]);
       // Both at once: where the default alias points, and that collection's properties through the alias.
       const byAlias = properties(DEFAULT_ALIAS).then(
         ([value]) => value,

@@ -7,13 +7,9 @@
  */
 import { encryptSecret } from './dh-session.js';
 import type { DirectRemove } from './keyring-backend.js';
-import { numbers } from './secret-reader.js';
-import type { SecretReader } from './secret-reader.js';
-import type { SecretServiceClient } from './secret-service.js';
+import { type SecretReader, numbers } from './secret-reader.js';
+import { COLLECTION_INTERFACE, DEFAULT_ALIAS, ITEM_INTERFACE, type SecretServiceClient } from './secret-service.js';
 
-const COLLECTION_INTERFACE = 'org.freedesktop.Secret.Collection';
-const ITEM_INTERFACE = 'org.freedesktop.Secret.Item';
-const DEFAULT_ALIAS = '/org/freedesktop/secrets/aliases/default';
 /** What @napi-rs/keyring sets as the secret's content type. */
 const CONTENT_TYPE = 'text/plain';
 /** "No prompt needed" in the Secret Service API. */
