@@ -7,11 +7,11 @@ import * as nodeCrypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DBusError } from '../../../src/backends/keyring/dbus-client.js';
 import { type DBusValue, type DBusVariant, decodeMessage, encodeMethodCall } from '../../../src/backends/keyring/dbus-wire.js';
-import { DH_ALGORITHM, MODP_1024 } from '../../../src/backends/keyring/dh-session.js';
+import { DH_ALGORITHM } from '../../../src/backends/keyring/dh-session.js';
 import type { ItemPaths } from '../../../src/backends/keyring/secret-service.js';
 import { SecretReader, type SecretServiceCalls } from '../../../src/backends/keyring/secret-reader.js';
+import { matchingItems, openServiceSession } from './service-side.js';
 
-const PRIME = Buffer.from(MODP_1024.toString(16), 'hex');
 const SESSION_PATH = '/org/freedesktop/secrets/session/s7';
 
 interface FakeItem {
@@ -49,11 +49,7 @@ class FakeService implements SecretServiceCalls {
 
   async items(attributes: Record<string, string>): Promise<ItemPaths | undefined> {
     this.calls.push('SearchItems');
-    const paths: ItemPaths = { unlocked: [], locked: [] };
-    for (const [path, item] of this.stored) {
-      if (Object.entries(attributes).every(([key, value]) => item.attributes[key] === value)) (item.locked ? paths.locked : paths.unlocked).push(path);
-    }
-    return paths;
+    return matchingItems(this.stored, attributes);
   }
 
   async ask(path: string, _iface: string, member: string, signature?: string, body: DBusValue[] = []): Promise<DBusValue[]> {
@@ -62,13 +58,10 @@ class FakeService implements SecretServiceCalls {
       expect(signature).toBe('sv');
       const [algorithm, input] = body as [string, DBusVariant];
       this.algorithms.push(algorithm);
-      if (this.refuseDh || algorithm !== DH_ALGORITHM) throw new DBusError('org.freedesktop.DBus.Error.NotSupported: no', 'org.freedesktop.DBus.Error.NotSupported');
       expect(input.signature).toBe('ay');
-      const dh = nodeCrypto.createDiffieHellman(PRIME, Buffer.from([2]));
-      const ours = dh.generateKeys();
-      const shared = dh.computeSecret(Buffer.from(input.value as number[]));
-      this.sessionKey = Buffer.from(nodeCrypto.hkdfSync('sha256', shared, Buffer.alloc(0), Buffer.alloc(0), 16));
-      return [{ signature: 'ay', value: [...ours] }, SESSION_PATH];
+      const session = openServiceSession(body, SESSION_PATH, this.refuseDh);
+      this.sessionKey = session.key;
+      return session.reply;
     }
     if (member === 'GetSecret') {
       expect(body).toEqual([SESSION_PATH]);

@@ -7,12 +7,11 @@ import * as nodeCrypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DBusError } from '../../../src/backends/keyring/dbus-client.js';
 import type { DBusValue, DBusVariant } from '../../../src/backends/keyring/dbus-wire.js';
-import { DH_ALGORITHM, MODP_1024 } from '../../../src/backends/keyring/dh-session.js';
 import { SecretReader } from '../../../src/backends/keyring/secret-reader.js';
 import type { ItemPaths, SecretServiceState } from '../../../src/backends/keyring/secret-service.js';
 import { SecretWriter, type SecretWriterCalls } from '../../../src/backends/keyring/secret-writer.js';
+import { matchingItems, openServiceSession } from './service-side.js';
 
-const PRIME = Buffer.from(MODP_1024.toString(16), 'hex');
 const SESSION_PATH = '/org/freedesktop/secrets/session/s3';
 const COLLECTION = '/org/freedesktop/secrets/collection/login';
 
@@ -50,22 +49,15 @@ class FakeService implements SecretWriterCalls {
   }
 
   async items(attributes: Record<string, string>): Promise<ItemPaths | undefined> {
-    const paths: ItemPaths = { unlocked: [], locked: [] };
-    for (const [path, item] of this.stored) {
-      if (Object.entries(attributes).every(([key, value]) => item.attributes[key] === value)) (item.locked ? paths.locked : paths.unlocked).push(path);
-    }
-    return paths;
+    return matchingItems(this.stored, attributes);
   }
 
   async ask(path: string, _iface: string, member: string, signature?: string, body: DBusValue[] = []): Promise<DBusValue[]> {
     this.calls.push(member);
     if (member === 'OpenSession') {
-      const [algorithm, input] = body as [string, DBusVariant];
-      if (this.refuseDh || algorithm !== DH_ALGORITHM) throw new DBusError('org.freedesktop.DBus.Error.NotSupported: no', 'org.freedesktop.DBus.Error.NotSupported');
-      const dh = nodeCrypto.createDiffieHellman(PRIME, Buffer.from([2]));
-      const ours = dh.generateKeys();
-      this.sessionKey = Buffer.from(nodeCrypto.hkdfSync('sha256', dh.computeSecret(Buffer.from(input.value as number[])), Buffer.alloc(0), Buffer.alloc(0), 16));
-      return [{ signature: 'ay', value: [...ours] }, SESSION_PATH];
+      const session = openServiceSession(body, SESSION_PATH, this.refuseDh);
+      this.sessionKey = session.key;
+      return session.reply;
     }
     if (member === 'CreateItem') {
       expect(path).toBe('/org/freedesktop/secrets/aliases/default');
