@@ -9,6 +9,7 @@ import { runInit } from './commands/init.js';
 import { runInfo } from './commands/info.js';
 import { runDoctor } from './commands/doctor.js';
 import { runMigrate } from './commands/migrate.js';
+import { warn } from './text/output.js';
 
 function program(): Command {
   const cli = new Command(HELPER_NAME)
@@ -55,10 +56,12 @@ function program(): Command {
   cli
     .command('migrate')
     .description('move credentials into tsstore from another helper (pass, secretservice, ...) or from config.json')
-    .requiredOption('--from <source>', 'a helper name (docker-credential-NAME) or "config"')
+    .requiredOption('--from <source>', 'a helper name (docker-credential-NAME), "config", or the path of an auth file (podman\'s auth.json)')
     .option('--dry-run', 'show what would move, change nothing')
-    .action(async (options: { from: string; dryRun?: boolean }) => {
-      exitCode = await runMigrate({ from: options.from, dryRun: Boolean(options.dryRun) });
+    .option('--overwrite <registry...>', "replace the login tsstore holds for these registries with the source's")
+    .option('--discard <registry...>', "keep tsstore's login for these registries and remove the file's plain-text copy")
+    .action(async (options: { from: string; dryRun?: boolean; overwrite?: string[]; discard?: string[] }) => {
+      exitCode = await runMigrate({ from: options.from, dryRun: Boolean(options.dryRun), overwrite: options.overwrite, discard: options.discard });
     });
 
   cli
@@ -123,7 +126,7 @@ export async function runCli(args: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (process.env.TSSTORE_DEBUG && !isTsstoreError(error)) console.error(error);
-    process.stderr.write(`${HELPER_NAME}: ${describeError(error)}\n`);
+    warn(`${HELPER_NAME}: ${describeError(error)}`);
     return 1;
   }
 }

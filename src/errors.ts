@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'unsafe-permissions'
   | 'config' // tsstore's own settings, or Docker's config.json, cannot be used
   | 'backend-unavailable'
+  | 'helper' // another credential helper failed or answered something unusable
+  | 'conflict' // tsstore already holds another login for the registry
   | 'io'; // the file system refused (read-only, full, permissions)
 
 export class TsstoreError extends Error {
@@ -29,8 +31,12 @@ export function isTsstoreError(error: unknown, code?: ErrorCode): error is Tssto
   return error instanceof TsstoreError && (code === undefined || error.code === code);
 }
 
-/** A one-line description of any thrown value, for the last line of defence. */
+/**
+ * A one-line description of any thrown value, for the last line of defence. A JSON parser's message
+ * quotes the text it was given, which may be a helper's answer or a file holding a secret: never shown.
+ */
 export function describeError(error: unknown): string {
+  if (error instanceof SyntaxError) return 'something that is not valid JSON was read (not shown: it may hold a secret)';
   const text = error instanceof Error ? error.message : String(error);
   return text.split('\n')[0]?.trim() || 'unknown error';
 }

@@ -6,6 +6,7 @@
 import { type Environment, tsstorePaths } from '../config/paths.js';
 import { readSettings } from '../config/settings.js';
 import { TsstoreError } from '../errors.js';
+import { warn } from '../text/output.js';
 import { type Backend, type BackendName, isBackendName } from './backend.js';
 import { PgpBackend } from './pgp/pgp-backend.js';
 
@@ -30,7 +31,7 @@ export async function openBackend(options: { forWrite: boolean }, env: Environme
     const result = recordChoice(paths, { backend: choice.backend });
     name = result.settings.backend;
     if (result.recorded && name === 'keyring') {
-      process.stderr.write(`tsstore: keeping credentials in the OS keyring (${choice.reason}); recorded in ${paths.settingsFile}\n`);
+      warn(`tsstore: keeping credentials in the OS keyring (${choice.reason}); recorded in ${paths.settingsFile}`);
     }
   }
   if (name === 'keyring') {
@@ -43,7 +44,7 @@ export async function openBackend(options: { forWrite: boolean }, env: Environme
   if (options.forWrite) {
     const fingerprint = await backend.initialize();
     if (fingerprint) {
-      process.stderr.write(`tsstore: created a new OpenPGP store key ${fingerprint} in ${backend.layout.privateKeyFile}\n`);
+      warn(`tsstore: created a new OpenPGP store key ${fingerprint} in ${backend.layout.privateKeyFile}`);
     }
   }
   return backend;

@@ -6,6 +6,7 @@ import { type Environment, tsstorePaths } from '../config/paths.js';
 import { readSettings } from '../config/settings.js';
 import { readDockerConfig } from '../docker/config-file.js';
 import { describeError } from '../errors.js';
+import { say } from '../text/output.js';
 
 export async function runInfo(env: Environment = process.env): Promise<void> {
   const paths = tsstorePaths(env);
@@ -42,7 +43,7 @@ export async function runInfo(env: Environment = process.env): Promise<void> {
   } catch (error) {
     lines.push(`docker:       ${describeError(error)}`);
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  for (const line of lines) say(line);
 }
 
 /** Where the keyring keeps our items and how many there are; never reads a secret. */

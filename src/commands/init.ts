@@ -8,12 +8,14 @@ import type { BackendName } from '../backends/backend.js';
 import { PgpBackend } from '../backends/pgp/pgp-backend.js';
 import { type Environment, type TsstorePaths, tsstorePaths } from '../config/paths.js';
 import { readSettings, writeSettings } from '../config/settings.js';
-import { type DockerConfigFile, plaintextRegistries, readDockerConfig, writeDockerConfig } from '../docker/config-file.js';
+import { plaintextEntries } from '../docker/auths.js';
+import { type DockerConfigFile, assertRewritable, readDockerConfig, writeDockerConfig } from '../docker/config-file.js';
 import { TsstoreError, fileSystemError } from '../errors.js';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/private-files.js';
 import { exportGpgPublicKey } from './gpg-export.js';
 import { passphraseForNewKey } from '../passphrase/new-key.js';
 import type { PublicKeyInfo } from '../backends/pgp/openpgp-crypto.js';
+import { say } from '../text/output.js';
 
 export interface InitOptions {
   backend?: BackendName;
@@ -23,7 +25,6 @@ export interface InitOptions {
 }
 
 export async function runInit(options: InitOptions, env: Environment = process.env): Promise<void> {
-  const say = (line: string) => process.stdout.write(`${line}\n`);
   const paths = tsstorePaths(env);
   const settings = readSettings(paths);
   // Nothing set up and no --backend: the same choice as a first `store` (keyring when one answers unlocked).
@@ -36,6 +37,8 @@ export async function runInit(options: InitOptions, env: Environment = process.e
   }
   // Read config.json first: a broken one stops init before anything is written.
   const docker = options.configureDocker ? readDockerConfig(env) : undefined;
+  // Setting credsStore rewrites it: a file docker reads differently from JSON.parse stops init here.
+  if (docker && !(typeof docker.config.credsStore === 'string' && docker.config.credsStore !== '')) assertRewritable(docker);
   if (backend === 'keyring') {
     await initKeyring(paths, options, env, say);
     if (docker) configureDocker(docker, say);
@@ -116,7 +119,7 @@ function configureDocker(file: DockerConfigFile, say: (line: string) => void): v
     writeDockerConfig(file);
     say(`Docker now uses tsstore: set "credsStore": "tsstore" in ${file.path}.`);
   }
-  const plaintext = plaintextRegistries(file.config);
+  const plaintext = plaintextEntries(file.config).map((entry) => entry.registry);
   if (plaintext.length > 0) {
     say(`${file.path} still holds plain-text credentials for: ${plaintext.join(', ')}.`);
     say('Run docker logout and docker login for each to move them into tsstore.');

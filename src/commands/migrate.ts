@@ -1,42 +1,94 @@
-/** `migrate --from HELPER|config [--dry-run]`: moves credentials into tsstore, verified one by one. */
-import { plaintextEntries, withoutSecrets } from '../docker/auths.js';
-import { readDockerConfig } from '../docker/config-file.js';
+/**
+ * `migrate --from HELPER|config|FILE [--dry-run] [--overwrite REGISTRY...] [--discard REGISTRY...]`:
+ * moves credentials into tsstore, verified one by one. A login tsstore already holds is replaced only
+ * when named with --overwrite; --discard removes a file's copy of a registry tsstore holds already.
+ */
+import { resolve } from 'node:path';
 import { openBackend } from '../backends/open.js';
-import { replaceConfigFile } from '../doctor/backup.js';
-import { runCredentialHelper } from '../doctor/external-helper.js';
 import { tsstorePaths } from '../config/paths.js';
+import { HelperClient } from '../credential-helper/client.js';
+import { runCredentialHelper } from '../credential-helper/run.js';
+import { plaintextEntries, withoutSecrets } from '../docker/auths.js';
+import { type DockerConfigFile, assertRewritable, readConfigFile, readDockerConfig } from '../docker/config-file.js';
+import { replaceConfigFile } from '../doctor/backup.js';
 import { TsstoreError } from '../errors.js';
 import { findOnPath } from '../fs/find-on-path.js';
-import { type Migration, loginCommand, migrateFromConfig, migrateFromHelper } from '../migrate/migrate.js';
+import { type Migration, migrateFromConfig, migrateFromHelper, removableRegistries } from '../migrate/migrate.js';
+import { MigrationPlanner } from '../migrate/plan.js';
+import { type Source, migrationLines, showRegistry } from '../migrate/wording.js';
+import { say } from '../text/output.js';
 
-export async function runMigrate(options: { from: string; dryRun: boolean }, env = process.env): Promise<number> {
-  const say = (line: string) => process.stdout.write(`${line}\n`);
+export interface MigrateOptions {
+  from: string;
+  dryRun: boolean;
+  overwrite?: string[];
+  discard?: string[];
+}
+
+export async function runMigrate(options: MigrateOptions, env = process.env): Promise<number> {
   const verb = options.dryRun ? 'would move' : 'moved';
-  let migration: Migration;
-  if (options.from === 'config') {
-    const file = readDockerConfig(env);
-    const current = file.config.credsStore;
-    if (typeof current === 'string' && current !== '' && current !== 'tsstore') {
-      // Docker reads these logins from the other helper, not from config.json: switching here would hide them.
-      throw new TsstoreError('usage', `docker uses credsStore "${current}"; run docker-credential-tsstore doctor --fix creds-store instead`);
-    }
-    const store = await openBackend({ forWrite: !options.dryRun }, env);
-    migration = await migrateFromConfig(plaintextEntries(file.config), store, options.dryRun);
-    if (!options.dryRun && migration.moved.length > 0) {
-      await replaceConfigFile(tsstorePaths(env), file, { ...withoutSecrets(file.config, migration.moved), credsStore: 'tsstore' });
-      say(`removed the moved secrets from ${file.path} and set "credsStore": "tsstore"`);
-    }
-  } else {
-    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(options.from) || options.from === 'tsstore') {
-      throw new TsstoreError('usage', `--from takes a helper name such as pass or secretservice, or "config"`);
-    }
-    const program = `docker-credential-${options.from}`;
-    if (!findOnPath(program, env.PATH ?? '')) throw new TsstoreError('usage', `${program} is not on PATH`);
-    const store = await openBackend({ forWrite: !options.dryRun }, env);
-    migration = await migrateFromHelper((helperVerb, input) => runCredentialHelper(program, helperVerb, input, env), store, options.dryRun);
+  const fromFile = options.from === 'config' || options.from.includes('/');
+  if (!fromFile && (options.discard ?? []).length > 0) {
+    throw new TsstoreError('usage', '--discard applies to files (config, or an auth file path); nothing is ever removed from another helper');
   }
-  for (const registry of migration.moved) say(`${verb} ${registry}`);
-  for (const failure of migration.failed) say(`could not move ${failure.registry}: ${failure.reason}; log in again: ${loginCommand(failure.registry)}`);
-  if (migration.moved.length + migration.failed.length === 0) say('nothing to move');
-  return migration.failed.length === 0 ? 0 : 1;
+  const { migration, source, notes } = fromFile ? await fromConfigFile(options, env) : await fromHelper(options, env);
+  const lines = [...notes, ...migrationLines(migration, source, verb)];
+  const offered = new Set([...migration.moved, ...migration.alreadyHeld, ...migration.conflicts.map((conflict) => conflict.registry), ...migration.failed.map((failure) => failure.registry)]);
+  for (const registry of options.overwrite ?? []) {
+    if (!offered.has(registry)) lines.push(`--overwrite ${showRegistry(registry)}: ${source.label} holds no login for it`);
+  }
+  for (const line of lines.length > 0 ? lines : ['nothing to move']) say(line);
+  return migration.failed.length + migration.conflicts.length === 0 ? 0 : 1;
+}
+
+async function fromHelper(options: MigrateOptions, env: NodeJS.ProcessEnv): Promise<{ migration: Migration; source: Source; notes: string[] }> {
+  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(options.from) || options.from === 'tsstore') {
+    throw new TsstoreError('usage', '--from takes a helper name such as pass or secretservice, "config", or the path of an auth file');
+  }
+  const program = `docker-credential-${options.from}`;
+  if (!findOnPath(program, env.PATH ?? '')) throw new TsstoreError('usage', `${program} is not on PATH`);
+  const store = await openBackend({ forWrite: !options.dryRun }, env);
+  const client = new HelperClient(program, (verb, input) => runCredentialHelper(program, verb, input, env));
+  const planner = new MigrationPlanner(store, new Set(options.overwrite ?? []));
+  const migration = await migrateFromHelper(client, planner, options.dryRun);
+  return { migration, source: { label: program, from: options.from, file: false }, notes: [] };
+}
+
+async function fromConfigFile(options: MigrateOptions, env: NodeJS.ProcessEnv): Promise<{ migration: Migration; source: Source; notes: string[] }> {
+  const isDockerConfig = options.from === 'config';
+  const file: DockerConfigFile = isDockerConfig ? readDockerConfig(env) : readConfigFile(resolve(options.from));
+  const source: Source = { label: isDockerConfig ? 'config.json' : file.path, from: isDockerConfig ? 'config' : file.path, file: true };
+  if (!isDockerConfig && !file.exists) throw new TsstoreError('usage', `${file.path} does not exist`);
+  assertRewritable(file);
+  const current = file.config.credsStore;
+  if (isDockerConfig && typeof current === 'string' && current !== '' && current !== 'tsstore') {
+    // Docker reads these logins from the other helper, not from config.json: switching here would hide them.
+    throw new TsstoreError('usage', `docker uses credsStore "${current}"; run docker-credential-tsstore doctor --fix creds-store instead`);
+  }
+  const store = await openBackend({ forWrite: !options.dryRun }, env);
+  const entries = plaintextEntries(file.config);
+  const discard = new Set(options.discard ?? []);
+  const notes: string[] = [];
+  const held = discard.size > 0 ? await store.list() : new Map<string, string>();
+  const discarded: string[] = [];
+  for (const registry of discard) {
+    if (!entries.some((entry) => entry.registry === registry)) notes.push(`--discard ${showRegistry(registry)}: ${source.label} holds no secret for it`);
+    else if (!held.has(registry)) notes.push(`--discard ${showRegistry(registry)}: not discarded, tsstore holds no login for it (it would be lost)`);
+    else discarded.push(registry);
+  }
+  const planner = new MigrationPlanner(store, new Set(options.overwrite ?? []));
+  const migration = await migrateFromConfig(
+    entries.filter((entry) => !discarded.includes(entry.registry)),
+    planner,
+    options.dryRun,
+  );
+  const removable = [...removableRegistries(migration), ...discarded];
+  for (const registry of discarded) notes.push(`${options.dryRun ? 'would remove' : 'removed'} the copy of ${showRegistry(registry)} from ${source.label}, keeping the login tsstore holds`);
+  if (!options.dryRun && removable.length > 0) {
+    const config = withoutSecrets(file.config, removable);
+    // Docker must look in tsstore from now on, or the moved logins would be lost to it.
+    await replaceConfigFile(tsstorePaths(env), file, isDockerConfig ? { ...config, credsStore: 'tsstore' } : config);
+    notes.push(`removed the secrets tsstore now holds from ${file.path}${isDockerConfig ? ' and set "credsStore": "tsstore"' : ''}`);
+  }
+  return { migration, source, notes };
 }

@@ -11,9 +11,9 @@ import { writeFileAtomic } from '../fs/private-files.js';
 import { askNewPassphrase } from '../passphrase/ask.js';
 import { MAX_ATTEMPTS, tooManyAttemptsMessage } from '../passphrase/decide.js';
 import { openTerminal } from '../passphrase/terminal.js';
+import { say } from '../text/output.js';
 
 export async function runPasswd(env: Environment = process.env): Promise<void> {
-  const say = (line: string) => process.stdout.write(`${line}\n`);
   const backend = pgpStoreFor('passwd', env, { needKey: true });
   const terminal = openTerminal();
   if (!terminal) throw new TsstoreError('usage', 'passwd needs a terminal to ask for passphrases');

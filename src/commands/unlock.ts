@@ -11,9 +11,9 @@ import type { Environment } from '../config/paths.js';
 import { TsstoreError } from '../errors.js';
 import { PASSPHRASE_FILE_VARIABLE, passphraseFilePath, readPassphraseFile } from '../passphrase/passphrase-file.js';
 import { openTerminal } from '../passphrase/terminal.js';
+import { say } from '../text/output.js';
 
 export async function runUnlock(options: { ttl?: string }, env: Environment = process.env): Promise<void> {
-  const say = (line: string) => process.stdout.write(`${line}\n`);
   const ttlMs = options.ttl === undefined ? defaultTtl(env) : parseDuration(options.ttl);
   const backend = pgpStoreFor('unlock', env, { needKey: true });
   const crypto = await import('../backends/pgp/openpgp-crypto.js');

@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { type Environment, userHome } from '../config/paths.js';
 import { TsstoreError, fileSystemError } from '../errors.js';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/private-files.js';
-import { findJsonError, positionOf } from '../json-position.js';
+import { type DuplicateKey, describeDuplicateKeys, findDuplicateKeys } from '../json/duplicate-keys.js';
+import { findJsonError, positionOf } from '../json/position.js';
 
 export type DockerConfig = Record<string, unknown>;
 
@@ -22,6 +23,8 @@ export interface DockerConfigFile {
   crlf?: boolean;
   /** The bytes as read, for fixes that change the text itself. */
   text?: string;
+  /** Keys given twice in one object: docker merges them, JSON.parse does not, so no rewrite is allowed. */
+  duplicates?: DuplicateKey[];
 }
 
 export function dockerConfigDir(env: Environment = process.env): string {
@@ -75,7 +78,11 @@ export function serializeDockerConfig(config: DockerConfig, options: { crlf?: bo
 }
 
 export function readDockerConfig(env: Environment = process.env): DockerConfigFile {
-  const path = dockerConfigPath(env);
+  return readConfigFile(dockerConfigPath(env));
+}
+
+/** config.json, or a file of the same shape (containers' auth.json): parsed, with its duplicate keys. */
+export function readConfigFile(path: string): DockerConfigFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -83,10 +90,23 @@ export function readDockerConfig(env: Environment = process.env): DockerConfigFi
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, exists: false, config: {} };
     throw fileSystemError('read', path, error);
   }
-  return { path, exists: true, config: parseDockerConfig(text, path), bom: text.startsWith('\ufeff'), crlf: text.includes('\r\n'), text };
+  return configFileFromText(path, text);
+}
+
+/** Pure: the file as read from `text` (throws the 'config' error of parseDockerConfig). */
+export function configFileFromText(path: string, text: string): DockerConfigFile {
+  const config = parseDockerConfig(text, path);
+  return { path, exists: true, config, bom: text.startsWith('\ufeff'), crlf: text.includes('\r\n'), text, duplicates: findDuplicateKeys(text) };
+}
+
+/** Throws when rewriting `file` from its parsed value would lose what docker reads in it. */
+export function assertRewritable(file: DockerConfigFile): void {
+  const duplicates = file.duplicates ?? (file.text === undefined ? [] : findDuplicateKeys(file.text));
+  if (duplicates.length > 0) throw new TsstoreError('config', describeDuplicateKeys(file.path, duplicates));
 }
 
 export function writeDockerConfig(file: DockerConfigFile): void {
+  assertRewritable(file);
   let target = file.path;
   try {
     target = realpathSync(file.path); // replace the file a symlink points at, not the link
@@ -94,16 +114,4 @@ export function writeDockerConfig(file: DockerConfigFile): void {
     ensurePrivateDir(dirname(file.path));
   }
   writeFileAtomic(target, serializeDockerConfig(file.config, { crlf: file.crlf }));
-}
-
-/** Registries in `auths` that still hold a secret in plain text. */
-export function plaintextRegistries(config: DockerConfig): string[] {
-  const auths = config.auths;
-  if (typeof auths !== 'object' || auths === null) return [];
-  return Object.entries(auths as Record<string, unknown>)
-    .filter(([, entry]) => {
-      const record = (entry ?? {}) as Record<string, unknown>;
-      return ['auth', 'password', 'identitytoken', 'registrytoken'].some((key) => typeof record[key] === 'string' && record[key] !== '');
-    })
-    .map(([registry]) => registry);
 }

@@ -13,7 +13,7 @@ import { findOnPath } from '../fs/find-on-path.js';
 import { writeFileAtomic } from '../fs/private-files.js';
 import { backupFile, replaceConfigFile } from './backup.js';
 import { runDockerCli, runDockerOnTerminal } from './docker-cli.js';
-import { type HelperOutput, runCredentialHelper } from './external-helper.js';
+import { type HelperOutput, runCredentialHelper } from '../credential-helper/run.js';
 import { type HttpOutcome, type HttpRequest, httpRequest, resolveHostAddresses } from './http-client.js';
 
 export type DockerConfigRead = { ok: true; file: DockerConfigFile } | { ok: false; path: string; message: string };
@@ -31,7 +31,7 @@ export interface DoctorContext {
   writeDockerConfig(file: DockerConfigFile, config: DockerConfig): Promise<void>;
   /** The same, for a fix that changes the text itself rather than the JSON value. */
   writeDockerConfigText(file: DockerConfigFile, text: string): Promise<void>;
-  /** False once config.json is known to be unreadable: then no fix may run. */
+  /** False while config.json is unreadable, or holds keys twice (docker merges them): then no fix may run. */
   fixesAllowed(): boolean;
   /** The path of `docker-credential-NAME` on PATH, if any. */
   findHelper(name: string): string | undefined;
@@ -47,6 +47,11 @@ export interface DoctorContext {
   runDocker(args: readonly string[], input: string): Promise<HelperOutput>;
   /** Runs the docker CLI on the terminal, for a person to type a password; returns its exit code. */
   runDockerOnTerminal(args: readonly string[]): Promise<number>;
+}
+
+/** No fix may run while config.json cannot be read or rewritten without losing what docker reads in it. */
+export function configIsRewritable(read: DockerConfigRead): boolean {
+  return read.ok && (read.file.duplicates ?? []).length === 0;
 }
 
 export class RealDoctorContext implements DoctorContext {
@@ -75,7 +80,7 @@ export class RealDoctorContext implements DoctorContext {
   }
 
   fixesAllowed(): boolean {
-    return this.readDockerConfig().ok;
+    return configIsRewritable(this.readDockerConfig());
   }
 
   findHelper(name: string): string | undefined {

@@ -1,7 +1,7 @@
 /** Runs the docker CLI for `doctor --login`, with any secret on stdin only, never in argv. */
 import type { Environment } from '../config/paths.js';
 import { findOnPath } from '../fs/find-on-path.js';
-import type { HelperOutput } from './external-helper.js';
+import type { HelperOutput } from '../credential-helper/run.js';
 
 export async function runDockerCli(args: readonly string[], input: string, env: Environment): Promise<HelperOutput> {
   const docker = findOnPath('docker', env.PATH ?? '');

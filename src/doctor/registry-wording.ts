@@ -3,16 +3,13 @@
  * the exact commands where there is one. Nothing here ever sees a secret.
  */
 import { DOCKER_HUB_KEY } from '../docker/server-url.js';
+import { shellQuote } from '../text/shell-quote.js';
 import type { RegistryTarget } from './registry-endpoint.js';
 import { IDENTITY_TOKEN_USERNAME, type ProbeResult } from './registry-probe.js';
 
 export const DEFAULT_DAEMON_JSON = '/etc/docker/daemon.json';
 export const DEFAULT_CERTS_D = '/etc/docker/certs.d';
 
-/** A word as a POSIX shell reads it back unchanged. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9@%_+=:,./[\]-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The registry argument of `docker login`: none for Docker Hub, `host[:port]` otherwise. */
 export function dockerLoginTarget(target: RegistryTarget): string[] {
@@ -95,14 +92,4 @@ export function describeProbe(result: ProbeResult, subject: Subject, target: Reg
     case 'unexpected':
       return { problem: true, line: `${who}: ${result.url ? `${result.url}: ` : ''}${result.reason}`, commands: [] };
   }
-}
-
-/** Defence in depth: any text shown is scrubbed of every secret given (callers add the Basic form). */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  // Longest first, so a secret that contains another is removed whole.
-  for (const secret of [...secrets].filter((value) => value !== '').sort((a, b) => b.length - a.length)) {
-    out = out.split(secret).join('***');
-  }
-  return out;
 }

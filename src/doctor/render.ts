@@ -1,6 +1,7 @@
 /** The doctor's report as text for a terminal (or a pipe), or as one JSON object. */
 import type { CheckStatus } from './check.js';
 import type { DoctorReport } from './runner.js';
+import { jsonSafe, terminalSafe } from '../text/safe-text.js';
 
 const SYMBOLS: Record<CheckStatus, string> = { ok: '✓', fixed: '✓', problem: '✗', crashed: '✗', skipped: '!' };
 const COLORS: Record<CheckStatus, string> = { ok: '32', fixed: '32', problem: '31', crashed: '31', skipped: '33' };
@@ -10,8 +11,9 @@ export function renderText(report: DoctorReport, options: { color: boolean }): s
   const lines: string[] = [];
   for (const check of report.checks) {
     const note = check.status === 'fixed' ? ' (fixed)' : check.status === 'crashed' ? ' (check crashed)' : check.status === 'skipped' ? ' (skipped)' : '';
-    lines.push(`${paint(check.status, SYMBOLS[check.status])} ${check.title}${note}  [${check.id}]`);
-    for (const detail of check.details) lines.push(`    ${detail}`);
+    lines.push(`${paint(check.status, SYMBOLS[check.status])} ${terminalSafe(check.title)}${note}  [${terminalSafe(check.id)}]`);
+    // Details carry server URLs, usernames, file names and registry answers: never shown raw.
+    for (const detail of check.details) lines.push(`    ${terminalSafe(detail)}`);
   }
   const problems = report.checks.filter((check) => check.status === 'problem' || check.status === 'crashed').length;
   lines.push('');
@@ -21,7 +23,7 @@ export function renderText(report: DoctorReport, options: { color: boolean }): s
 
 export function renderJson(report: DoctorReport): string {
   const checks = report.checks.map(({ id, title, status, details }) => ({ id, title, status, details }));
-  return `${JSON.stringify({ ok: report.ok, checks }, null, 2)}\n`;
+  return `${jsonSafe(JSON.stringify({ ok: report.ok, checks }, null, 2))}\n`;
 }
 
 /** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */

@@ -46,7 +46,7 @@ async function runOne(check: Check, context: DoctorContext, fix: boolean): Promi
   }
   if (diagnosis.status !== 'problem' || !fix || !check.fix || diagnosis.fixable === false) return present(diagnosis);
   if (!context.fixesAllowed()) {
-    return present({ ...diagnosis, details: [...diagnosis.details, 'not fixed: config.json must be readable first'] });
+    return present({ ...diagnosis, details: [...diagnosis.details, 'not fixed: config.json must be fixed by hand first (see config-json)'] });
   }
   let done: string[];
   try {

@@ -1,72 +1,101 @@
 /**
  * Moving credentials into tsstore: from another credential helper (through its own list and get) or from
- * config.json's plain-text `auths`. Each one is stored, read back and compared before it counts as moved.
+ * config.json's plain-text `auths` (and files of the same shape). Each one is planned first (plan.ts),
+ * then stored, read back and compared before it counts as moved.
  */
 import type { Backend } from '../backends/backend.js';
+import type { HelperClient } from '../credential-helper/client.js';
 import type { PlaintextEntry } from '../docker/auths.js';
-import { DOCKER_HUB_KEY } from '../docker/server-url.js';
-import { describeError } from '../errors.js';
+import { TsstoreError, describeError } from '../errors.js';
+import type { Candidate, MigrationPlanner, Step } from './plan.js';
+
+export interface Conflict {
+  registry: string;
+  heldUsername: string;
+  offeredUsername: string;
+}
+
+export interface Failure {
+  registry: string;
+  reason: string;
+  /** Only a new login helps (the secret is gone or unusable), as opposed to a key to fix by hand. */
+  relogin: boolean;
+}
 
 export interface Migration {
+  /** Stored now, and read back equal. */
   moved: string[];
-  failed: Array<{ registry: string; reason: string }>;
+  /** tsstore already held exactly this login. */
+  alreadyHeld: string[];
+  /** tsstore holds another login for these: kept, and the other copy left where it is. */
+  conflicts: Conflict[];
+  failed: Failure[];
 }
 
-export interface HelperRunner {
-  (verb: 'list' | 'get', input: string): Promise<{ stdout: string; exitCode: number }>;
+export const emptyMigration = (): Migration => ({ moved: [], alreadyHeld: [], conflicts: [], failed: [] });
+
+/** Registries whose copy elsewhere may now be removed: tsstore holds that very login. */
+export function removableRegistries(migration: Migration): string[] {
+  return [...migration.moved, ...migration.alreadyHeld];
 }
 
-/** The command a person runs to log in again where a secret could not be recovered. */
-export function loginCommand(registry: string): string {
-  if (registry === DOCKER_HUB_KEY) return 'docker login';
-  return `docker login ${/^[A-Za-z0-9.:[\]_/-]+$/.test(registry) ? registry : `'${registry.replace(/'/g, `'\\''`)}'`}`;
-}
-
-async function storeAndVerify(store: Backend, registry: string, username: string, secret: string): Promise<void> {
-  await store.add(registry, { username, secret });
-  const back = await store.get(registry);
-  if (back.username !== username || back.secret !== secret) throw new Error('the stored copy reads back different');
-}
-
-export async function migrateFromHelper(helper: HelperRunner, store: Backend, dryRun = false): Promise<Migration> {
-  const migration: Migration = { moved: [], failed: [] };
-  const listed = await helper('list', 'unused');
-  let accounts: Record<string, unknown>;
-  try {
-    accounts = JSON.parse(listed.stdout) as Record<string, unknown>;
-    if (listed.exitCode !== 0 || typeof accounts !== 'object' || accounts === null) throw new Error('bad list');
-  } catch {
-    throw new Error(`its list failed: ${listed.stdout.split('\n')[0]?.slice(0, 200) ?? ''}`);
+async function storeAndVerify(store: Backend, candidate: Candidate): Promise<void> {
+  await store.add(candidate.registry, { username: candidate.username, secret: candidate.secret });
+  const back = await store.get(candidate.registry);
+  if (back.username !== candidate.username || back.secret !== candidate.secret) {
+    throw new TsstoreError('store-corrupt', 'the stored copy reads back different');
   }
-  for (const registry of Object.keys(accounts)) {
-    try {
-      const got = await helper('get', registry);
-      const parsed = got.exitCode === 0 ? (JSON.parse(got.stdout) as { Username?: unknown; Secret?: unknown }) : undefined;
-      if (!parsed || typeof parsed.Username !== 'string' || typeof parsed.Secret !== 'string' || parsed.Username === '' || parsed.Secret === '') {
-        throw new Error(got.exitCode === 0 ? 'it answers an empty login' : (got.stdout.split('\n')[0] ?? '').slice(0, 200));
-      }
-      if (!dryRun) await storeAndVerify(store, registry, parsed.Username, parsed.Secret);
-      migration.moved.push(registry);
-    } catch (error) {
-      migration.failed.push({ registry, reason: describeError(error) });
+}
+
+/** Carries out the steps in order; a failed one is reported and the others go on. */
+export async function executeSteps(steps: readonly Step[], store: Backend, dryRun: boolean, into: Migration = emptyMigration()): Promise<Migration> {
+  for (const step of steps) {
+    const { registry } = step.candidate;
+    switch (step.action) {
+      case 'already-held':
+        into.alreadyHeld.push(registry);
+        break;
+      case 'conflict':
+        into.conflicts.push({ registry, heldUsername: step.heldUsername, offeredUsername: step.candidate.username });
+        break;
+      case 'refused':
+        into.failed.push({ registry, reason: step.reason, relogin: false });
+        break;
+      case 'store':
+        try {
+          if (!dryRun) await storeAndVerify(store, step.candidate);
+          into.moved.push(registry);
+        } catch (error) {
+          into.failed.push({ registry, reason: describeError(error), relogin: false });
+        }
+        break;
     }
   }
-  return migration;
+  return into;
 }
 
-export async function migrateFromConfig(entries: readonly PlaintextEntry[], store: Backend, dryRun = false): Promise<Migration> {
-  const migration: Migration = { moved: [], failed: [] };
+/** Plain-text entries of one file: the usable ones are planned and moved, the rest reported. */
+export async function migrateFromConfig(entries: readonly PlaintextEntry[], planner: MigrationPlanner, dryRun = false): Promise<Migration> {
+  const migration = emptyMigration();
+  const candidates: Candidate[] = [];
   for (const entry of entries) {
-    if (entry.kind === 'unusable') {
-      migration.failed.push({ registry: entry.registry, reason: entry.reason });
-      continue;
-    }
+    if (entry.kind === 'unusable') migration.failed.push({ registry: entry.registry, reason: entry.reason, relogin: true });
+    else candidates.push({ registry: entry.registry, username: entry.username, secret: entry.secret });
+  }
+  return executeSteps(await planner.plan(candidates), planner.store, dryRun, migration);
+}
+
+/** Every login another helper lists; nothing is removed from it. */
+export async function migrateFromHelper(helper: HelperClient, planner: MigrationPlanner, dryRun = false): Promise<Migration> {
+  const migration = emptyMigration();
+  const accounts = await helper.list();
+  const candidates: Candidate[] = [];
+  for (const registry of accounts.keys()) {
     try {
-      if (!dryRun) await storeAndVerify(store, entry.registry, entry.username, entry.secret);
-      migration.moved.push(entry.registry);
+      candidates.push({ registry, ...(await helper.get(registry)) });
     } catch (error) {
-      migration.failed.push({ registry: entry.registry, reason: describeError(error) });
+      migration.failed.push({ registry, reason: describeError(error), relogin: true });
     }
   }
-  return migration;
+  return executeSteps(await planner.plan(candidates), planner.store, dryRun, migration);
 }

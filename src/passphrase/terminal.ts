@@ -6,6 +6,7 @@ import { closeSync, constants, openSync, readFileSync, readSync, writeSync } fro
 import { ReadStream } from 'node:tty';
 import { TsstoreError } from '../errors.js';
 import { LineEditor } from './line-editor.js';
+import { terminalSafe } from '../text/safe-text.js';
 import { type TerminalVerdict, parseProcStat, terminalVerdict } from './proc-stat.js';
 
 /** Somebody who walked away should not leave a helper waiting for ever. */
@@ -56,7 +57,7 @@ class TtySession implements Terminal {
   }
 
   say(line: string): void {
-    this.write(`${line}\n`);
+    this.write(`${terminalSafe(line)}\n`);
   }
 
   private write(text: string): void {
@@ -72,7 +73,7 @@ class TtySession implements Terminal {
 
   async ask(prompt: string): Promise<string> {
     this.drain(); // type-ahead from before the prompt is not the answer
-    this.write(prompt);
+    this.write(terminalSafe(prompt)); // a prompt names the registry, which comes from outside
     const modeFd = openSync('/dev/tty', 'r');
     const modeStream = new ReadStream(modeFd);
     const restore = () => {

@@ -3,7 +3,7 @@
  * Output matches docker-credential-helpers byte for byte (Go's encoding/json: HTML-safe escapes, sorted keys).
  */
 import { TsstoreError } from '../errors.js';
-import { findJsonError, positionOf } from '../json-position.js';
+import { findJsonError, positionOf } from '../json/position.js';
 import { MISSING_SERVER_URL, MISSING_USERNAME } from './messages.js';
 
 export interface Credentials {
@@ -88,15 +88,23 @@ export function parseCredentialsInput(input: string): Credentials {
   const serverURL = optionalString(record, 'ServerURL');
   const username = optionalString(record, 'Username');
   const secret = optionalString(record, 'Secret');
-  checkServerURL(serverURL ?? '');
-  // get and erase trim their input, so a key with white space at either end could never be read back.
-  if (serverURL !== trimSpaceLikeGo(serverURL as string)) {
-    throw new TsstoreError('bad-input', 'server URL has white space at the start or end');
-  }
-  checkUsername(username ?? '');
+  checkStorableLogin(serverURL ?? '', username ?? '');
   // The reference stores a missing Secret as ""; a login without a secret is a caller's bug, so say so.
   if (secret === undefined) throw new TsstoreError('bad-input', 'no credentials secret');
   return { ServerURL: serverURL as string, Username: username as string, Secret: secret };
+}
+
+/**
+ * What `store` accepts as a key and a username, for every way a login gets into tsstore (store, migrate,
+ * doctor --fix): a key `get` can read back and `list` shows, a username that is one plain line.
+ */
+export function checkStorableLogin(serverURL: string, username: string): void {
+  checkServerURL(serverURL);
+  // get and erase trim their input, so a key with white space at either end could never be read back.
+  if (serverURL !== trimSpaceLikeGo(serverURL)) {
+    throw new TsstoreError('bad-input', 'server URL has white space at the start or end');
+  }
+  checkUsername(username);
 }
 
 const FIELDS = ['ServerURL', 'Username', 'Secret'] as const;

@@ -7,6 +7,7 @@ import { decodeInput } from './codec.js';
 import { type OpenBackend, handleVerb, verbReadsInput } from './handle.js';
 import { USAGE, isProtocolVerb, unknownActionMessage } from './messages.js';
 import { readInput, writeOutput } from './stdio.js';
+import { terminalSafe } from '../text/safe-text.js';
 
 export async function serveProtocol(args: readonly string[], openBackend: OpenBackend): Promise<number> {
   const [verb] = args;
@@ -30,7 +31,8 @@ export async function serveProtocol(args: readonly string[], openBackend: OpenBa
 
 function fail(message: string): number {
   try {
-    writeOutput(`${message}\n`);
+    // docker shows this line to the person ("error getting credentials - err: ..., out: `...`").
+    writeOutput(`${terminalSafe(message)}\n`);
   } catch {
     // stdout closed (EPIPE): the exit code still says it failed
   }

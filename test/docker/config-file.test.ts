@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { plaintextEntries } from '../../src/docker/auths.js';
 import {
   dockerConfigPath,
   parseDockerConfig,
-  plaintextRegistries,
   readDockerConfig,
   serializeDockerConfig,
   writeDockerConfig,
@@ -42,7 +42,8 @@ describe('parseDockerConfig', () => {
   });
 });
 
-describe('plaintextRegistries', () => {
+describe('plaintextEntries: which registries', () => {
+  const plaintextRegistries = (config: Record<string, unknown>) => plaintextEntries(config).map((entry) => entry.registry);
   it('finds auths entries that hold a secret', () => {
     expect(
       plaintextRegistries({

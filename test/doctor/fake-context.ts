@@ -1,9 +1,9 @@
 /** A DoctorContext over in-memory config.json, PATH and store, for unit tests of checks and the runner. */
 import { MemoryBackend } from '../../src/backends/memory.js';
 import type { DockerConfig, DockerConfigFile } from '../../src/docker/config-file.js';
-import { parseDockerConfig } from '../../src/docker/config-file.js';
-import type { DockerConfigRead, DoctorContext } from '../../src/doctor/context.js';
-import type { HelperOutput } from '../../src/doctor/external-helper.js';
+import { configFileFromText, parseDockerConfig } from '../../src/docker/config-file.js';
+import { type DockerConfigRead, type DoctorContext, configIsRewritable } from '../../src/doctor/context.js';
+import type { HelperOutput } from '../../src/credential-helper/run.js';
 import type { HttpOutcome } from '../../src/doctor/http-client.js';
 import { describeError } from '../../src/errors.js';
 
@@ -40,11 +40,7 @@ export class FakeContext implements DoctorContext {
   readDockerConfig(): DockerConfigRead {
     if (this.configText === undefined) return { ok: true, file: { path: '/home/u/.docker/config.json', exists: false, config: {} } };
     try {
-      const config = parseDockerConfig(this.configText, '/home/u/.docker/config.json');
-      return {
-        ok: true,
-        file: { path: '/home/u/.docker/config.json', exists: true, config, bom: this.configText.startsWith('\ufeff'), crlf: this.configText.includes('\r\n'), text: this.configText },
-      };
+      return { ok: true, file: configFileFromText('/home/u/.docker/config.json', this.configText) };
     } catch (error) {
       return { ok: false, path: '/home/u/.docker/config.json', message: describeError(error) };
     }
@@ -61,7 +57,7 @@ export class FakeContext implements DoctorContext {
   }
 
   fixesAllowed(): boolean {
-    return this.readDockerConfig().ok;
+    return configIsRewritable(this.readDockerConfig());
   }
 
   findHelper(name: string): string | undefined {

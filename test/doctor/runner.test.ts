@@ -71,7 +71,7 @@ describe('runChecks', () => {
     fixed.value = false;
     const report = await runChecks([flaky], new FakeContext({ configText: '{' }), { fix: true, only: [], now });
     expect(report.checks[0]?.status).toBe('problem');
-    expect(report.checks[0]?.details).toContain('not fixed: config.json must be readable first');
+    expect(report.checks[0]?.details).toContain('not fixed: config.json must be fixed by hand first (see config-json)');
     expect(fixed.value).toBe(false);
   });
 

@@ -187,7 +187,7 @@ describe.skipIf(!haveAll(['docker', 'docker-registry', 'htpasswd', 'gpg', 'pass'
         expect(report.checks.find((check) => check.id === id)?.status, id).toBe('skipped');
       }
       // file-permissions would chmod config.json: with config.json unreadable no fix runs at all.
-      expect(report.checks.find((check) => check.id === 'file-permissions')?.details).toContain('not fixed: config.json must be readable first');
+      expect(report.checks.find((check) => check.id === 'file-permissions')?.details).toContain('not fixed: config.json must be fixed by hand first (see config-json)');
       expect(snapshotTree(m.home.home)).toEqual(before);
     } finally {
       m.home.cleanup();

@@ -1,4 +1,8 @@
-/** config-json: Docker's config.json is readable and valid JSON. A parse error stops every fix. */
+/**
+ * config-json: Docker's config.json is readable, valid JSON, and gives no key twice. A parse error or a
+ * duplicate key stops every fix: a rewrite would lose what docker reads in the file.
+ */
+import { describeDuplicateKeys } from '../../json/duplicate-keys.js';
 import type { Check, Diagnosis } from '../check.js';
 
 export const configJson: Check = {
@@ -16,6 +20,9 @@ export const configJson: Check = {
     }
     const { file } = read;
     if (!file.exists) return { status: 'ok', details: [`${file.path} does not exist yet; docker creates it at the first login`] };
+    if (file.duplicates && file.duplicates.length > 0) {
+      return { status: 'problem', fixable: false, details: [describeDuplicateKeys(file.path, file.duplicates)], commands: [`\${EDITOR:-nano} ${file.path}`] };
+    }
     if (file.bom) {
       return {
         status: 'problem',

@@ -2,7 +2,8 @@
  * containers: podman, skopeo and buildah ignore Docker's credsStore. Where they are installed, their auth
  * files hold no plain-text secret and their registries.conf sends them to tsstore. Fix: move the secrets
  * (stored, read back, then removed) and add a drop-in `credential-helpers = ["tsstore"]`, so no line of
- * the person's own registries.conf is touched.
+ * the person's own registries.conf is touched. Auth files are taken in the order podman reads them: the
+ * first copy of a registry wins, and a copy that differs from what tsstore holds is left in place.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,23 +17,35 @@ import {
   registriesConfFiles,
 } from '../../containers/registries-conf.js';
 import { type PlaintextEntry, plaintextEntries, withoutSecrets } from '../../docker/auths.js';
-import { parseDockerConfig } from '../../docker/config-file.js';
+import { type DockerConfigFile, readConfigFile } from '../../docker/config-file.js';
+import { describeDuplicateKeys } from '../../json/duplicate-keys.js';
 import { describeError } from '../../errors.js';
 import { ensurePrivateDir, writeFileAtomic } from '../../fs/private-files.js';
 import { findOnPath } from '../../fs/find-on-path.js';
-import { loginCommand, migrateFromConfig } from '../../migrate/migrate.js';
+import { migrateFromConfig, removableRegistries } from '../../migrate/migrate.js';
+import { MigrationPlanner, type Step } from '../../migrate/plan.js';
+import { type Source, conflictLines, failureLine, showRegistry } from '../../migrate/wording.js';
 import type { Check, Diagnosis } from '../check.js';
 import type { DoctorContext } from '../context.js';
-import { requireTsstoreOnPath } from './creds-store.js';
+import { movesAnything, planMoves } from '../planned-moves.js';
+import { requireTsstoreOnPath } from '../tsstore-on-path.js';
 
 export const CONTAINER_TOOLS = ['podman', 'skopeo', 'buildah'];
+
+/** An auth file as judged: its plain-text entries and, once compared with tsstore, what moving each would do. */
+export type AuthFileView = { path: string; entries: PlaintextEntry[]; steps?: Step[] } | { path: string; error: string };
+type AuthFileRead = { path: string; entries: PlaintextEntry[]; file: DockerConfigFile; steps?: Step[] } | { path: string; error: string };
 
 export interface ContainersState {
   tools: string[];
   helpers: string[];
   helpersFrom?: string;
-  authFiles: Array<{ path: string; entries: PlaintextEntry[] } | { path: string; error: string }>;
+  authFiles: AuthFileView[];
+  /** Why the entries could not be compared with tsstore's logins, when they could not. */
+  planProblem?: string;
 }
+
+const sourceOf = (path: string): Source => ({ label: path, from: path, file: true });
 
 /** Pure judgement. */
 export function judgeContainers(state: ContainersState): Diagnosis {
@@ -44,18 +57,30 @@ export function judgeContainers(state: ContainersState): Diagnosis {
       `${state.tools.join(', ')} keep logins with ${state.helpers.length ? state.helpers.join(', ') : 'no helper'}${state.helpersFrom ? ` (credential-helpers in ${state.helpersFrom})` : ' (the default)'}, not tsstore`,
     );
   }
+  let moves = false;
   for (const file of state.authFiles) {
     if ('error' in file) {
       details.push(`${file.path}: ${file.error}; fix it by hand`);
       fixable = false;
-    } else if (file.entries.length > 0) {
-      details.push(`${file.path} holds ${file.entries.length} secret(s) in plain text: ${file.entries.map((entry) => entry.registry).join(', ')}`);
+      continue;
     }
+    if (file.entries.length === 0) continue;
+    details.push(`${file.path} holds ${file.entries.length} secret(s) in plain text: ${file.entries.map((entry) => showRegistry(entry.registry)).join(', ')}`);
+    for (const entry of file.entries) if (entry.kind === 'unusable') details.push(`${showRegistry(entry.registry)} in ${file.path}: ${entry.reason}`);
+    for (const step of file.steps ?? []) {
+      if (step.action === 'conflict') details.push(...conflictLines({ registry: step.candidate.registry, heldUsername: step.heldUsername, offeredUsername: step.candidate.username }, sourceOf(file.path)));
+      if (step.action === 'refused') details.push(failureLine({ registry: step.candidate.registry, reason: step.reason, relogin: false }, sourceOf(file.path)));
+    }
+    moves ||= file.steps === undefined ? file.entries.some((entry) => entry.kind !== 'unusable') : movesAnything(file.steps);
   }
-  return details.length === 0 ? { status: 'ok', details: [`${state.tools.join(', ')} use tsstore`] } : { status: 'problem', details, fixable };
+  if (state.planProblem) details.push(state.planProblem);
+  if (details.length === 0) return { status: 'ok', details: [`${state.tools.join(', ')} use tsstore`] };
+  // Nothing to move and tsstore already configured: only the person can settle what is left.
+  if (!moves && state.helpers[0] === 'tsstore') fixable = false;
+  return { status: 'problem', details, fixable };
 }
 
-function readState(context: DoctorContext): ContainersState {
+function readFiles(context: DoctorContext): Omit<ContainersState, 'authFiles'> & { authFiles: AuthFileRead[] } {
   const home = userHome(context.env);
   const tools = CONTAINER_TOOLS.filter((tool) => findOnPath(tool, context.env.PATH ?? '') !== undefined);
   const listDir = (dir: string) => {
@@ -67,11 +92,13 @@ function readState(context: DoctorContext): ContainersState {
   };
   const confFiles = registriesConfFiles(home, existsSync, listDir, context.env).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
   const { helpers, from } = effectiveCredentialHelpers(confFiles);
-  const authFiles: ContainersState['authFiles'] = [];
+  const authFiles: AuthFileRead[] = [];
   for (const path of containersAuthFiles(home, context.env)) {
     if (!existsSync(path)) continue;
     try {
-      authFiles.push({ path, entries: plaintextEntries(parseDockerConfig(readFileSync(path, 'utf8'), path)) });
+      const file = readConfigFile(path);
+      if (file.duplicates && file.duplicates.length > 0) authFiles.push({ path, error: describeDuplicateKeys(path, file.duplicates) });
+      else authFiles.push({ path, entries: plaintextEntries(file.config), file });
     } catch (error) {
       authFiles.push({ path, error: describeError(error) });
     }
@@ -79,27 +106,41 @@ function readState(context: DoctorContext): ContainersState {
   return { tools, helpers, helpersFrom: from, authFiles };
 }
 
+/** The files, with each entry compared with what tsstore holds (looking only). */
+async function readState(context: DoctorContext): Promise<ContainersState> {
+  const state: ContainersState = readFiles(context);
+  const readable = state.authFiles.filter((file): file is Extract<AuthFileView, { entries: PlaintextEntry[] }> => 'entries' in file);
+  if (state.tools.length === 0 || readable.every((file) => file.entries.length === 0)) return state;
+  const planned = await planMoves(context, readable.map((file) => file.entries));
+  if (!planned.ok) return { ...state, planProblem: planned.reason };
+  readable.forEach((file, index) => {
+    file.steps = planned.steps[index];
+  });
+  return state;
+}
+
 export const containers: Check = {
   id: 'containers',
   title: 'podman, skopeo and buildah use tsstore',
   async diagnose(context) {
-    return judgeContainers(readState(context));
+    return judgeContainers(await readState(context));
   },
   async fix(context) {
     requireTsstoreOnPath(context);
-    const state = readState(context);
+    const state = readFiles(context);
     const done: string[] = [];
-    const store = await context.store({ forWrite: true });
-    for (const file of state.authFiles) {
-      if ('error' in file || file.entries.length === 0) continue;
-      const migration = await migrateFromConfig(file.entries, store);
-      if (migration.moved.length > 0) {
-        const text = readFileSync(file.path, 'utf8');
-        const authFile = { path: file.path, exists: true, config: parseDockerConfig(text, file.path), crlf: text.includes('\r\n'), text };
-        await replaceConfigFile(tsstorePaths(context.env), authFile, withoutSecrets(authFile.config, migration.moved));
-        done.push(`moved ${migration.moved.length} login(s) from ${file.path} into tsstore: ${migration.moved.join(', ')}`);
+    const planner = new MigrationPlanner(await context.store({ forWrite: true }));
+    const client = state.tools[0] ?? 'podman';
+    for (const authFile of state.authFiles) {
+      if ('error' in authFile || authFile.entries.length === 0) continue;
+      const migration = await migrateFromConfig(authFile.entries, planner);
+      const removable = removableRegistries(migration);
+      if (removable.length > 0) {
+        await replaceConfigFile(tsstorePaths(context.env), authFile.file, withoutSecrets(authFile.file.config, removable));
+        done.push(`moved ${removable.length} login(s) from ${authFile.path} into tsstore: ${removable.map(showRegistry).join(', ')}`);
       }
-      for (const failure of migration.failed) done.push(`left ${failure.registry} in ${file.path}: ${failure.reason}; log in again: ${loginCommand(failure.registry).replace(/^docker/, state.tools[0] ?? 'podman')}`);
+      for (const conflict of migration.conflicts) done.push(`left ${showRegistry(conflict.registry)} in ${authFile.path}: tsstore holds another login for it`);
+      for (const failure of migration.failed) done.push(failureLine(failure, sourceOf(authFile.path), client));
     }
     if (state.helpers[0] !== 'tsstore') {
       const dir = join(userHome(context.env), '.config', 'containers', 'registries.conf.d');

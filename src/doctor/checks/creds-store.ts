@@ -2,11 +2,15 @@
  * creds-store: Docker keeps logins in tsstore. Fix: move what docker uses today (the old helper's
  * credentials, or plain-text auths) into tsstore, then set "credsStore": "tsstore".
  */
+import { HelperClient } from '../../credential-helper/client.js';
 import { plaintextEntries, withoutSecrets } from '../../docker/auths.js';
 import { describeError } from '../../errors.js';
-import { type Migration, loginCommand, migrateFromConfig, migrateFromHelper } from '../../migrate/migrate.js';
+import { type Failure, emptyMigration, migrateFromConfig, migrateFromHelper, removableRegistries } from '../../migrate/migrate.js';
+import { MigrationPlanner } from '../../migrate/plan.js';
+import { CONFIG_SOURCE, type Source, conflictLines, failureLine, loginCommand, showRegistry } from '../../migrate/wording.js';
 import type { Check, Diagnosis } from '../check.js';
 import type { DoctorContext } from '../context.js';
+import { installCommand, requireTsstoreOnPath } from '../tsstore-on-path.js';
 
 export type CredsStoreState =
   | { kind: 'ok' }
@@ -67,45 +71,44 @@ export const credsStore: Check = {
     const state = judgeCredsStore(file.config.credsStore, (helper) => context.findHelper(helper) !== undefined);
     requireTsstoreOnPath(context);
     const done: string[] = [];
-    const store = await context.store({ forWrite: true });
-    let fromHelper: Migration = { moved: [], failed: [] };
+    const planner = new MigrationPlanner(await context.store({ forWrite: true }));
+    let fromHelper = emptyMigration();
+    let helperSource: Source | undefined;
     if (state.kind === 'other-helper') {
+      const program = `docker-credential-${state.helper}`;
+      helperSource = { label: program, from: state.helper, file: false };
       try {
-        fromHelper = await migrateFromHelper((verb, input) => context.runHelper(state.helper, verb, input), store);
+        fromHelper = await migrateFromHelper(new HelperClient(program, (verb, input) => context.runHelper(state.helper, verb, input)), planner);
       } catch (error) {
-        throw new Error(`cannot read what docker-credential-${state.helper} holds (${describeError(error)}); nothing was changed`);
+        throw new Error(`${describeError(error)}; nothing was changed`);
       }
-      if (fromHelper.moved.length > 0) done.push(`moved ${fromHelper.moved.length} login(s) from docker-credential-${state.helper}: ${fromHelper.moved.join(', ')}`);
+      const taken = removableRegistries(fromHelper);
+      if (taken.length > 0) done.push(`moved ${taken.length} login(s) from ${program}: ${taken.map(showRegistry).join(', ')}`);
+      for (const conflict of fromHelper.conflicts) done.push(...conflictLines(conflict, helperSource));
     }
     // With no working helper, docker reads plain-text auths: move them too, before switching.
-    const fromConfig = await migrateFromConfig(plaintextEntries(file.config), store);
-    if (fromConfig.moved.length > 0) done.push(`moved ${fromConfig.moved.length} plain-text login(s) from ${file.path}: ${fromConfig.moved.join(', ')}`);
-    const config = { ...withoutSecrets(file.config, fromConfig.moved), credsStore: 'tsstore' };
+    const fromConfig = await migrateFromConfig(plaintextEntries(file.config), planner);
+    const removable = removableRegistries(fromConfig);
+    if (removable.length > 0) done.push(`moved ${removable.length} plain-text login(s) from ${file.path}: ${removable.map(showRegistry).join(', ')}`);
+    for (const conflict of fromConfig.conflicts) done.push(...conflictLines(conflict, CONFIG_SOURCE));
+    const config = { ...withoutSecrets(file.config, removable), credsStore: 'tsstore' };
     await context.writeDockerConfig(file, config);
     done.push(`set "credsStore": "tsstore" in ${file.path}`);
     // Registries docker knows (auths keys) whose secret is in neither place: a new login is needed.
-    const recovered = new Set([...fromHelper.moved, ...fromConfig.moved]);
-    const lost = [...fromHelper.failed, ...fromConfig.failed];
+    const recovered = new Set([...removableRegistries(fromHelper), ...removable, ...fromHelper.conflicts.map((c) => c.registry), ...fromConfig.conflicts.map((c) => c.registry)]);
+    const lost: Failure[] = [...fromHelper.failed, ...fromConfig.failed];
     if (state.kind === 'helper-missing') {
       for (const registry of Object.keys((file.config.auths ?? {}) as Record<string, unknown>)) {
         if (!recovered.has(registry) && !lost.some((failure) => failure.registry === registry)) {
-          lost.push({ registry, reason: `its secret was in docker-credential-${state.helper}, which is not installed` });
+          lost.push({ registry, reason: `its secret was in docker-credential-${state.helper}, which is not installed`, relogin: true });
         }
       }
     }
-    for (const { registry, reason } of lost) done.push(`log in again to ${registry} (${reason}): ${loginCommand(registry)}`);
+    for (const failure of fromHelper.failed) done.push(failureLine(failure, helperSource ?? CONFIG_SOURCE));
+    for (const failure of fromConfig.failed) done.push(failureLine(failure, CONFIG_SOURCE));
+    for (const failure of lost.slice(fromHelper.failed.length + fromConfig.failed.length)) {
+      done.push(`log in again to ${showRegistry(failure.registry)} (${failure.reason}): ${loginCommand(failure.registry)}`);
+    }
     return done;
   },
 };
-
-
-export function installCommand(): string {
-  return `install -m 0755 ${process.execPath} /usr/local/bin/docker-credential-tsstore`;
-}
-
-/** Pointing docker at a helper it cannot run would break every login: refuse instead. */
-export function requireTsstoreOnPath(context: DoctorContext): void {
-  if (context.findHelper('tsstore') === undefined) {
-    throw new Error(`docker-credential-tsstore is not on PATH, so docker could not use it; install it first: ${installCommand()}`);
-  }
-}

@@ -9,6 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { Backend } from '../../backends/backend.js';
+import { HelperClient } from '../../credential-helper/client.js';
 import { plaintextEntries, setOwn } from '../../docker/auths.js';
 import type { DockerConfig } from '../../docker/config-file.js';
 import { DOCKER_HUB_KEY, lookupCandidates, registryHost } from '../../docker/server-url.js';
@@ -28,8 +29,8 @@ import {
   dockerKey,
   dockerLoginTarget,
   loginCommandFor,
-  redact,
 } from '../registry-wording.js';
+import { redact } from '../../text/redact.js';
 import { PROBE_PREFIX } from './backend.js';
 
 /** The whole conversation with one registry; unreachable ones fail faster (refused, no such name). */
@@ -136,14 +137,11 @@ async function gather(context: DoctorContext): Promise<Gathered> {
 }
 
 async function fromHelper(context: DoctorContext, helper: string, key: string): Promise<{ username: string; secret: string } | { reason: string }> {
+  const client = new HelperClient(`docker-credential-${helper}`, (verb, input) => context.runHelper(helper, verb, input));
   try {
-    const answer = await context.runHelper(helper, 'get', key);
-    if (answer.exitCode !== 0) return { reason: (answer.stdout.trim().split('\n')[0] ?? '').slice(0, 200) || `exit ${answer.exitCode}` };
-    const parsed = JSON.parse(answer.stdout) as { Username?: unknown; Secret?: unknown };
-    if (typeof parsed.Username !== 'string' || typeof parsed.Secret !== 'string' || parsed.Secret === '') return { reason: 'it answers an empty login' };
-    return { username: parsed.Username, secret: parsed.Secret };
+    return await client.get(key);
   } catch (error) {
-    return { reason: error instanceof SyntaxError ? 'it answers something that is not JSON' : describeError(error) };
+    return { reason: describeError(error) };
   }
 }
 

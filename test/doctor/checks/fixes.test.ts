@@ -78,7 +78,7 @@ describe('creds-store fix', () => {
     expect(report.checks[0]?.details).toEqual([
       'moved 1 login(s) from docker-credential-pass: reg.a',
       'set "credsStore": "tsstore" in /home/u/.docker/config.json',
-      'log in again to reg.b (it answers an empty login): docker login reg.b',
+      'could not move reg.b from docker-credential-pass: docker-credential-pass answers an empty login; log in again: docker login reg.b',
     ]);
   });
 
@@ -91,7 +91,7 @@ describe('creds-store fix', () => {
     });
     const report = await runChecks([credsStore], context, { fix: true, only: [] });
     expect(context.configText).toBe(text);
-    expect(report.checks[0]?.details.join('\n')).toContain('cannot read what docker-credential-pass holds (its list failed: pass not initialized); nothing was changed');
+    expect(report.checks[0]?.details.join('\n')).toContain('docker-credential-pass list failed: pass not initialized; nothing was changed');
   });
 
   it('lists the registries whose secret was in a helper that is gone', async () => {

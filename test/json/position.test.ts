@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findJsonError, positionOf } from '../src/json-position.js';
+import { findJsonError, positionOf } from '../../src/json/position.js';
 
 describe('findJsonError', () => {
   it.each(['{}', '[]', '"x"', '1', '-0.5e+3', 'true', 'null', ' {"a": [1, {"b": "\\u00e9\\n"}], "c": false} \n'])(

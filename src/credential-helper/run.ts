@@ -7,15 +7,21 @@ export interface HelperOutput {
   exitCode: number;
 }
 
-export async function runCredentialHelper(program: string, verb: string, input: string, env: Environment): Promise<HelperOutput> {
+export type HelperVerb = 'get' | 'list' | 'store' | 'erase';
+
+/** A helper may prompt (pass asks gpg-agent); this bounds a helper that hangs. */
+export const HELPER_TIMEOUT_MS = 30_000;
+
+export async function runCredentialHelper(program: string, verb: HelperVerb, input: string, env: Environment): Promise<HelperOutput> {
   const { execa } = await import('execa');
   const result = await execa(program, [verb], {
     input,
     env: env as Record<string, string>,
     extendEnv: false,
     reject: false,
-    timeout: 30_000,
+    timeout: HELPER_TIMEOUT_MS,
     stripFinalNewline: false,
   });
+  if (result.timedOut) return { stdout: '', stderr: '', exitCode: 124 };
   return { stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? ''), exitCode: result.exitCode ?? 1 };
 }

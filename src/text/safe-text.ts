@@ -1,0 +1,34 @@
+/**
+ * The one place that makes text from outside (server URLs, usernames, file contents, registry and helper
+ * answers, GPG user ids) safe to show on a terminal. A raw ESC, OSC or C1 byte can retitle a window,
+ * rewrite what is on screen or fake a line; bidi overrides and line separators reorder or split it.
+ * Each such character is shown as a visible escape instead; JSON output keeps the text, JSON-escaped.
+ */
+
+// C0 controls (TAB and LF included: a person's line must stay one line), DEL, C1 controls, the Unicode
+// line and paragraph separators, and the bidirectional marks, embeddings, overrides and isolates.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+function visible(char: string): string {
+  const code = char.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** One line as it may be shown: every control, separator and bidi character written as \xNN or \uNNNN. */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSAFE, visible);
+}
+
+/** Several lines: each made safe on its own, then joined with the line ends that are ours. */
+export function terminalSafeLines(lines: readonly string[]): string {
+  return lines.map(terminalSafe).join('\n');
+}
+
+/**
+ * JSON for a person's pipe or terminal: the same value as JSON.stringify, with the characters that
+ * JSON.stringify leaves raw (DEL, C1, separators, bidi) written as \uNNNN, so the exact text survives
+ * a JSON parser and nothing reaches a terminal raw.
+ */
+export function jsonSafe(json: string): string {
+  return json.replace(UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
