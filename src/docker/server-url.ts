@@ -3,15 +3,25 @@
  * (docker: `https://index.docker.io/v1/` for Docker Hub and `host[:port]` for others; podman and skopeo:
  * `docker.io`; crane: `host/repo` before `host`; older tools: `https://host`). The exact key always wins;
  * the other spellings of the same registry follow. `erase` never uses this: it removes only what it is given.
+ *
+ * A key with a path after a scheme (`https://index.docker.io/v1/access-token`) is an entry of its own, not a
+ * spelling of its registry: docker keeps Docker Hub's OAuth tokens under such keys, next to the Hub login,
+ * and reads whatever `get` answers there as a token.
  */
 
 /** The key the docker CLI stores Docker Hub credentials under. */
 export const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
 const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
+/** What may follow a Docker Hub host after a scheme and still name the Hub itself (`https://index.docker.io/v1`). */
+const DOCKER_HUB_ROOTS = new Set(['', '/', '/v1', '/v1/']);
+/** The docker CLI's web login (`.../access-token`) and Docker Desktop's (`.../v1//access-token`). */
+const DOCKER_HUB_TOKEN_KEYS = new Set(['access-token', 'refresh-token'].flatMap((name) => [`${DOCKER_HUB_KEY}${name}`, `${DOCKER_HUB_KEY}/${name}`]));
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /** Like the docker CLI's ConvertToHostname: drop the scheme and everything from the first '/'. */
 export function registryHost(serverURL: string): string {
-  const withoutScheme = serverURL.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const withoutScheme = serverURL.replace(SCHEME, '');
   const slash = withoutScheme.indexOf('/');
   return slash === -1 ? withoutScheme : withoutScheme.slice(0, slash);
 }
@@ -20,18 +30,35 @@ export function isDockerHub(serverURL: string): boolean {
   return DOCKER_HUB_HOSTS.has(registryHost(serverURL).toLowerCase());
 }
 
+/** Docker Hub's OAuth token entries: tokens docker reads back as tokens, not registry logins. */
+export function isDockerHubTokenKey(serverURL: string): boolean {
+  return DOCKER_HUB_TOKEN_KEYS.has(serverURL);
+}
+
+/**
+ * Whether `serverURL` names a registry (so its other spellings may answer for it) rather than an entry
+ * under one. Without a scheme it always does: `host`, `host/` and crane's `host/repo`. With a scheme only
+ * `scheme://host` and `scheme://host/`, and for Docker Hub `.../v1` and `.../v1/` too.
+ */
+export function namesRegistry(serverURL: string): boolean {
+  if (!SCHEME.test(serverURL)) return true;
+  const withoutScheme = serverURL.replace(SCHEME, '');
+  const slash = withoutScheme.indexOf('/');
+  const path = slash === -1 ? '' : withoutScheme.slice(slash);
+  return path === '' || path === '/' || (isDockerHub(serverURL) && DOCKER_HUB_ROOTS.has(path));
+}
+
 /** Keys to try for `get`, best first, without duplicates; the first is always `serverURL` itself. */
 export function lookupCandidates(serverURL: string): string[] {
   const candidates = [serverURL];
   const host = registryHost(serverURL);
-  if (host !== '') {
-    const hosts = isDockerHub(serverURL)
-      ? [DOCKER_HUB_KEY, 'docker.io', 'index.docker.io', 'registry-1.docker.io', 'https://index.docker.io/v1', 'https://index.docker.io']
-      : [];
-    for (const name of host === host.toLowerCase() ? [host] : [host, host.toLowerCase()]) {
-      hosts.push(name, `https://${name}`, `http://${name}`, `${name}/`, `https://${name}/`, `http://${name}/`);
-    }
-    for (const key of hosts) if (!candidates.includes(key)) candidates.push(key);
+  if (host === '' || !namesRegistry(serverURL)) return candidates;
+  const hosts = isDockerHub(serverURL)
+    ? [DOCKER_HUB_KEY, 'docker.io', 'index.docker.io', 'registry-1.docker.io', 'https://index.docker.io/v1', 'https://index.docker.io']
+    : [];
+  for (const name of host === host.toLowerCase() ? [host] : [host, host.toLowerCase()]) {
+    hosts.push(name, `https://${name}`, `http://${name}`, `${name}/`, `https://${name}/`, `http://${name}/`);
   }
+  for (const key of hosts) if (!candidates.includes(key)) candidates.push(key);
   return candidates;
 }

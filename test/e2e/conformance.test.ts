@@ -51,6 +51,14 @@ const refused = (args: string[], input: string): Step => ({ args, input, compare
 const REGISTRY = 'registry.example.com';
 const HUB = 'https://index.docker.io/v1/';
 const SECRET_40K = 'k'.repeat(40 * 1024);
+/** docker login without -u (CLI >= 27.2) and Docker Desktop: tokens and the personal access token. */
+const HUB_WEB_LOGIN: Array<[string, string]> = [
+  [`${HUB}access-token`, `eyJhbGciOiJSUzI1NiJ9.${'a'.repeat(8 * 1024)}.c2ln`],
+  [`${HUB}refresh-token`, `${'r'.repeat(8 * 1024)}..client-id`],
+  [HUB, `dckr_pat_${'p'.repeat(8 * 1024)}`],
+  [`${HUB}/access-token`, `eyJhbGciOiJSUzI1NiJ9.${'d'.repeat(8 * 1024)}.c2ln`],
+  [`${HUB}/refresh-token`, `${'s'.repeat(8 * 1024)}..desktop-id`],
+];
 
 const SAME_ANSWERS: Case[] = [
   {
@@ -157,6 +165,14 @@ const SAME_ANSWERS: Case[] = [
       get('https://registry.example.com/v2/', '{"ServerURL":"https://registry.example.com/v2/","Username":"u","Secret":"p"}\n'),
       get('https://index.docker.io/v1/access-token', '{"ServerURL":"https://index.docker.io/v1/access-token","Username":"u2","Secret":"jwt"}\n'),
       list('{"https://index.docker.io/v1/access-token":"u2","https://registry.example.com/v2/":"u"}\n'),
+    ],
+  },
+  {
+    name: "Docker Hub's web-login entries (CLI and Desktop spellings) with 8 KiB tokens: each key answers its own",
+    steps: [
+      ...HUB_WEB_LOGIN.map(([key, secret]) => store(creds(key, 'hubber', secret))),
+      ...HUB_WEB_LOGIN.map(([key, secret]) => get(key, `${creds(key, 'hubber', secret)}\n`)),
+      list(`{${HUB_WEB_LOGIN.map(([key]) => `${JSON.stringify(key)}:"hubber"`).sort().join(',')}}\n`),
     ],
   },
   {

@@ -12,7 +12,7 @@ import type { Backend } from '../../backends/backend.js';
 import { HelperClient } from '../../credential-helper/client.js';
 import { plaintextEntries, setOwn } from '../../docker/auths.js';
 import type { DockerConfig } from '../../docker/config-file.js';
-import { DOCKER_HUB_KEY, lookupCandidates, registryHost } from '../../docker/server-url.js';
+import { isDockerHubTokenKey, lookupCandidates, registryHost } from '../../docker/server-url.js';
 import { describeError } from '../../errors.js';
 import type { Check, Diagnosis } from '../check.js';
 import type { DockerConfigRead, DoctorContext } from '../context.js';
@@ -60,11 +60,6 @@ export function dockerStoreFor(config: DockerConfig, key: string): StoreName {
   return typeof config.credsStore === 'string' && config.credsStore !== '' ? config.credsStore : 'config';
 }
 
-/** Docker Hub's web login keeps its OAuth tokens under these keys: they are not registries. */
-function isHubTokenKey(key: string): boolean {
-  return key === `${DOCKER_HUB_KEY}access-token` || key === `${DOCKER_HUB_KEY}refresh-token`;
-}
-
 function authsKeys(config: DockerConfig): string[] {
   const auths = config.auths;
   return typeof auths === 'object' && auths !== null && !Array.isArray(auths) ? Object.keys(auths) : [];
@@ -94,7 +89,7 @@ async function gather(context: DoctorContext): Promise<Gathered> {
     gathered.verdicts.push({ problem: true, line: `cannot list the logins in tsstore: ${describeError(error)} (see backend)`, commands: [] });
   }
   for (const key of [...keys.keys()].sort()) {
-    if (key.startsWith(PROBE_PREFIX) || isHubTokenKey(key) || store === undefined) continue;
+    if (key.startsWith(PROBE_PREFIX) || isDockerHubTokenKey(key) || store === undefined) continue;
     try {
       const login = await store.get(key);
       gathered.logins.push({ key, username: login.username, secret: login.secret, source: 'tsstore', store: 'tsstore' });
@@ -105,7 +100,7 @@ async function gather(context: DoctorContext): Promise<Gathered> {
 
   const plaintext = plaintextEntries(config);
   for (const key of authsKeys(config)) {
-    if (keys.has(key) || isHubTokenKey(key)) continue;
+    if (keys.has(key) || isDockerHubTokenKey(key)) continue;
     const where = dockerStoreFor(config, key);
     const target = registryTarget(key);
     const again = target ? [loginCommandFor(target, '')] : [];

@@ -98,14 +98,17 @@ describe('registry-login', () => {
   });
 
   it('Docker Hub: the Hub key means registry-1.docker.io over verified https, never resolved as a loopback name', async () => {
+    const desktopTokens = ['https://index.docker.io/v1//access-token', 'https://index.docker.io/v1//refresh-token'];
     const context = home({
-      config: { credsStore: 'tsstore' },
+      // Docker Desktop names its token keys in config.json too; tsstore holds only one of them here.
+      config: { credsStore: 'tsstore', auths: Object.fromEntries(desktopTokens.map((key) => [key, {}])) },
       http: (request) => ({ kind: 'error', code: 'ENOTFOUND', message: `getaddrinfo ENOTFOUND ${new URL(request.url).hostname}` }),
     });
     await context.backend.add('https://index.docker.io/v1/', { username: 'hubber', secret: SECRET });
     // Web-login tokens and doctor's own probes are not registries.
     await context.backend.add('https://index.docker.io/v1/access-token', { username: 'hubber', secret: 'a' });
     await context.backend.add('https://index.docker.io/v1/refresh-token', { username: 'hubber', secret: 'r' });
+    await context.backend.add(desktopTokens[0] ?? '', { username: 'hubber', secret: 'desktop-a' });
     await context.backend.add('tsstore-doctor-probe-0123', { username: 'probe', secret: 'p' });
     expect(await run(context)).toEqual({
       ok: false,
