@@ -30,5 +30,8 @@ export function terminalSafeLines(lines: readonly string[]): string {
  * a JSON parser and nothing reaches a terminal raw.
  */
 export function jsonSafe(json: string): string {
-  return json.replace(UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // C0 controls inside strings are escaped by JSON.stringify already; outside them they are its own white space.
+  return json.replace(RAW_IN_JSON, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
