@@ -231,8 +231,10 @@ export function tokenFrom(answer: Extract<HttpOutcome, { kind: 'response' }>): {
   }
   if (typeof parsed !== 'object' || parsed === null) return { unusable: 'without a token' };
   const fields = parsed as Record<string, unknown>;
-  const token = fields.access_token !== undefined && fields.access_token !== '' ? fields.access_token : fields.token;
-  if (token === undefined || token === null || token === '') return { unusable: 'without a token' };
+  // JSON null reads as "" in docker's Go decoding: absent.
+  const given = (value: unknown) => value !== undefined && value !== null && value !== '';
+  const token = given(fields.access_token) ? fields.access_token : fields.token;
+  if (!given(token)) return { unusable: 'without a token' };
   if (typeof token !== 'string') return { unusable: `a token that is not a string (${Array.isArray(token) ? 'array' : typeof token})` };
   if (token.length > MAX_TOKEN_CHARS) return { unusable: `a token of ${token.length} characters, more than the ${MAX_TOKEN_CHARS} any registry issues` };
   if (!B64TOKEN.test(token)) return { unusable: 'a token with characters a token cannot have (RFC 6750 allows letters, digits and -._~+/ then = padding)' };

@@ -201,6 +201,8 @@ describe('probeRegistry: what the token service answers is checked before it goe
     expect(requests[2]?.headers?.authorization).toBe('Bearer from-access');
     const onlyToken = network(registry('from-token'), issuing('{"token":"from-token","access_token":""}'));
     expect(await probe(SECURE, alice, onlyToken.fetcher)).toMatchObject({ kind: 'ok', how: 'token' });
+    const nullAccess = network(registry('from-token'), issuing('{"token":"from-token","access_token":null}'));
+    expect(await probe(SECURE, alice, nullAccess.fetcher)).toMatchObject({ kind: 'ok', how: 'token' });
   });
 
   it('the refresh-token grant (identity tokens) checks its access_token the same way', async () => {
