@@ -5,7 +5,7 @@
  * or, for an identity token, the OAuth2 refresh-token POST docker uses) and present it to `/v2/`.
  * Insecure registries are tried over https without verification, then over http, as docker does.
  */
-import type { HttpOutcome, HttpRequest } from './http-client.js';
+import { type HttpOutcome, type HttpRequest, MAX_BODY_BYTES } from './http-client.js';
 import type { Endpoint } from './registry-endpoint.js';
 import { type Challenge, findChallenge, parseChallenges } from './www-authenticate.js';
 
@@ -108,7 +108,9 @@ class Probe {
   }
 
   /** A failed request in words; https failing below HTTP gets a look over plain http, without credentials. */
-  async explain(url: string, outcome: { code: string; message: string }): Promise<ProbeResult> {
+  async explain(url: string, outcome: Extract<HttpOutcome, { kind: 'error' }>): Promise<ProbeResult> {
+    // Refused before anything was sent: nothing to learn from the network.
+    if (outcome.notSent) return { kind: 'unexpected', url, reason: `${outcome.message} (${outcome.code})` };
     const known = networkFailure(url, hostOf(url), outcome);
     if (known !== undefined) return known;
     if (url.startsWith('https:')) {
@@ -196,9 +198,9 @@ class Probe {
       return { kind: 'rejected', url: realmUrl, status: answer.status, how: 'token' };
     }
     if (answer.status < 200 || answer.status >= 300) return { kind: 'unexpected', url: realmUrl, reason: `the token service answered HTTP ${answer.status}` };
-    const token = tokenFrom(answer.body);
-    if (token === undefined) return { kind: 'unexpected', url: realmUrl, reason: 'the token service answered without a token' };
-    const final = await this.fetch({ url, headers: { authorization: `Bearer ${token}` } }, endpoint);
+    const token = tokenFrom(answer);
+    if ('unusable' in token) return { kind: 'unexpected', url: realmUrl, reason: `the token service answered ${token.unusable}` };
+    const final = await this.fetch({ url, headers: { authorization: `Bearer ${token.token}` } }, endpoint);
     if (final.kind === 'error') return this.explain(url, final);
     if (final.status >= 200 && final.status < 300) return { kind: 'ok', url, how: 'token' };
     if (final.status === 401 || final.status === 403) return { kind: 'rejected', url, status: final.status, how: 'token' };
@@ -206,14 +208,37 @@ class Probe {
   }
 }
 
-function tokenFrom(body: string): string | undefined {
+/**
+ * Longer than any registry issues (Docker Hub's JWTs with many scopes are a few KiB), and twice what
+ * nginx's default header buffer takes.
+ */
+export const MAX_TOKEN_CHARS = 16 * 1024;
+/** RFC 6750 b64token: what Bearer carries. JWTs, base64 and every opaque token seen from registries fit. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/**
+ * The token a token service answered, checked before it goes into an Authorization header: docker's
+ * choice of field (`access_token` when set, else `token`), a string, not too long, only b64token
+ * characters. The reasons never quote the token: it is a secret, and may hold control characters.
+ */
+export function tokenFrom(answer: Extract<HttpOutcome, { kind: 'response' }>): { token: string } | { unusable: string } {
+  if (answer.truncated) return { unusable: `more than ${MAX_BODY_BYTES / 1024} KiB` };
+  let parsed: unknown;
   try {
-    const value = JSON.parse(body) as Record<string, unknown>;
-    const token = value.token ?? value.access_token;
-    return typeof token === 'string' && token !== '' ? token : undefined;
+    parsed = JSON.parse(answer.body);
   } catch {
-    return undefined;
+    return { unusable: 'something that is not JSON' };
   }
+  if (typeof parsed !== 'object' || parsed === null) return { unusable: 'without a token' };
+  const fields = parsed as Record<string, unknown>;
+  // JSON null reads as "" in docker's Go decoding: absent.
+  const given = (value: unknown) => value !== undefined && value !== null && value !== '';
+  const token = given(fields.access_token) ? fields.access_token : fields.token;
+  if (!given(token)) return { unusable: 'without a token' };
+  if (typeof token !== 'string') return { unusable: `a token that is not a string (${Array.isArray(token) ? 'array' : typeof token})` };
+  if (token.length > MAX_TOKEN_CHARS) return { unusable: `a token of ${token.length} characters, more than the ${MAX_TOKEN_CHARS} any registry issues` };
+  if (!B64TOKEN.test(token)) return { unusable: 'a token with characters a token cannot have (RFC 6750 allows letters, digits and -._~+/ then = padding)' };
+  return { token };
 }
 
 export function isLoopbackHost(hostname: string): boolean {

@@ -48,6 +48,8 @@ describe('httpRequest over http', () => {
   it('keeps at most 64 KiB of a body', async () => {
     const outcome = await httpRequest({ url: `http://127.0.0.1:${port}/big`, timeoutMs: 5_000 });
     expect(outcome.kind === 'response' && outcome.body.length).toBe(64 * 1024);
+    expect(outcome).toMatchObject({ truncated: true });
+    expect(await httpRequest({ url: `http://127.0.0.1:${port}/v2/`, timeoutMs: 5_000 })).not.toHaveProperty('truncated');
   });
 
   it('a closed port is ECONNREFUSED, a bad URL is an outcome too', async () => {
@@ -56,6 +58,17 @@ describe('httpRequest over http', () => {
     await close(probe);
     expect(await httpRequest({ url: `http://127.0.0.1:${closed}/v2/`, timeoutMs: 5_000 })).toMatchObject({ kind: 'error', code: 'ECONNREFUSED' });
     expect(await httpRequest({ url: 'not a url', timeoutMs: 5_000 })).toEqual({ kind: 'error', code: 'ERR_INVALID_URL', message: 'not a valid URL' });
+  });
+
+  it('a request Node refuses to build (a header value with CR LF, another protocol) is an outcome, never a throw', async () => {
+    const hostile = 'Bearer abc\r\nX-Evil: 1';
+    const injected = await httpRequest({ url: `http://127.0.0.1:${port}/v2/`, headers: { authorization: hostile }, timeoutMs: 5_000 });
+    expect(injected).toMatchObject({ kind: 'error', code: 'ERR_INVALID_CHAR' });
+    // Says which header, never what was in it.
+    expect(JSON.stringify(injected)).not.toContain('abc');
+    expect(JSON.stringify(injected)).not.toContain('Evil');
+    expect(await httpRequest({ url: `http://127.0.0.1:${port}/v2/`, headers: { 'x-nul': 'a\u0000b' }, timeoutMs: 5_000 })).toMatchObject({ kind: 'error', code: 'ERR_INVALID_CHAR' });
+    expect(await httpRequest({ url: `ftp://127.0.0.1:${port}/v2/`, timeoutMs: 5_000 })).toMatchObject({ kind: 'error', code: 'ERR_INVALID_PROTOCOL' });
   });
 
   it('a server that accepts and never answers ends at the deadline as ETIMEDOUT', async () => {

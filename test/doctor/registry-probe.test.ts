@@ -145,6 +145,91 @@ describe('probeRegistry: Bearer token flow', () => {
   });
 });
 
+describe('probeRegistry: what the token service answers is checked before it goes into a header', () => {
+  const challenge = 'Bearer realm="https://auth.example/token",service="registry.example"';
+  const issuing = (body: string): Route => (request) => (request.url.startsWith('https://auth.example/') ? response(200, {}, body) : undefined);
+  const registry = (token: string) =>
+    at('https://registry.example/v2/', (request) => (request.headers?.authorization === `Bearer ${token}` ? response(200) : response(401, { 'www-authenticate': challenge })));
+  const json = (token: unknown) => JSON.stringify({ token });
+
+  it.each([
+    ['CR LF (header injection)', json('abc\r\nX-Evil: 1'), 'the token service answered a token with characters a token cannot have (RFC 6750 allows letters, digits and -._~+/ then = padding)'],
+    ['a lone LF', json('abc\ndef'), 'the token service answered a token with characters a token cannot have (RFC 6750 allows letters, digits and -._~+/ then = padding)'],
+    ['NUL', json('abc\u0000def'), 'the token service answered a token with characters a token cannot have (RFC 6750 allows letters, digits and -._~+/ then = padding)'],
+    ['a space', json('abc def'), 'the token service answered a token with characters a token cannot have (RFC 6750 allows letters, digits and -._~+/ then = padding)'],
+    ['a tab', json('abc\tdef'), 'the token service answered a token with characters a token cannot have (RFC 6750 allows letters, digits and -._~+/ then = padding)'],
+    ['DEL and other controls', json('abc\u007f\u001b[31m'), 'the token service answered a token with characters a token cannot have (RFC 6750 allows letters, digits and -._~+/ then = padding)'],
+    ['non-ASCII', json('tök€n'), 'the token service answered a token with characters a token cannot have (RFC 6750 allows letters, digits and -._~+/ then = padding)'],
+    ['quotes and commas', json('a",b'), 'the token service answered a token with characters a token cannot have (RFC 6750 allows letters, digits and -._~+/ then = padding)'],
+    ['padding in the middle', json('ab==cd'), 'the token service answered a token with characters a token cannot have (RFC 6750 allows letters, digits and -._~+/ then = padding)'],
+    ['only padding', json('=='), 'the token service answered a token with characters a token cannot have (RFC 6750 allows letters, digits and -._~+/ then = padding)'],
+    ['a number', json(12345), 'the token service answered a token that is not a string (number)'],
+    ['an object', json({ value: 'abc' }), 'the token service answered a token that is not a string (object)'],
+    ['an array', json(['abc']), 'the token service answered a token that is not a string (array)'],
+    ['true', json(true), 'the token service answered a token that is not a string (boolean)'],
+    ['a huge token', json('a'.repeat(16 * 1024 + 1)), 'the token service answered a token of 16385 characters, more than the 16384 any registry issues'],
+    ['an empty token', json(''), 'the token service answered without a token'],
+    ['null', json(null), 'the token service answered without a token'],
+    ['no token field', '{"nothing":1}', 'the token service answered without a token'],
+    ['a JSON string, not an object', '"abc"', 'the token service answered without a token'],
+    ['JSON null', 'null', 'the token service answered without a token'],
+    ['not JSON', '<html>oops</html>', 'the token service answered something that is not JSON'],
+  ])('%s: unexpected, the registry never sees it, the reason never quotes it', async (_name, body, reason) => {
+    const { requests, fetcher } = network(registry('never'), issuing(body));
+    const result = await probe(SECURE, alice, fetcher);
+    expect(result).toEqual({ kind: 'unexpected', url: 'https://auth.example/token', reason });
+    // GET /v2/, then the token service: no third request carries the token.
+    expect(requests).toHaveLength(2);
+    expect(result.kind === 'unexpected' && /[\u0000-\u001f\u007f]/.test(result.reason)).toBe(false);
+  });
+
+  it.each([
+    ['a JWT (Docker Hub, Harbor, GitLab, Quay, distribution)', 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJhdXRoIiwiYWNjZXNzIjpbXX0.c2lnbmF0dXJlLV9fXw'],
+    ['a base64 opaque token with + / and = padding (ghcr.io)', 'djE6Z2hjci5pby9vd25lci9yZXBvOjE2OTk5OTk5OTk+Lw=='],
+    ['an OAuth access token with ~ and - (gcr.io)', 'ya29.a0AfB_byC-~x.y'],
+    ['a Nexus DockerToken', 'DockerToken.2b6b1d6e-5f3c-4a8e-9d2e-0123456789ab'],
+    ['a token of 16 KiB', 'A'.repeat(16 * 1024)],
+  ])('accepts %s', async (_name, token) => {
+    const { requests, fetcher } = network(registry(token), issuing(json(token)));
+    expect(await probe(SECURE, alice, fetcher)).toEqual({ kind: 'ok', url: 'https://registry.example/v2/', how: 'token' });
+    expect(requests[2]?.headers?.authorization).toBe(`Bearer ${token}`);
+  });
+
+  it('takes access_token over token, as docker does when both are there', async () => {
+    const { requests, fetcher } = network(registry('from-access'), issuing('{"token":"from-token","access_token":"from-access"}'));
+    expect(await probe(SECURE, alice, fetcher)).toMatchObject({ kind: 'ok', how: 'token' });
+    expect(requests[2]?.headers?.authorization).toBe('Bearer from-access');
+    const onlyToken = network(registry('from-token'), issuing('{"token":"from-token","access_token":""}'));
+    expect(await probe(SECURE, alice, onlyToken.fetcher)).toMatchObject({ kind: 'ok', how: 'token' });
+    const nullAccess = network(registry('from-token'), issuing('{"token":"from-token","access_token":null}'));
+    expect(await probe(SECURE, alice, nullAccess.fetcher)).toMatchObject({ kind: 'ok', how: 'token' });
+  });
+
+  it('the refresh-token grant (identity tokens) checks its access_token the same way', async () => {
+    const { requests, fetcher } = network(registry('never'), issuing(JSON.stringify({ access_token: 'abc\r\nX-Evil: 1' })));
+    expect(await probe(SECURE, { username: '<token>', secret: 'refresh' }, fetcher)).toMatchObject({ kind: 'unexpected', reason: expect.stringContaining('characters a token cannot have') });
+    expect(requests).toHaveLength(2);
+  });
+
+  it('a body cut at 64 KiB says so rather than "not JSON"', async () => {
+    const cut = network(registry('never'), (request) => (request.url.startsWith('https://auth.example/') ? { ...response(200, {}, '{"token":"aaaa'), truncated: true } : undefined));
+    expect(await probe(SECURE, alice, cut.fetcher)).toEqual({ kind: 'unexpected', url: 'https://auth.example/token', reason: 'the token service answered more than 64 KiB' });
+  });
+
+  it('a request Node refused to send is told as such, never taken for a TLS problem (no plain-http look)', async () => {
+    const { requests, fetcher } = network(
+      at('https://registry.example/v2/', () => ({ kind: 'error', code: 'ERR_INVALID_CHAR', message: 'the request was not sent: a header value holds characters HTTP does not allow', notSent: true })),
+      at('http://registry.example/v2/', () => response(401, { 'www-authenticate': 'Basic realm="x"' })),
+    );
+    expect(await probe(SECURE, alice, fetcher)).toEqual({
+      kind: 'unexpected',
+      url: 'https://registry.example/v2/',
+      reason: 'the request was not sent: a header value holds characters HTTP does not allow (ERR_INVALID_CHAR)',
+    });
+    expect(requests).toHaveLength(1);
+  });
+});
+
 describe('probeRegistry: other answers', () => {
   it('a registry open without a login is ok, but nothing was verified', async () => {
     const { fetcher } = network(at('https://registry.example/v2/', () => response(200)));

@@ -2,7 +2,8 @@
  * `doctor registry-login` on the built file against real services: the distribution registry with
  * htpasswd (right and wrong stored password), the same registry seen through a non-loopback address
  * under an https:// key (plain HTTP where docker wants TLS), a TLS registry whose authority is unknown
- * until certs.d has it, Docker Hub with no network, and `--login` running the real docker CLI.
+ * until certs.d has it, Docker Hub with no network, `--login` running the real docker CLI, and two
+ * token-authenticated registries in one run, one of whose token services answers hostile tokens.
  *
  * Loopback, as docker decides it (moby registry/config.go): every address in 127.0.0.0/8 (127.0.0.2 too)
  * may be spoken to in plain HTTP whatever the key's scheme, ::1 may not, and a name counts by the addresses
@@ -10,10 +11,12 @@
  * /etc/hosts name pointing at 127.0.0.1: the tests forward this machine's own non-loopback IPv4 address
  * (e.g. eth0's) to the registry instead, and skip those cases on a machine that has none.
  */
-import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { X509Certificate, randomUUID, sign } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, type Server, type Socket, connect, createServer } from 'node:net';
-import { networkInterfaces } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { lookup } from 'node:dns/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -350,5 +353,127 @@ describe.skipIf(!haveAll(['openssl']))('doctor registry-login against a TLS regi
     expect(report(wrong).checks[0]?.details[0]).toBe(
       `${name} (alice, in tsstore): the registry refuses this login (HTTP 401 from https://${name}/v2/): the password or token is wrong, expired or revoked; log in again`,
     );
+  });
+});
+
+/** A JWT the distribution registry accepts: ES256, signed by the key of the certificate in x5c. */
+function registryJwt(tls: TlsFixture, claims: Record<string, unknown>): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const x5c = [new X509Certificate(tls.serverCert).raw.toString('base64')];
+  const input = `${part({ alg: 'ES256', typ: 'JWT', x5c })}.${part(claims)}`;
+  return `${input}.${sign('sha256', Buffer.from(input), { key: tls.serverKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+}
+
+const ISSUER = 'tsstore-e2e-issuer';
+const BAD_CHARACTERS = 'the token service answered a token with characters a token cannot have (RFC 6750 allows letters, digits and -._~+/ then = padding)';
+/** What the hostile token service answers, and the reason doctor gives (never quoting the token). */
+const HOSTILE: Array<[string, string, string]> = [
+  ['CR LF: a second header smuggled in', JSON.stringify({ token: 'abc\r\nX-Evil: 1' }), BAD_CHARACTERS],
+  ['escape sequences and BEL', JSON.stringify({ token: 'abc\u001b[2J\u001b]0;pwned\u0007def' }), BAD_CHARACTERS],
+  ['NUL', JSON.stringify({ token: 'abc\u0000def' }), BAD_CHARACTERS],
+  ['spaces', JSON.stringify({ token: 'abc def ghi' }), BAD_CHARACTERS],
+  ['not a string', JSON.stringify({ token: { evil: true } }), 'the token service answered a token that is not a string (object)'],
+  ['40,000 characters', JSON.stringify({ token: 'A'.repeat(40_000) }), 'the token service answered a token of 40000 characters, more than the 16384 any registry issues'],
+  ['a body over 64 KiB', JSON.stringify({ token: 'A'.repeat(100_000) }), 'the token service answered more than 64 KiB'],
+];
+/** Control characters other than the newlines that end lines: none may reach the terminal. */
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f]/;
+
+describe.skipIf(!haveAll(['docker-registry', 'htpasswd', 'openssl']))('doctor registry-login: a hostile token service for one registry, a good one for another', () => {
+  let tls: TlsFixture;
+  let issuer: Server;
+  let good: StartedRegistry;
+  let hostile: StartedRegistry;
+  let bundleDir = '';
+  let hostileBody = '';
+  let c: Client;
+
+  beforeAll(async () => {
+    tls = await makeTlsFixture({ dns: ['tsstore-e2e-issuer'] });
+    bundleDir = mkdtempSync(join(tmpdir(), 'tsstore-e2e-issuer-'));
+    const rootCertBundle = join(bundleDir, 'root.crt');
+    writeFileSync(rootCertBundle, tls.caCert);
+    const expected = `Basic ${Buffer.from(`${alice.username}:${alice.password}`).toString('base64')}`;
+    // One issuer for both registries, told apart by the service they name.
+    issuer = createHttpServer((request, response) => {
+      const url = new URL(request.url ?? '/', 'http://issuer');
+      const service = url.searchParams.get('service');
+      if (service === 'hostile') {
+        response.writeHead(200, { 'content-type': 'application/json' }).end(hostileBody);
+      } else if (service === 'good' && request.headers.authorization === expected) {
+        const now = Math.floor(Date.now() / 1000);
+        const token = registryJwt(tls, { iss: ISSUER, sub: alice.username, aud: 'good', exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access: [] });
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, expires_in: 300 }));
+      } else {
+        response.writeHead(401, { 'content-type': 'application/json' }).end('{"details":"incorrect username or password"}');
+      }
+    });
+    const issuerPort = await new Promise<number>((resolve) => issuer.listen(0, '127.0.0.1', () => resolve((issuer.address() as AddressInfo).port)));
+    const realmBase = `http://127.0.0.1:${issuerPort}/token`;
+    const start = (service: string) => startRegistry({ users: [alice], token: { realmBase, service, issuer: ISSUER, rootCertBundle } });
+    [good, hostile] = await Promise.all([start('good'), start('hostile')]);
+  });
+  afterAll(async () => {
+    await Promise.all([good?.stop(), hostile?.stop()]);
+    if (issuer) await new Promise<void>((resolve) => issuer.close(() => resolve()));
+    if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    c = client();
+  });
+  afterEach(() => {
+    c?.home.cleanup();
+  });
+
+  const goodLine = () =>
+    `${good.host} (alice, in tsstore): the registry accepts this login (token authentication at http://${good.host}/v2/) over plain http (127.0.0.1 is a loopback address)`;
+  /** Logins are checked in key order. */
+  const inKeyOrder = (lines: Array<[string, string]>) => lines.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, line]) => line);
+
+  it('the good issuer alone: its JWT opens the real registry (tokens registries really issue pass the check)', async () => {
+    await c.store(good.host, alice);
+    const result = await c.doctor(['--json', 'registry-login']);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(report(result).checks[0]?.details).toEqual([goodLine()]);
+    expectNoSecret(result, alice.password);
+  });
+
+  it.each(HOSTILE)('%s: that registry gets a clear problem line, the good registry still its verdict', async (_name, body, reason) => {
+    hostileBody = body;
+    await c.store(good.host, alice);
+    await c.store(hostile.host, alice);
+    const realm = new URL((await hostile.request('/v2/')).headers.get('www-authenticate')?.match(/realm="([^"]+)"/)?.[1] ?? '');
+    const result = await c.doctor(['--json', 'registry-login']);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(1);
+    expect(report(result).checks).toEqual([
+      {
+        id: 'registry-login',
+        title: TITLE,
+        status: 'problem',
+        details: inKeyOrder([
+          [good.host, goodLine()],
+          [hostile.host, `${hostile.host} (alice, in tsstore): ${realm.origin}${realm.pathname}: ${reason}`],
+        ]),
+      },
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).not.toMatch(RAW_CONTROL);
+    expect(result.stdout).not.toContain('Evil');
+    expect(result.stdout).not.toContain('AAAAAAAA');
+    expectNoSecret(result, alice.password);
+  });
+
+  it('text output: no raw control character and nothing of the token reaches the terminal', async () => {
+    hostileBody = JSON.stringify({ token: 'abc\r\nX-Evil: 1\u001b[2J' });
+    await c.store(good.host, alice);
+    await c.store(hostile.host, alice);
+    const result = await c.doctor(['registry-login']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(`✗ ${TITLE}  [registry-login]`);
+    expect(result.stdout).toContain(`    ${goodLine()}\n`);
+    expect(result.stdout).toContain(`    ${hostile.host} (alice, in tsstore): http://127.0.0.1:`);
+    expect(result.stdout).toContain(BAD_CHARACTERS);
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(RAW_CONTROL);
+    expect(result.stdout).not.toContain('Evil');
   });
 });

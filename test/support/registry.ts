@@ -1,6 +1,7 @@
 /**
  * A real CNCF distribution registry (Debian's `docker-registry`, 2.8) for end-to-end tests: plain HTTP on
- * 127.0.0.1, a free port, htpasswd (bcrypt) users, storage and config in a temporary folder.
+ * 127.0.0.1, a free port, htpasswd (bcrypt) users or token authentication against an issuer the test runs,
+ * storage and config in a temporary folder.
  *
  * Robustness:
  * - the port is picked by binding port 0 and closing it; another process (the other test worker) can take
@@ -34,6 +35,11 @@ export interface RegistryOptions {
   attempts?: number;
   /** How long one start may take before it counts as failed (not a test assertion, a guard against hangs). */
   startTimeoutMs?: number;
+  /**
+   * Token authentication instead of htpasswd: the registry sends clients to `realmBase/<random>` for a
+   * JWT signed by a certificate that `rootCertBundle` (a PEM file) vouches for.
+   */
+  token?: { realmBase: string; service: string; issuer: string; rootCertBundle: string };
 }
 
 export interface StartedRegistry {
@@ -79,9 +85,10 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Star
     const failures: string[] = [];
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const port = await freePort();
-      const realm = `tsstore-e2e-${randomSecret(9)}`;
+      const instance = `tsstore-e2e-${randomSecret(9)}`;
+      const realm = options.token ? `${options.token.realmBase}/${instance}` : instance;
       const configFile = join(dir, `config-${port}.yml`);
-      writeFileSync(configFile, registryConfig({ port, realm, dir, htpasswdFile }), { mode: 0o600 });
+      writeFileSync(configFile, registryConfig({ port, realm, dir, htpasswdFile, token: options.token }), { mode: 0o600 });
       const started = await startOnce(binary, configFile, port, realm, dir, startTimeoutMs);
       if (started.ok) {
         return makeHandle({ ...started, port, dir, users, first });
@@ -141,7 +148,16 @@ function yamlString(value: string): string {
   return JSON.stringify(value);
 }
 
-function registryConfig(config: { port: number; realm: string; dir: string; htpasswdFile: string }): string {
+function registryConfig(config: { port: number; realm: string; dir: string; htpasswdFile: string; token: RegistryOptions['token'] }): string {
+  const auth = config.token
+    ? [
+        '  token:',
+        `    realm: ${yamlString(config.realm)}`,
+        `    service: ${yamlString(config.token.service)}`,
+        `    issuer: ${yamlString(config.token.issuer)}`,
+        `    rootcertbundle: ${yamlString(config.token.rootCertBundle)}`,
+      ]
+    : ['  htpasswd:', `    realm: ${yamlString(config.realm)}`, `    path: ${yamlString(config.htpasswdFile)}`];
   return [
     'version: 0.1',
     'log:',
@@ -159,9 +175,7 @@ function registryConfig(config: { port: number; realm: string; dir: string; htpa
     `  addr: ${yamlString(`127.0.0.1:${config.port}`)}`,
     `  secret: ${yamlString(randomSecret())}`,
     'auth:',
-    '  htpasswd:',
-    `    realm: ${yamlString(config.realm)}`,
-    `    path: ${yamlString(config.htpasswdFile)}`,
+    ...auth,
     '',
   ].join('\n');
 }

@@ -180,6 +180,15 @@ function registryCas(certsD: string, target: RegistryTarget): string[] {
   }
 }
 
+/** A throw while handling one login is that login's problem verdict: the other registries keep theirs. */
+async function guarded(login: KnownLogin, doing: string, task: () => Promise<Verdict>): Promise<Verdict> {
+  try {
+    return await task();
+  } catch (error) {
+    return { problem: true, line: `${describeSubject(login)}: ${doing} failed: ${describeError(error)}`, commands: [] };
+  }
+}
+
 async function verify(context: DoctorContext, login: KnownLogin, net: Network): Promise<Verdict> {
   const target = registryTarget(login.key);
   if (target === undefined) return { problem: true, line: `${describeSubject(login)}: the key names no registry host`, commands: [] };
@@ -287,18 +296,19 @@ export const registryLogin: Check = {
     if (logins.length > 0 && ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => context.env[name])) {
       notes.push('a proxy is set in the environment: this check connects directly, docker goes through the proxy');
     }
-    const checked = await inParallel(logins, PARALLEL_REGISTRIES, (login) => verify(context, login, net));
+    const checked = await inParallel(logins, PARALLEL_REGISTRIES, (login) => guarded(login, 'checking this login', () => verify(context, login, net)));
     const all = [...checked, ...verdicts];
     if (context.login) {
       const before = context.readDockerConfig();
       // One at a time: each docker login rewrites config.json.
-      for (const login of logins) all.push(await reLogin(context, login, logins, before.ok ? before.file.config : {}));
+      for (const login of logins) all.push(await guarded(login, 're-running docker login', () => reLogin(context, login, logins, before.ok ? before.file.config : {})));
       // No secret to re-use: a person at the terminal types it to docker itself.
       if (context.interactive) {
         for (const { key, target, verdict } of withoutLogin) {
           const args = ['login', ...dockerLoginTarget(target)];
-          const code = await context.runDockerOnTerminal(args);
+          const code = await context.runDockerOnTerminal(args).catch((error: unknown) => describeError(error));
           if (code === 0) all[all.indexOf(verdict)] = { problem: false, line: `${key}: docker ${args.join(' ')} succeeded at the terminal`, commands: [] };
+          else if (typeof code === 'string') all.push({ problem: true, line: `${key}: docker ${args.join(' ')} at the terminal failed: ${code}`, commands: [] });
         }
       }
       const restored = await restoreDroppedKeys(context, before);

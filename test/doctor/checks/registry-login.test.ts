@@ -270,6 +270,110 @@ describe('registry-login', () => {
   });
 });
 
+describe('registry-login: one registry cannot take the others down', () => {
+  const token = 'tok-ok_123';
+  /** 127.0.0.1:5000 asks for a Bearer token from an issuer that answers `body`; 127.0.0.1:5001 takes Basic. */
+  function tokenAndBasic(body: string) {
+    const basicOne = basicRegistries({ '127.0.0.1:5001': ['bob', 'bob-pass'] });
+    return (request: HttpRequest): HttpOutcome => {
+      const url = new URL(request.url);
+      if (url.protocol === 'https:') return { kind: 'error', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' };
+      if (url.host === '127.0.0.1:5000' && url.pathname === '/v2/') {
+        return request.headers?.authorization === `Bearer ${token}`
+          ? response(200)
+          : response(401, { 'www-authenticate': 'Bearer realm="http://127.0.0.1:5000/token",service="r"' });
+      }
+      if (url.host === '127.0.0.1:5000' && url.pathname === '/token') return { kind: 'response', status: 200, headers: {}, body };
+      return basicOne(request);
+    };
+  }
+
+  it('a token service answering a token with CR LF: that registry gets an unexpected verdict that never quotes it, the other its own verdict', async () => {
+    const context = home({ config: { credsStore: 'tsstore' }, http: tokenAndBasic(JSON.stringify({ token: 'abc\r\nX-Evil: 1' })) });
+    await context.backend.add('127.0.0.1:5000', { username: 'alice', secret: SECRET });
+    await context.backend.add('127.0.0.1:5001', { username: 'bob', secret: 'bob-pass' });
+    const result = await run(context);
+    expect(result).toEqual({
+      ok: false,
+      status: 'problem',
+      details: [
+        '127.0.0.1:5000 (alice, in tsstore): http://127.0.0.1:5000/token: the token service answered a token with characters a token cannot have (RFC 6750 allows letters, digits and -._~+/ then = padding)',
+        '127.0.0.1:5001 (bob, in tsstore): the registry accepts this login (Basic authentication at http://127.0.0.1:5001/v2/) over plain http (127.0.0.1 is a loopback address)',
+      ],
+    });
+    expect(context.requests.some((request) => request.headers?.authorization?.includes('abc'))).toBe(false);
+    expect(JSON.stringify(result)).not.toContain('Evil');
+  });
+
+  it('a good token is still presented', async () => {
+    const context = home({ config: { credsStore: 'tsstore' }, http: tokenAndBasic(JSON.stringify({ token })) });
+    await context.backend.add('127.0.0.1:5000', { username: 'alice', secret: SECRET });
+    expect((await run(context)).details).toEqual([
+      '127.0.0.1:5000 (alice, in tsstore): the registry accepts this login (token authentication at http://127.0.0.1:5000/v2/) over plain http (127.0.0.1 is a loopback address)',
+    ]);
+  });
+
+  it('whatever throws while checking one registry becomes a problem verdict for that registry only', async () => {
+    const basicOnes = basicRegistries({ '127.0.0.1:5000': ['alice', SECRET], '127.0.0.1:5002': ['carol', 'carol-pass'] });
+    const context = home({
+      config: { credsStore: 'tsstore' },
+      http: (request) => {
+        if (new URL(request.url).host === '127.0.0.1:5001') throw new TypeError('Invalid character in header content ["authorization"]');
+        return basicOnes(request);
+      },
+    });
+    await context.backend.add('127.0.0.1:5000', { username: 'alice', secret: SECRET });
+    await context.backend.add('127.0.0.1:5001', { username: 'bob', secret: 'bob-pass' });
+    await context.backend.add('127.0.0.1:5002', { username: 'carol', secret: 'carol-pass' });
+    expect(await run(context)).toEqual({
+      ok: false,
+      status: 'problem',
+      details: [
+        '127.0.0.1:5000 (alice, in tsstore): the registry accepts this login (Basic authentication at http://127.0.0.1:5000/v2/) over plain http (127.0.0.1 is a loopback address)',
+        '127.0.0.1:5001 (bob, in tsstore): checking this login failed: Invalid character in header content ["authorization"]',
+        '127.0.0.1:5002 (carol, in tsstore): the registry accepts this login (Basic authentication at http://127.0.0.1:5002/v2/) over plain http (127.0.0.1 is a loopback address)',
+      ],
+    });
+  });
+
+  it('--login: a docker run that throws for one login is that login\'s problem; the others are still re-run', async () => {
+    const context = home({
+      login: true,
+      config: { credsStore: 'tsstore' },
+      http: basicRegistries({ '127.0.0.1:5000': ['alice', SECRET], '127.0.0.1:5001': ['bob', 'bob-pass'] }),
+      docker: (args) => {
+        if (args.includes('alice')) throw new Error('spawn docker EAGAIN');
+        return { stdout: 'Login Succeeded\n', stderr: '', exitCode: 0 };
+      },
+    });
+    await context.backend.add('127.0.0.1:5000', { username: 'alice', secret: SECRET });
+    await context.backend.add('127.0.0.1:5001', { username: 'bob', secret: 'bob-pass' });
+    const result = await run(context);
+    expect(result.status).toBe('problem');
+    expect(result.details.filter((line) => line.includes('docker login') || line.includes('failed'))).toEqual([
+      '127.0.0.1:5000 (alice, in tsstore): re-running docker login failed: spawn docker EAGAIN',
+      '127.0.0.1:5001 (bob, in tsstore): docker login -u bob 127.0.0.1:5001 --password-stdin succeeded: docker itself logged in with the stored login',
+    ]);
+  });
+
+  it('--login at a terminal: a docker that cannot be run for one registry is said, the next one still runs', async () => {
+    const context = home({
+      config: { auths: { '127.0.0.1:5009': {}, '127.0.0.1:5010': {} }, credsStore: 'tsstore' },
+      login: true,
+      terminalDocker: (args) => {
+        if (args.includes('127.0.0.1:5009')) throw new Error('spawn docker ENOENT');
+        return 0;
+      },
+    });
+    expect((await run(context)).details).toEqual([
+      '127.0.0.1:5009: config.json names it, but tsstore holds no login for it: docker uses it without credentials',
+      '127.0.0.1:5010: docker login 127.0.0.1:5010 succeeded at the terminal',
+      '127.0.0.1:5009: docker login 127.0.0.1:5009 at the terminal failed: spawn docker ENOENT',
+      'run: docker login 127.0.0.1:5009',
+    ]);
+  });
+});
+
 describe('registry-login --login', () => {
   const succeed = () => ({ stdout: 'Login Succeeded\n', stderr: '', exitCode: 0 });
 
