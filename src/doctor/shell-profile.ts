@@ -1,6 +1,6 @@
 /**
  * GPG_TTY in a person's shell start-up files, as pure functions: which shell, which files it reads for
- * every interactive shell, whether one of them exports GPG_TTY, and the text with the export appended.
+ * every interactive shell, whether one of them exports GPG_TTY, and the file's bytes with the export appended.
  *
  * GnuPG's manual asks for `export GPG_TTY=$(tty)` in the file *every* interactive shell reads: a login-only
  * file (~/.profile, ~/.bash_profile, ~/.zprofile) would give later terminals the first terminal's tty.
@@ -106,19 +106,37 @@ export function findExport(text: string, kind: ShellKind): number | undefined {
   return undefined;
 }
 
-/** The file's line ends: CRLF when most of its line ends are CRLF, else LF. */
-export function lineEnding(text: string): '\n' | '\r\n' {
-  const all = (text.match(/\n/g) ?? []).length;
-  const crlf = (text.match(/\r\n/g) ?? []).length;
+/**
+ * A start-up file's bytes as text, for finding an export only (never written back): bytes that are not
+ * UTF-8 become U+FFFD, which no export pattern matches, and line numbers stay right because byte 0x0A
+ * is always a line end, in UTF-8 and in every byte that is not.
+ */
+export function decodeForReading(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** The file's line ends, from its bytes: CRLF when most of its line ends are CRLF, else LF. */
+export function lineEnding(bytes: Uint8Array): '\n' | '\r\n' {
+  let all = 0;
+  let crlf = 0;
+  for (let index = 0; index < bytes.length; index++) {
+    if (bytes[index] !== LF) continue;
+    all++;
+    if (index > 0 && bytes[index - 1] === CR) crlf++;
+  }
   return all > 0 && crlf * 2 > all ? '\r\n' : '\n';
 }
 
 /**
- * The file with the export appended after every byte it had: a missing final line end is added first
- * (else the export would join the last line), and the file's own line ends are used.
+ * The file with the export appended after every byte it had, unchanged (a person's file is never decoded
+ * and encoded again): a missing final line end is added first (else the export would join the last
+ * line), and the file's own line ends are used. The added lines are ASCII.
  */
-export function appendExport(text: string, kind: ShellKind): string {
-  const eol = lineEnding(text);
-  const separator = text === '' || text.endsWith('\n') ? '' : eol;
-  return `${text}${separator}${EXPORT_COMMENT}${eol}${exportLine(kind)}${eol}`;
+export function appendExport(before: Uint8Array, kind: ShellKind): Buffer {
+  const eol = lineEnding(before);
+  const separator = before.length === 0 || before[before.length - 1] === LF ? '' : eol;
+  return Buffer.concat([before, Buffer.from(`${separator}${EXPORT_COMMENT}${eol}${exportLine(kind)}${eol}`, 'ascii')]);
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   EXPORT_COMMENT,
   appendExport,
+  decodeForReading,
   exportLine,
   findExport,
   lineEnding,
@@ -129,13 +130,29 @@ describe('lineEnding', () => {
     ['a\r\nb', '\r\n'],
     ['a\r\nb\nc\r\nd\r\n', '\r\n'],
     ['a\r\nb\nc\nd\n', '\n'],
+    ['\n\r', '\n'],
   ])('%j uses %j', (text, eol) => {
-    expect(lineEnding(text)).toBe(eol);
+    expect(lineEnding(Buffer.from(text, 'latin1'))).toBe(eol);
+  });
+
+  it('is decided from bytes, whatever they encode', () => {
+    expect(lineEnding(Buffer.from([0xe9, 0x0d, 0x0a, 0xff, 0x0d, 0x0a, 0xc3]))).toBe('\r\n');
+    expect(lineEnding(Buffer.from([0xff, 0x0a, 0xfe, 0x0a]))).toBe('\n');
+  });
+});
+
+describe('decodeForReading', () => {
+  it('keeps UTF-8, turns other bytes into U+FFFD, and keeps every line end', () => {
+    const bytes = Buffer.concat([Buffer.from('caf\u00e9\n# '), Buffer.from([0xe9, 0xff, 0xc3]), Buffer.from('\nexport GPG_TTY=$(tty)\n')]);
+    const text = decodeForReading(bytes);
+    expect(text.split('\n')).toEqual(['caf\u00e9', '# \ufffd\ufffd\ufffd', 'export GPG_TTY=$(tty)', '']);
+    expect(findExport(text, 'bash')).toBe(3);
   });
 });
 
 describe('appendExport', () => {
   const block = (kind: 'bash' | 'fish', eol = '\n') => `${EXPORT_COMMENT}${eol}${exportLine(kind)}${eol}`;
+  const append = (text: string, kind: 'bash' | 'fish' = 'bash') => appendExport(Buffer.from(text, 'latin1'), kind).toString('latin1');
 
   it.each([
     ['an empty file', '', `${block('bash')}`],
@@ -145,24 +162,28 @@ describe('appendExport', () => {
     ['a CRLF file', 'a\r\nb\r\n', `a\r\nb\r\n${block('bash', '\r\n')}`],
     ['a CRLF file without a final line end', 'a\r\nb', `a\r\nb\r\n${block('bash', '\r\n')}`],
     ['a file with a commented-out export', '# export GPG_TTY=$(tty)\n', `# export GPG_TTY=$(tty)\n${block('bash')}`],
+    ['a Latin-1 file ending in a byte that is not UTF-8', 'caf\u00e9\r\n\u00ff', `caf\u00e9\r\n\u00ff\r\n${block('bash', '\r\n')}`],
   ])('%s: every byte kept, the export appended', (_name, before, after) => {
-    expect(appendExport(before, 'bash')).toBe(after);
+    expect(append(before)).toBe(after);
   });
 
   it('writes fish syntax for fish', () => {
-    expect(appendExport('set -g fish_greeting\n', 'fish')).toBe('set -g fish_greeting\nset -gx GPG_TTY (tty)\n'.replace('set -gx', `${EXPORT_COMMENT}\nset -gx`));
+    expect(append('set -g fish_greeting\n', 'fish')).toBe(`set -g fish_greeting\n${block('fish')}`);
   });
 
-  it('for any text: the original is a prefix, the export is found afterwards, and exactly one export line was added', () => {
+  it('for any bytes: the original is a prefix, the export is found afterwards, and exactly one export line was added', () => {
+    const interesting = fc.constantFrom(0x0a, 0x0d, 0x20, 0x23, 0x3d, 0x22, 0x09, 0x65, 0x78, 0xe9, 0xff, 0xc3, 0x80, 0xef, 0xbb, 0xbf);
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', ' ', '\n', '\r', '#', 'e', 'x', '=', '"', '\t') }), fc.constantFrom('bash', 'zsh', 'fish' as const), (text, kind) => {
-        const after = appendExport(text, kind);
-        expect(after.startsWith(text)).toBe(true);
-        expect(findExport(after, kind)).toBeDefined();
+      fc.property(fc.array(fc.oneof(interesting, fc.integer({ min: 0, max: 255 }))), fc.constantFrom('bash', 'zsh', 'fish' as const), (byteList, kind) => {
+        const before = Buffer.from(byteList);
+        const after = appendExport(before, kind);
+        expect(after.subarray(0, before.length).equals(before)).toBe(true);
+        const text = decodeForReading(after);
+        expect(findExport(text, kind)).toBeDefined();
         const count = (value: string) => value.split(exportLine(kind)).length - 1;
-        expect(count(after)).toBe(count(text) + 1);
+        expect(count(text)).toBe(count(decodeForReading(before)) + 1);
         // The export sits on a line of its own.
-        expect(after.split(/\r?\n/)).toContain(exportLine(kind));
+        expect(text.split(/\r?\n/)).toContain(exportLine(kind));
       }),
     );
   });

@@ -3,7 +3,7 @@
  * login, `"credsStore": "pass"`): with zsh, with fish (only the file path matters; neither needs to be
  * installed) and with bash, whose interactive start-up is then run for real in a pseudo-terminal.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -152,6 +152,31 @@ describe.skipIf(!haveAll(['gpg', 'gpgconf', 'pass', 'docker-credential-pass']))(
     expect(fixed.exitCode, fixed.stdout).toBe(0);
     expect(readFileSync(join(home, '.bashrc'), 'utf8')).toBe(`HISTSIZE=1000\n${EXPORT_COMMENT}\nexport GPG_TTY=$(tty)\n`);
     expect(await interactive()).toMatch(/^\/dev\/pts\/\d+$/);
+  });
+
+  it('bash: a ~/.bashrc that is not UTF-8 (Latin-1, a lone 0xFF, CRLF, no final line end) keeps every byte', async () => {
+    const shell = { SHELL: '/bin/bash' };
+    const bashrc = join(home, '.bashrc');
+    const original = Buffer.concat([
+      Buffer.from('# r'),
+      Buffer.from([0xe9]), // Latin-1 é
+      Buffer.from('glages\r\nalias ll="ls -l" # '),
+      Buffer.from([0xff]), // never valid in UTF-8
+      Buffer.from('\r\nPS1="\\u@\\h "'), // no final line end
+    ]);
+    writeFileSync(bashrc, original, { mode: 0o640 });
+    chmodSync(bashrc, 0o640);
+
+    const fixed = await doctor(['--fix', '--json', 'gpg-tty'], shell);
+    expect(fixed.exitCode, fixed.stdout + fixed.stderr).toBe(0);
+    expect(parse(fixed).checks[0]?.status).toBe('fixed');
+    const after = readFileSync(bashrc);
+    expect(after.subarray(0, original.length).toString('hex')).toBe(original.toString('hex'));
+    expect(after.subarray(original.length).toString('latin1')).toBe(`\r\n${EXPORT_COMMENT}\r\nexport GPG_TTY=$(tty)\r\n`);
+    expect(statSync(bashrc).mode & 0o7777).toBe(0o640);
+
+    const ok = await doctor(['--json', 'gpg-tty'], shell);
+    expect(parse(ok).checks[0]?.details[1]).toBe(`bash exports GPG_TTY in ${bashrc} (line 5)`);
   });
 
   it('an unknown shell gets the line to add and no fix; nothing is written', async () => {

@@ -14,6 +14,7 @@ import {
   type ShellEnvironment,
   type ShellKind,
   appendExport,
+  decodeForReading,
   exportLine,
   findExport,
   fishConfD,
@@ -85,10 +86,10 @@ function shellEnvironment(env: Environment): ShellEnvironment {
   return { home: userHome(env), zdotdir: env.ZDOTDIR, xdgConfigHome: env.XDG_CONFIG_HOME };
 }
 
-/** The text of a file, or undefined when it does not exist or cannot be read. */
-function readText(path: string): string | undefined {
+/** The bytes of a file, or undefined when it does not exist or cannot be read. */
+function readBytes(path: string): Buffer | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch {
     return undefined;
   }
@@ -106,8 +107,8 @@ function existingExport(kind: ShellKind, env: ShellEnvironment): string | undefi
     }
   }
   for (const file of files) {
-    const text = readText(file);
-    const line = text === undefined ? undefined : findExport(text, kind);
+    const bytes = readBytes(file);
+    const line = bytes === undefined ? undefined : findExport(decodeForReading(bytes), kind);
     if (line !== undefined) return `${file} (line ${line})`;
   }
   return undefined;
@@ -150,8 +151,8 @@ export const gpgTty: Check = {
     if (found !== undefined) return { status: 'ok', details: [why, `${shell.kind} exports GPG_TTY in ${found}`] };
     const { target } = startupFiles(shell.kind, env);
     const details = [why, `${shell.kind} does not export GPG_TTY in ${target}: ${SYMPTOM}`];
-    const text = readText(target);
-    if (text !== undefined && lineEnding(text) === '\r\n') {
+    const bytes = readBytes(target);
+    if (bytes !== undefined && lineEnding(bytes) === '\r\n') {
       details.push(`${target} has Windows (CRLF) line ends, which ${shell.kind} on Linux misreads; consider: dos2unix ${target}`);
     }
     return { status: 'problem', details };
@@ -164,11 +165,12 @@ export const gpgTty: Check = {
     const { target } = startupFiles(shell.kind, env);
     // Through a symlink (dotfile managers) to the real file, so the link stays a link.
     let path = target;
-    let before = '';
+    // Bytes in, the same bytes plus the export out: never decoded, so nothing that is not UTF-8 is lost.
+    let before: Uint8Array = new Uint8Array(0);
     let mode = 0o644;
     try {
       path = realpathSync(target);
-      before = readFileSync(path, 'utf8');
+      before = readFileSync(path);
       mode = statSync(path).mode & 0o7777;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fileSystemError('read', target, error);

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, lstatSync, mkdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gnupgUses, gpgTty } from '../../../src/doctor/checks/gpg-tty.js';
@@ -192,6 +192,18 @@ describe('gpg-tty fix', () => {
     context.write('.bashrc', 'alias a=b\r\nalias c=d');
     await runChecks([gpgTty], context, { fix: true, only: [] });
     expect(context.read('.bashrc')).toBe(`alias a=b\r\nalias c=d\r\n${EXPORT_COMMENT}\r\nexport GPG_TTY=$(tty)\r\n`);
+  });
+
+  it('keeps bytes that are not UTF-8 (Latin-1 comments, a lone 0xFF) as they are, appending after them', async () => {
+    const context = passUser('/bin/bash');
+    // Latin-1 "café", a lone 0xFF, a broken UTF-8 sequence (0xC3 then ASCII), CRLF, no final line end.
+    const original = Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from('\r\nalias x=y # '), Buffer.from([0xff, 0xc3]), Buffer.from('!\r\nPS1=$ ')]);
+    writeFileSync(context.path('.bashrc'), original, { mode: 0o600 });
+    await runChecks([gpgTty], context, { fix: true, only: [] });
+    const after = readFileSync(context.path('.bashrc'));
+    expect(after.subarray(0, original.length).toString('hex')).toBe(original.toString('hex'));
+    expect(after.subarray(original.length).toString('latin1')).toBe(`\r\n${EXPORT_COMMENT}\r\nexport GPG_TTY=$(tty)\r\n`);
+    expect((await gpgTty.diagnose(context)).details[1]).toBe(`bash exports GPG_TTY in ${context.path('.bashrc')} (line 5)`);
   });
 
   it('writes through a symlinked ~/.bashrc (dotfile managers): the link stays a link', async () => {
