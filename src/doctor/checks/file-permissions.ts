@@ -8,7 +8,7 @@ import { tsstorePaths } from '../../config/paths.js';
 import { dockerConfigPath } from '../../docker/config-file.js';
 import { chmodNoFollow } from '../../fs/chmod-no-follow.js';
 import type { Check, Diagnosis } from '../check.js';
-import { shellQuote } from '../registry-wording.js';
+import { shellQuote } from '../../text/shell-quote.js';
 import { type FileEntry, type Inspection, lookAt, lookAtChosenFolder, lookAtThroughLink, walk } from '../store-walk.js';
 
 export interface FileMode {
