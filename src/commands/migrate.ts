@@ -4,7 +4,6 @@ import { readDockerConfig } from '../docker/config-file.js';
 import { openBackend } from '../backends/open.js';
 import { replaceConfigFile } from '../doctor/backup.js';
 import { runCredentialHelper } from '../doctor/external-helper.js';
-import { tsstorePaths } from '../config/paths.js';
 import { TsstoreError } from '../errors.js';
 import { findOnPath } from '../fs/find-on-path.js';
 import { type Migration, loginCommand, migrateFromConfig, migrateFromHelper } from '../migrate/migrate.js';
@@ -23,7 +22,7 @@ export async function runMigrate(options: { from: string; dryRun: boolean }, env
     const store = await openBackend({ forWrite: !options.dryRun }, env);
     migration = await migrateFromConfig(plaintextEntries(file.config), store, options.dryRun);
     if (!options.dryRun && migration.moved.length > 0) {
-      await replaceConfigFile(tsstorePaths(env), file, { ...withoutSecrets(file.config, migration.moved), credsStore: 'tsstore' });
+      await replaceConfigFile(env, file, { ...withoutSecrets(file.config, migration.moved), credsStore: 'tsstore' });
       say(`removed the moved secrets from ${file.path} and set "credsStore": "tsstore"`);
     }
   } else {

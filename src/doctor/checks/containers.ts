@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { tsstorePaths, userHome } from '../../config/paths.js';
+import { userHome } from '../../config/paths.js';
 import { replaceConfigFile } from '../backup.js';
 import {
   DROP_IN_NAME,
@@ -96,7 +96,7 @@ export const containers: Check = {
       if (migration.moved.length > 0) {
         const text = readFileSync(file.path, 'utf8');
         const authFile = { path: file.path, exists: true, config: parseDockerConfig(text, file.path), crlf: text.includes('\r\n'), text };
-        await replaceConfigFile(tsstorePaths(context.env), authFile, withoutSecrets(authFile.config, migration.moved));
+        await replaceConfigFile(context.env, authFile, withoutSecrets(authFile.config, migration.moved));
         done.push(`moved ${migration.moved.length} login(s) from ${file.path} into tsstore: ${migration.moved.join(', ')}`);
       }
       for (const failure of migration.failed) done.push(`left ${failure.registry} in ${file.path}: ${failure.reason}; log in again: ${loginCommand(failure.registry).replace(/^docker/, state.tools[0] ?? 'podman')}`);
