@@ -5,7 +5,6 @@
  */
 import { resolve } from 'node:path';
 import { openBackend } from '../backends/open.js';
-import { tsstorePaths } from '../config/paths.js';
 import { HelperClient } from '../credential-helper/client.js';
 import { runCredentialHelper } from '../credential-helper/run.js';
 import { plaintextEntries, withoutSecrets } from '../docker/auths.js';
@@ -87,7 +86,7 @@ async function fromConfigFile(options: MigrateOptions, env: NodeJS.ProcessEnv): 
   if (!options.dryRun && removable.length > 0) {
     const config = withoutSecrets(file.config, removable);
     // Docker must look in tsstore from now on, or the moved logins would be lost to it.
-    await replaceConfigFile(tsstorePaths(env), file, isDockerConfig ? { ...config, credsStore: 'tsstore' } : config);
+    await replaceConfigFile(env, file, isDockerConfig ? { ...config, credsStore: 'tsstore' } : config);
     notes.push(`removed the secrets tsstore now holds from ${file.path}${isDockerConfig ? ' and set "credsStore": "tsstore"' : ''}`);
   }
   return { migration, source, notes };

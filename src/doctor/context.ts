@@ -6,7 +6,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import type { Backend } from '../backends/backend.js';
 import { openBackend } from '../backends/open.js';
 import { PgpBackend } from '../backends/pgp/pgp-backend.js';
-import { type Environment, tsstorePaths } from '../config/paths.js';
+import type { Environment } from '../config/paths.js';
 import { type DockerConfig, type DockerConfigFile, dockerConfigPath, readDockerConfig } from '../docker/config-file.js';
 import { describeError } from '../errors.js';
 import { findOnPath } from '../fs/find-on-path.js';
@@ -71,11 +71,11 @@ export class RealDoctorContext implements DoctorContext {
   }
 
   writeDockerConfig(file: DockerConfigFile, config: DockerConfig): Promise<void> {
-    return replaceConfigFile(tsstorePaths(this.env), file, config);
+    return replaceConfigFile(this.env, file, config);
   }
 
   async writeDockerConfigText(file: DockerConfigFile, text: string): Promise<void> {
-    await backupFile(tsstorePaths(this.env), file.path, file.text ?? readFileSync(file.path, 'utf8'));
+    await backupFile(this.env, file.path, file.text ?? readFileSync(file.path, 'utf8'));
     writeFileAtomic(realpathOrSelf(file.path), text);
   }
 

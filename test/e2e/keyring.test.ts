@@ -117,12 +117,13 @@ describe.skipIf(!haveSecretService)('keyring backend: an unlocked gnome-keyring'
   });
 
   it('a miss (docker tries up to seven spellings), a hit and list are answered over D-Bus alone, without unpacking the addon', async () => {
-    const freshTmp = join(session.home, 'fresh-tmp-for-miss');
-    mkdirSync(freshTmp);
-    const env = { ...keyringOnly, TMPDIR: freshTmp };
+    // Loading the addon needs a TMPDIR to copy it into (and leaves nothing there): with none, every
+    // command below that loaded it would fail. The control is in the locked collection's describe.
+    const noTmp = join(session.home, 'no-tmp-for-miss');
+    const env = { ...keyringOnly, TMPDIR: noTmp };
     expect(await session.run(['get'], 'https://never-stored.example/', env)).toEqual({ stdout: NOT_FOUND, stderr: '', exitCode: 1 });
     expect(await session.run(['erase'], 'never-stored.example', env)).toEqual({ stdout: NOT_FOUND, stderr: '', exitCode: 1 });
-    expect(readdirSync(freshTmp)).toEqual([]);
+    expect(existsSync(noTmp)).toBe(false);
     // A hit reads the item over tsstore's own encrypted Secret Service session, byte for byte.
     const secret = `ünï "q" \\ 🔑 ${'x'.repeat(5000)}`;
     expect((await session.run(['store'], login('direct.example', 'dïrect', secret), keyringOnly)).exitCode).toBe(0);
@@ -134,13 +135,12 @@ describe.skipIf(!haveSecretService)('keyring backend: an unlocked gnome-keyring'
     const listed = await session.run(['list'], 'unused', env);
     expect(listed.exitCode).toBe(0);
     expect(JSON.parse(listed.stdout)).toMatchObject({ 'direct.example': 'dïrect' });
-    expect(readdirSync(freshTmp)).toEqual([]);
-    // A store (new and replacing) and an erase of a plain item go over D-Bus alone too. (The control that
-    // the addon does get unpacked where this looks is in the locked collection's describe.)
+    expect(existsSync(noTmp)).toBe(false);
+    // A store (new and replacing) and an erase of a plain item go over D-Bus alone too.
     expect(await session.run(['store'], login('direct-new.example', 'n', secret), env)).toEqual({ stdout: '', stderr: '', exitCode: 0 });
     expect(await session.run(['store'], login('direct.example', 'dïrect2', secret), env)).toEqual({ stdout: '', stderr: '', exitCode: 0 });
     expect(await session.run(['erase'], 'direct-new.example', env)).toEqual({ stdout: '', stderr: '', exitCode: 0 });
-    expect(readdirSync(freshTmp)).toEqual([]);
+    expect(existsSync(noTmp)).toBe(false);
     expect((await ourItems(session)).get('direct.example')).toEqual({ username: 'dïrect2', secret });
     expect((await ourItems(session)).has('direct-new.example')).toBe(false);
   });
@@ -330,12 +330,15 @@ describe.skipIf(!haveSecretService)('keyring backend: a collection locked with t
     expect(await session.isLocked()).toBe(true);
   });
 
-  it('control: a store in a locked collection still needs the library, and bun unpacks the addon into TMPDIR', async () => {
+  it('control: a store in a locked collection still needs the library, which needs a TMPDIR and leaves nothing there', async () => {
+    const noTmp = join(session.home, 'no-tmp-locked');
+    const refused = await session.run(['store'], login('locked-d.example', 'u', 's'), { ...keyringOnly, TMPDIR: noTmp });
+    expect(refused.stdout).toMatch(/^cannot load the keyring library: this single-file build unpacks it into the temporary folder \S+ \(TMPDIR\), and it does not exist;/);
     const freshTmp = join(session.home, 'fresh-tmp-locked');
     mkdirSync(freshTmp);
     const result = await session.run(['store'], login('locked-d.example', 'u', 's'), { ...keyringOnly, TMPDIR: freshTmp });
     expect(result).toEqual({ stdout: LOCKED_LINE, stderr: '', exitCode: 1 });
-    expect(readdirSync(freshTmp).some((name) => name.endsWith('.node'))).toBe(true);
+    expect(readdirSync(freshTmp)).toEqual([]);
   });
 
   it('info shows the lock and counts the items without unlocking', async () => {
@@ -404,14 +407,14 @@ describe.skipIf(!haveSecretService)('keyring backend: no D-Bus session at all', 
 
   it('the pgp backend and version never unpack the keyring addon', async () => {
     const home = join(session.home, 'pgp-only');
-    const tmp = join(session.home, 'pgp-only-tmp');
-    mkdirSync(tmp);
+    // No TMPDIR at all: loading the addon would fail (and loading leaves nothing to see in one).
+    const tmp = join(session.home, 'pgp-only-no-tmp');
     const env = { ...noBus, TSSTORE_HOME: home, TMPDIR: tmp };
     expect((await session.run(['store'], login('p.example', 'u', 's'), env)).exitCode).toBe(0);
     for (const [verb, input] of [['get', 'p.example'], ['get', 'missing.example'], ['list', 'unused'], ['erase', 'p.example'], ['version', '']] as const) {
       expect((await session.run([verb], input, env)).stderr, verb).toBe('');
     }
-    expect(readdirSync(tmp)).toEqual([]);
+    expect(existsSync(tmp)).toBe(false);
   });
 
   it('a recorded keyring choice is not silently replaced by pgp when D-Bus is missing', async () => {

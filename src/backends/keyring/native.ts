@@ -1,13 +1,14 @@
 /**
- * Loads @napi-rs/keyring, the native addon, only when the keyring backend is used. In the single file,
- * bun writes the embedded addon into $TMPDIR first: when that fails, say so instead of napi-rs's
- * misleading advice about npm.
+ * Loads @napi-rs/keyring, the native addon, only when the keyring backend needs it. In the single file
+ * the addon is copied into a private folder in $TMPDIR for the load and removed right after
+ * (addon-copy.ts): when that fails, say so instead of napi-rs's misleading advice about npm.
  */
 import { randomHex } from '../../runtime/lazy-crypto.js';
 import { closeSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import type { TsstoreError } from '../../errors.js';
+import { TsstoreError } from '../../errors.js';
+import { loadFromPrivateCopy } from './addon-copy.js';
 import { libraryLoadError, temporaryFolderError } from './messages.js';
 
 export interface KeyringEntry {
@@ -38,11 +39,13 @@ let loaded: KeyringLibrary | undefined;
 export async function loadKeyringLibrary(): Promise<KeyringLibrary> {
   if (loaded) return loaded;
   try {
-    const module = (await import('@napi-rs/keyring')) as unknown as KeyringLibrary & { default?: KeyringLibrary };
+    const importLibrary = () => import('@napi-rs/keyring') as unknown as Promise<KeyringLibrary & { default?: KeyringLibrary }>;
+    const module = await loadFromPrivateCopy(importLibrary, tmpdir(), temporaryFolderProblem);
     loaded = typeof module.Entry === 'function' ? module : (module.default as KeyringLibrary);
     return loaded;
   } catch (error) {
-    throw explainLoadFailure(error);
+    // The private copy's own failure already says what is wrong with TMPDIR.
+    throw error instanceof TsstoreError ? error : explainLoadFailure(error);
   }
 }
 

@@ -4,6 +4,7 @@
  * diagnostic does), which proves writes work end to end.
  */
 import { randomBytes } from 'node:crypto';
+import type { BackendName } from '../../backends/backend.js';
 import { backendOverride } from '../../backends/open.js';
 import { PgpBackend } from '../../backends/pgp/pgp-backend.js';
 import { type Environment, tsstorePaths } from '../../config/paths.js';
@@ -14,8 +15,12 @@ import type { Check, Diagnosis } from '../check.js';
 
 export const PROBE_PREFIX = 'tsstore-doctor-probe-';
 
-export function problemFromError(error: unknown, action: string): Diagnosis {
-  if (isTsstoreError(error, 'locked')) {
+/**
+ * A failure as a problem. A locked pgp key gets the unlock command; a locked keyring does not (that
+ * command refuses keyring stores): its message already says how to unlock the keyring itself.
+ */
+export function problemFromError(error: unknown, action: string, backendName: BackendName = 'pgp'): Diagnosis {
+  if (isTsstoreError(error, 'locked') && backendName === 'pgp') {
     return { status: 'problem', fixable: false, details: [`${action}: ${error.message}`], commands: [UNLOCK_COMMAND] };
   }
   const message = error instanceof Error ? error.message : String(error);
@@ -29,7 +34,7 @@ export const backend: Check = {
     const paths = tsstorePaths(context.env);
     // A probe is a write: only under --fix, and not once config.json turned out unreadable (no fix runs then).
     const probe = context.fixing && context.fixesAllowed();
-    let name: string | undefined;
+    let name: BackendName | undefined;
     try {
       name = backendOverride(context.env) ?? readSettings(paths)?.backend;
     } catch (error) {
@@ -56,7 +61,7 @@ export const backend: Check = {
         details.push(`read back the credential of ${first}`);
       }
     } catch (error) {
-      return problemFromError(error, 'reading the store failed');
+      return problemFromError(error, 'reading the store failed', store?.name ?? name);
     }
     if (probe) {
       const probeKey = `${PROBE_PREFIX}${randomBytes(8).toString('hex')}`;
@@ -66,7 +71,7 @@ export const backend: Check = {
         const back = await store.get(probeKey);
         if (back.secret !== secret || back.username !== 'probe') return { status: 'problem', fixable: false, details: [...details, 'a probe credential read back different from what was written'] };
       } catch (error) {
-        return problemFromError(error, 'writing a probe credential failed');
+        return problemFromError(error, 'writing a probe credential failed', store.name);
       } finally {
         await store.delete(probeKey).catch(() => undefined);
       }

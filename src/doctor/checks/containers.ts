@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { tsstorePaths, userHome } from '../../config/paths.js';
+import { userHome } from '../../config/paths.js';
 import { replaceConfigFile } from '../backup.js';
 import {
   DROP_IN_NAME,
@@ -136,7 +136,7 @@ export const containers: Check = {
       const migration = await migrateFromConfig(authFile.entries, planner);
       const removable = removableRegistries(migration);
       if (removable.length > 0) {
-        await replaceConfigFile(tsstorePaths(context.env), authFile.file, withoutSecrets(authFile.file.config, removable));
+        await replaceConfigFile(context.env, authFile.file, withoutSecrets(authFile.file.config, removable));
         done.push(`moved ${removable.length} login(s) from ${authFile.path} into tsstore: ${removable.map(showRegistry).join(', ')}`);
       }
       for (const conflict of migration.conflicts) done.push(`left ${showRegistry(conflict.registry)} in ${authFile.path}: tsstore holds another login for it`);
