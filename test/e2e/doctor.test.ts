@@ -213,11 +213,11 @@ describe.skipIf(!haveAll(['docker', 'docker-registry', 'htpasswd', 'gpg', 'pass'
         const config = readFileSync(m.configFile, 'utf8');
 
         const dry = await m.run(HELPER_BINARY, ['migrate', '--from', 'pass', '--dry-run']);
-        expect(dry).toMatchObject({ stdout: `would move ${registry.host}`, exitCode: 0 });
+        expect(dry).toMatchObject({ stdout: `would move ${registry.host} from docker-credential-pass`, exitCode: 0 });
         expect((await m.run('docker-credential-tsstore', ['list'], 'unused')).stdout).toBe('{}');
 
         const moved = await m.run(HELPER_BINARY, ['migrate', '--from', 'pass']);
-        expect(moved).toMatchObject({ stdout: `moved ${registry.host}`, exitCode: 0 });
+        expect(moved).toMatchObject({ stdout: `moved ${registry.host} from docker-credential-pass`, exitCode: 0 });
         expect(JSON.parse((await m.run('docker-credential-tsstore', ['get'], registry.host)).stdout)).toEqual({
           ServerURL: registry.host,
           Username: 'alice',
