@@ -21,6 +21,9 @@ export async function askAgent(location: AgentLocation, request: AgentRequest, t
   const socketProblem = agentSocketProblem(location.socket);
   if (socketProblem === 'it does not exist') return undefined;
   const dirProblem = agentDirProblem(location.dir);
+  // A recorded folder in the shared temporary folder that is not ours: another user took its name
+  // after a reboot. Nothing of ours listens there (the next unlock moves to a new folder).
+  if (dirProblem && location.recorded) return undefined;
   if (dirProblem) throw new TsstoreError('unsafe-permissions', `the agent folder ${location.dir} is not private: ${dirProblem}; remove it`);
   if (socketProblem) throw new TsstoreError('unsafe-permissions', `the agent socket ${location.socket} is not ours: ${socketProblem}; remove it`);
   return new Promise<AgentResponse | undefined>((resolve, reject) => {
