@@ -21,8 +21,14 @@ export interface DetachedResult {
   timedOut: boolean;
 }
 
-/** Runs the built file with no controlling terminal (setsid); stdin gets `input` and then end of file. */
-export async function runDetached(args: readonly string[], options: { env: Record<string, string>; input?: string; cwd?: string }): Promise<DetachedResult> {
+/**
+ * Runs the built file with no controlling terminal (setsid); stdin gets `input` and then end of file.
+ * `timeoutMs` (default 60 s) is the hang guard: a run it kills has `timedOut`.
+ */
+export async function runDetached(
+  args: readonly string[],
+  options: { env: Record<string, string>; input?: string; cwd?: string; timeoutMs?: number },
+): Promise<DetachedResult> {
   const result = await execa(HELPER_BINARY, args, {
     input: options.input ?? '',
     env: options.env,
@@ -31,7 +37,7 @@ export async function runDetached(args: readonly string[], options: { env: Recor
     stripFinalNewline: false,
     detached: true,
     cwd: options.cwd,
-    timeout: 60_000,
+    timeout: options.timeoutMs ?? 60_000,
   });
   return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode: result.exitCode ?? -1, timedOut: Boolean(result.timedOut) };
 }

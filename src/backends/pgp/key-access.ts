@@ -111,7 +111,8 @@ async function takePromptLock(place: AgentPlace): Promise<{ location?: AgentLoca
   } catch {
     return { waited: false, release: () => undefined };
   }
-  const { lock, waited } = await acquirePromptLock(location.dir, PROMPT_TIMEOUT_MS + 30_000);
+  // As long as the other prompt may wait for its person, and a little more.
+  const { lock, waited } = await acquirePromptLock(location.dir, PROMPT_TIMEOUT_MS + 5_000);
   return { location, waited, release: () => lock.release() };
 }
 
