@@ -9,13 +9,19 @@
  */
 import { createHash } from 'node:crypto';
 import { chmodSync, lstatSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, normalize, resolve } from 'node:path';
 import { TsstoreError, fileSystemError } from '../errors.js';
 import { ensurePrivateDir } from '../fs/private-files.js';
 
 export interface AgentLocation {
   dir: string;
   socket: string;
+  /**
+   * A folder under the shared temporary folder, named at random and recorded in the store: one that is
+   * not ours there means another user took the name, not that something of ours is wrong, so clients
+   * treat it as "no agent" instead of an error.
+   */
+  recorded?: true;
 }
 
 /** sun_path holds 108 bytes on Linux and 104 on macOS; stay clear of both. */
@@ -25,16 +31,36 @@ export interface LocationInput {
   env: Readonly<Record<string, string | undefined>>;
   /** The pgp store's folder: one agent per store. */
   storeRoot: string;
-  uid: number;
   /** The temporary folder, for the rare store whose own path is too long for a socket. */
   tmp: string;
 }
 
+/** Where the agent of a store listens: known from the paths alone, or named in a record in the store. */
+export type AgentPlace =
+  | { kind: 'fixed'; location: AgentLocation }
+  /**
+   * The paths are too long for a socket: the agent lives in `<parent>/tsstore-<random>`, created by the
+   * first process that starts one and written down in `recordFile`. Nobody else can read the store, so
+   * nobody else can know the name before the folder exists, nor take it first.
+   */
+  | { kind: 'recorded'; recordFile: string; parent: string };
+
+export const RECORD_FILE_NAME = 'agent-folder';
+export const RECORDED_SOCKET_NAME = 'agent.sock';
+const RECORDED_FOLDER = /^tsstore-[0-9a-f]{16}$/;
+/** The longest folder name a record may hold: `tsstore-` and 16 hex digits. */
+const RECORDED_FOLDER_LENGTH = 'tsstore-'.length + 16;
+
+function fits(socket: string): boolean {
+  return Buffer.byteLength(socket) <= MAX_SOCKET_PATH_BYTES;
+}
+
 /**
  * `$XDG_RUNTIME_DIR/tsstore/agent-<id>.sock` (a per-login tmpfs that logout clears), else
- * `<store>/agent/agent.sock`; a path too long for a socket falls back to `<tmp>/tsstore-<uid>/`.
+ * `<store>/agent/agent.sock`; a path too long for a socket moves to a recorded folder under `<tmp>`
+ * (or `/tmp` when even that is too long). Pure: every client computes it on every get.
  */
-export function agentLocation(input: LocationInput): AgentLocation {
+export function agentPlace(input: LocationInput): AgentPlace {
   const root = resolve(input.storeRoot);
   const id = createHash('sha256').update(root, 'utf8').digest('hex').slice(0, 16);
   const runtime = input.env.XDG_RUNTIME_DIR;
@@ -42,9 +68,23 @@ export function agentLocation(input: LocationInput): AgentLocation {
   const shared = Boolean(runtime && isAbsolute(runtime));
   const dir = shared ? join(runtime as string, 'tsstore') : join(root, 'agent');
   const socket = join(dir, shared ? `agent-${id}.sock` : 'agent.sock');
-  if (Buffer.byteLength(socket) <= MAX_SOCKET_PATH_BYTES) return { dir, socket };
-  const fallback = join(input.tmp, `tsstore-${input.uid}`);
-  return { dir: fallback, socket: join(fallback, `agent-${id}.sock`) };
+  if (fits(socket)) return { kind: 'fixed', location: { dir, socket } };
+  const longest = (parent: string) => join(parent, 'x'.repeat(RECORDED_FOLDER_LENGTH), RECORDED_SOCKET_NAME);
+  const tmp = resolve(input.tmp);
+  return { kind: 'recorded', recordFile: join(root, RECORD_FILE_NAME), parent: fits(longest(tmp)) ? tmp : '/tmp' };
+}
+
+/** The folder a record names, or undefined when the text is not a record we write. Pure. */
+export function parseRecord(text: string): AgentLocation | undefined {
+  const dir = text.endsWith('\n') ? text.slice(0, -1) : text;
+  if (!isAbsolute(dir) || dir.endsWith('/') || dir.includes('\n') || dir.includes('\0') || normalize(dir) !== dir) return undefined;
+  if (!RECORDED_FOLDER.test(basename(dir))) return undefined;
+  const socket = join(dir, RECORDED_SOCKET_NAME);
+  return fits(socket) ? { dir, socket, recorded: true } : undefined;
+}
+
+export function recordText(location: AgentLocation): string {
+  return `${location.dir}\n`;
 }
 
 function currentUid(): number | undefined {

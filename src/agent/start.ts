@@ -9,8 +9,11 @@ import { TsstoreError } from '../errors.js';
 import type { AgentLocation } from './location.js';
 import { ALREADY_RUNNING_LINE, READY_LINE } from './ready.js';
 
-/** Loading the runtime and binding a socket take well under a second; this is a guard, not a wait. */
-const START_TIMEOUT_MS = 30_000;
+/**
+ * Loading the runtime and binding a socket take well under a second, a few on a machine busy with
+ * builds; this is a guard, not a wait. (A start runs while the person types, so it rarely shows.)
+ */
+export const START_TIMEOUT_MS = 10_000;
 
 export interface Invocation {
   file: string;
@@ -47,7 +50,7 @@ export async function startAgent(location: AgentLocation, storeRoot: string): Pr
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill();
-        reject(new TsstoreError('backend-unavailable', 'the tsstore agent did not start within 30 s'));
+        reject(new TsstoreError('backend-unavailable', `the tsstore agent did not start within ${START_TIMEOUT_MS / 1000} s`));
       }, START_TIMEOUT_MS);
       const done = (outcome: () => void) => {
         clearTimeout(timer);

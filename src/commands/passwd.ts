@@ -3,8 +3,9 @@
  * every stored credential (and every copy imported into gpg) stays readable.
  */
 import { agentMayBeRunning, askAgent } from '../agent/client.js';
+import { findAgentLocation } from '../agent/recorded-folder.js';
 import { pgpStoreFor } from '../backends/pgp/command-store.js';
-import { storeAgentLocation } from '../backends/pgp/key-access.js';
+import { storeAgentPlace } from '../backends/pgp/key-access.js';
 import type { Environment } from '../config/paths.js';
 import { TsstoreError } from '../errors.js';
 import { writeFileAtomic } from '../fs/private-files.js';
@@ -47,8 +48,8 @@ export async function runPasswd(env: Environment = process.env): Promise<void> {
     if (backend.readPrivateKeyText() !== keyText) throw new TsstoreError('config', `${file} changed meanwhile; nothing was changed, run passwd again`);
     writeFileAtomic(file, armored);
     // The agent unlocked the key with the old passphrase: end that session too.
-    const location = storeAgentLocation(backend, env);
-    if (agentMayBeRunning(location)) await askAgent(location, { op: 'lock' }).catch(() => undefined);
+    const location = findAgentLocation(storeAgentPlace(backend, env));
+    if (location && agentMayBeRunning(location)) await askAgent(location, { op: 'lock' }).catch(() => undefined);
     if (passphrase === '') say(`Passphrase removed. Anyone who can read ${file} can now read your credentials.`);
     else say(hadPassphrase ? 'Passphrase changed.' : 'Passphrase added: docker asks for it on the terminal once per session (see docker-credential-tsstore unlock).');
   } finally {

@@ -4,9 +4,10 @@
  */
 import { askAgent } from '../agent/client.js';
 import { defaultTtl, formatDuration, parseDuration } from '../agent/duration.js';
+import { claimAgentLocation } from '../agent/recorded-folder.js';
 import { startAgent } from '../agent/start.js';
 import { pgpStoreFor } from '../backends/pgp/command-store.js';
-import { LOCK_COMMAND, storeAgentLocation, unlockOnTerminal } from '../backends/pgp/key-access.js';
+import { LOCK_COMMAND, storeAgentPlace, unlockOnTerminal } from '../backends/pgp/key-access.js';
 import type { Environment } from '../config/paths.js';
 import { TsstoreError } from '../errors.js';
 import { PASSPHRASE_FILE_VARIABLE, passphraseFilePath, readPassphraseFile } from '../passphrase/passphrase-file.js';
@@ -22,7 +23,7 @@ export async function runUnlock(options: { ttl?: string }, env: Environment = pr
     say('The store key has no passphrase: there is nothing to unlock (docker-credential-tsstore passwd adds one).');
     return;
   }
-  const location = storeAgentLocation(backend, env);
+  const location = claimAgentLocation(storeAgentPlace(backend, env));
   const file = passphraseFilePath(env);
   if (file !== undefined) {
     const passphrase = readPassphraseFile(file);

@@ -6,6 +6,7 @@
  */
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { TsstoreError } from '../errors.js';
 
 export const PROMPT_LOCK_NAME = 'prompt.lock';
 const POLL_MS = 100;
@@ -84,7 +85,7 @@ export async function acquirePromptLock(dir: string, limitMs: number): Promise<{
       continue;
     }
     waited = true;
-    if (Date.now() > deadline) throw new Error('another tsstore prompt is still waiting for a passphrase');
+    if (Date.now() > deadline) throw new TsstoreError('locked', `another tsstore prompt (pid ${pid ?? '?'}) is still waiting for a passphrase; try again once it is answered`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

@@ -16,7 +16,7 @@ export function versionLine(): string {
 }
 
 /** Verbs that read stdin; `list` and `version` must not (stdin may be a terminal). */
-export function verbReadsInput(verb: ProtocolVerb): boolean {
+export function verbReadsInput(verb: ProtocolVerb): verb is 'store' | 'get' | 'erase' {
   return verb === 'store' || verb === 'get' || verb === 'erase';
 }
 

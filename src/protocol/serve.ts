@@ -5,8 +5,8 @@
 import { describeError, isTsstoreError } from '../errors.js';
 import { decodeInput } from './codec.js';
 import { type OpenBackend, handleVerb, verbReadsInput } from './handle.js';
-import { USAGE, isProtocolVerb, unknownActionMessage } from './messages.js';
-import { readInput, writeOutput } from './stdio.js';
+import { USAGE, inputPrompt, isProtocolVerb, unknownActionMessage } from './messages.js';
+import { readInput, stdinIsTerminal, writeError, writeOutput } from './stdio.js';
 import { terminalSafe } from '../text/safe-text.js';
 
 export async function serveProtocol(args: readonly string[], openBackend: OpenBackend): Promise<number> {
@@ -15,7 +15,12 @@ export async function serveProtocol(args: readonly string[], openBackend: OpenBa
   if (!isProtocolVerb(verb)) return fail(unknownActionMessage(verb ?? ''));
   let output: string;
   try {
-    const input = verbReadsInput(verb) ? decodeInput(await readInput()) : '';
+    let input = '';
+    if (verbReadsInput(verb)) {
+      // A person typing the verb by hand would otherwise see nothing and wonder what it waits for.
+      if (await stdinIsTerminal()) tellPerson(inputPrompt(verb));
+      input = decodeInput(await readInput());
+    }
     output = await handleVerb(verb, input, openBackend);
   } catch (error) {
     if (process.env.TSSTORE_DEBUG && !isTsstoreError(error)) console.error(error);
@@ -27,6 +32,14 @@ export async function serveProtocol(args: readonly string[], openBackend: OpenBa
     return 1; // stdout closed (EPIPE): nobody is left to tell
   }
   return 0;
+}
+
+function tellPerson(line: string): void {
+  try {
+    writeError(`${line}\n`);
+  } catch {
+    // stderr closed: nobody to tell
+  }
 }
 
 function fail(message: string): number {

@@ -3,35 +3,84 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_SOCKET_PATH_BYTES, agentDirProblem, agentLocation, agentSocketProblem, prepareAgentDir } from '../../src/agent/location.js';
+import {
+  type AgentLocation,
+  type AgentPlace,
+  MAX_SOCKET_PATH_BYTES,
+  agentDirProblem,
+  agentPlace,
+  agentSocketProblem,
+  parseRecord,
+  prepareAgentDir,
+  recordText,
+} from '../../src/agent/location.js';
 
-describe('agentLocation', () => {
-  const base = { uid: 1000, tmp: '/tmp' };
+function fixed(place: AgentPlace): AgentLocation {
+  if (place.kind !== 'fixed') throw new Error(`expected a fixed place, got ${JSON.stringify(place)}`);
+  return place.location;
+}
+
+describe('agentPlace', () => {
+  const base = { tmp: '/tmp' };
 
   it('uses $XDG_RUNTIME_DIR/tsstore with a socket named after the store', () => {
-    const location = agentLocation({ ...base, env: { XDG_RUNTIME_DIR: '/run/user/1000' }, storeRoot: '/home/me/.local/share/tsstore/pgp' });
+    const location = fixed(agentPlace({ ...base, env: { XDG_RUNTIME_DIR: '/run/user/1000' }, storeRoot: '/home/me/.local/share/tsstore/pgp' }));
     expect(location.dir).toBe('/run/user/1000/tsstore');
     expect(location.socket).toMatch(/^\/run\/user\/1000\/tsstore\/agent-[0-9a-f]{16}\.sock$/);
-    const other = agentLocation({ ...base, env: { XDG_RUNTIME_DIR: '/run/user/1000' }, storeRoot: '/home/me/other-store/pgp' });
+    const other = fixed(agentPlace({ ...base, env: { XDG_RUNTIME_DIR: '/run/user/1000' }, storeRoot: '/home/me/other-store/pgp' }));
     expect(other.dir).toBe(location.dir);
     expect(other.socket).not.toBe(location.socket);
   });
 
   it('falls back to a folder in the store without XDG_RUNTIME_DIR, or with a relative one', () => {
     for (const env of [{}, { XDG_RUNTIME_DIR: '' }, { XDG_RUNTIME_DIR: 'run/user/1000' }]) {
-      expect(agentLocation({ ...base, env, storeRoot: '/home/me/.local/share/tsstore/pgp' })).toEqual({
-        dir: '/home/me/.local/share/tsstore/pgp/agent',
-        socket: '/home/me/.local/share/tsstore/pgp/agent/agent.sock',
+      expect(agentPlace({ ...base, env, storeRoot: '/home/me/.local/share/tsstore/pgp' })).toEqual({
+        kind: 'fixed',
+        location: { dir: '/home/me/.local/share/tsstore/pgp/agent', socket: '/home/me/.local/share/tsstore/pgp/agent/agent.sock' },
       });
     }
   });
 
-  it('moves to <tmp>/tsstore-<uid> when the path would not fit in sun_path', () => {
+  it('a path too long for sun_path names no folder anyone could guess: it is recorded in the store', () => {
     const storeRoot = `/home/${'x'.repeat(120)}/pgp`;
-    const location = agentLocation({ ...base, env: {}, storeRoot });
-    expect(location.dir).toBe('/tmp/tsstore-1000');
-    expect(location.socket).toMatch(/^\/tmp\/tsstore-1000\/agent-[0-9a-f]{16}\.sock$/);
-    expect(Buffer.byteLength(location.socket)).toBeLessThanOrEqual(MAX_SOCKET_PATH_BYTES);
+    for (const env of [{}, { XDG_RUNTIME_DIR: `/run/${'y'.repeat(120)}` }]) {
+      const place = agentPlace({ ...base, env, storeRoot });
+      expect(place).toEqual({ kind: 'recorded', recordFile: `${storeRoot}/agent-folder`, parent: '/tmp' });
+      // Nothing in it is derived from the uid or the store path: the folder's name is only in the record.
+      expect(JSON.stringify(place)).not.toMatch(/tsstore-\d/);
+    }
+  });
+
+  it('a temporary folder too long for the recorded socket falls back to /tmp', () => {
+    const storeRoot = `/home/${'x'.repeat(120)}/pgp`;
+    expect(agentPlace({ env: {}, storeRoot, tmp: `/var/${'t'.repeat(80)}` })).toMatchObject({ kind: 'recorded', parent: '/tmp' });
+    expect(agentPlace({ env: {}, storeRoot, tmp: '/var/tmp/me/' })).toMatchObject({ kind: 'recorded', parent: '/var/tmp/me' });
+  });
+});
+
+describe('parseRecord', () => {
+  it('reads back what recordText writes, and the socket fits', () => {
+    const dir = '/tmp/tsstore-0123456789abcdef';
+    const location = parseRecord(recordText({ dir, socket: '' }));
+    expect(location).toEqual({ dir, socket: `${dir}/agent.sock`, recorded: true });
+    expect(Buffer.byteLength(location?.socket ?? '')).toBeLessThanOrEqual(MAX_SOCKET_PATH_BYTES);
+  });
+
+  it('refuses anything it does not write', () => {
+    for (const text of [
+      '',
+      '\n',
+      'tmp/tsstore-0123456789abcdef\n', // relative
+      '/tmp/tsstore-1000\n', // the old guessable name
+      '/tmp/tsstore-0123456789ABCDEF\n',
+      '/tmp/../etc/tsstore-0123456789abcdef\n',
+      '/tmp/tsstore-0123456789abcdef\n/tmp/tsstore-0123456789abcdee\n',
+      '/tmp/tsstore-0123456789abcdef/\n',
+      '/tmp/x\u0000/tsstore-0123456789abcdef\n',
+      `/${'t'.repeat(100)}/tsstore-0123456789abcdef\n`, // socket would not fit
+    ]) {
+      expect(parseRecord(text), JSON.stringify(text)).toBeUndefined();
+    }
   });
 });
 

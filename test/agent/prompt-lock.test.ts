@@ -40,6 +40,10 @@ describe('the prompt lock', () => {
 
   it('gives up waiting for a live holder after the limit', async () => {
     writeFileSync(join(dir, PROMPT_LOCK_NAME), `${process.ppid}\n`);
-    await expect(acquirePromptLock(dir, 200)).rejects.toThrow('another tsstore prompt is still waiting for a passphrase');
+    await expect(acquirePromptLock(dir, 200)).rejects.toMatchObject({
+      name: 'TsstoreError',
+      code: 'locked',
+      message: `another tsstore prompt (pid ${process.ppid}) is still waiting for a passphrase; try again once it is answered`,
+    });
   });
 });

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { expect } from 'vitest';
-import { type AgentLocation, agentLocation } from '../../src/agent/location.js';
+import { type AgentLocation, type AgentPlace, agentPlace } from '../../src/agent/location.js';
+import { findAgentLocation } from '../../src/agent/recorded-folder.js';
 import { HELPER_BINARY, type TemporaryHome, temporaryHome } from '../support/helper-binary.js';
 
 export interface DetachedResult {
@@ -20,8 +21,14 @@ export interface DetachedResult {
   timedOut: boolean;
 }
 
-/** Runs the built file with no controlling terminal (setsid); stdin gets `input` and then end of file. */
-export async function runDetached(args: readonly string[], options: { env: Record<string, string>; input?: string; cwd?: string }): Promise<DetachedResult> {
+/**
+ * Runs the built file with no controlling terminal (setsid); stdin gets `input` and then end of file.
+ * `timeoutMs` (default 60 s) is the hang guard: a run it kills has `timedOut`.
+ */
+export async function runDetached(
+  args: readonly string[],
+  options: { env: Record<string, string>; input?: string; cwd?: string; timeoutMs?: number },
+): Promise<DetachedResult> {
   const result = await execa(HELPER_BINARY, args, {
     input: options.input ?? '',
     env: options.env,
@@ -30,7 +37,7 @@ export async function runDetached(args: readonly string[], options: { env: Recor
     stripFinalNewline: false,
     detached: true,
     cwd: options.cwd,
-    timeout: 60_000,
+    timeout: options.timeoutMs ?? 60_000,
   });
   return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode: result.exitCode ?? -1, timedOut: Boolean(result.timedOut) };
 }
@@ -44,7 +51,9 @@ export interface ProtectedStore {
   passphraseFile: string;
   storeDir: string;
   keyFile: string;
-  agent: AgentLocation;
+  place: AgentPlace;
+  /** Where the agent listens; for a recorded place, what the record says now (it must exist). */
+  readonly agent: AgentLocation;
   cleanup(): Promise<void>;
 }
 
@@ -52,9 +61,19 @@ export function newSecret(prefix: string): string {
   return `${prefix}-${randomBytes(12).toString('base64url')}`;
 }
 
-export async function protectedStore(options: { runtimeDir?: boolean } = {}): Promise<ProtectedStore> {
+export interface ProtectedStoreOptions {
+  runtimeDir?: boolean;
+  /** TSSTORE_HOME so deep that no socket path inside the store fits in sun_path. */
+  longStorePath?: boolean;
+  /** TMPDIR for the helper (default: the runner's). */
+  tmpDir?: string;
+}
+
+export async function protectedStore(options: ProtectedStoreOptions = {}): Promise<ProtectedStore> {
   const home = temporaryHome('tsstore-pass-');
   const env: Record<string, string> = { ...home.env, TSSTORE_BACKEND: 'pgp' };
+  if (options.longStorePath) env.TSSTORE_HOME = join(home.home, 'a-rather-long-folder-name'.repeat(4), 'tsstore');
+  if (options.tmpDir) env.TMPDIR = options.tmpDir;
   if (options.runtimeDir) {
     const runtime = join(home.home, 'run');
     mkdirSync(runtime, { mode: 0o700 });
@@ -68,7 +87,8 @@ export async function protectedStore(options: { runtimeDir?: boolean } = {}): Pr
   const storeDir = join(env.TSSTORE_HOME as string, 'pgp');
   const keyFile = join(storeDir, 'private-key.asc');
   expect(readFileSync(keyFile, 'utf8')).toMatch(/^-----BEGIN PGP PRIVATE KEY(?: BLOCK)-----/);
-  const agent = agentLocation({ env, storeRoot: storeDir, uid: process.getuid?.() ?? 0, tmp: tmpdir() });
+  const place = agentPlace({ env, storeRoot: storeDir, tmp: env.TMPDIR ?? tmpdir() });
+  const current = (): AgentLocation | undefined => findAgentLocation(place);
   return {
     home,
     env,
@@ -76,10 +96,16 @@ export async function protectedStore(options: { runtimeDir?: boolean } = {}): Pr
     passphraseFile,
     storeDir,
     keyFile,
-    agent,
+    place,
+    get agent(): AgentLocation {
+      const location = current();
+      if (!location) throw new Error(`no agent folder is recorded in ${storeDir}`);
+      return location;
+    },
     async cleanup() {
+      const agent = current();
       await runDetached(['lock'], { env }).catch(() => undefined);
-      for (const pid of agentPids(agent.socket)) {
+      for (const pid of agent ? agentPids(agent.socket) : []) {
         try {
           process.kill(pid, 'SIGTERM');
         } catch {

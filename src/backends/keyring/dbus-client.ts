@@ -6,6 +6,9 @@
 import { type DBusValue, MESSAGE_TYPE, type Message, type MethodCall, decodeMessage, encodeMethodCall, messageLength } from './dbus-wire.js';
 import { type SocketEvents, type UnixSocket, connectUnixSocket } from './unix-socket.js';
 
+/** The error name of a call that got no answer in time (ours, or the bus daemon's own). */
+export const NO_REPLY = 'org.freedesktop.DBus.Error.NoReply';
+
 export class DBusError extends Error {
   override readonly name = 'DBusError';
 
@@ -82,6 +85,11 @@ export class DBusConnection {
 
   close(): void {
     this.fail(new DBusError('the D-Bus connection was closed'));
+  }
+
+  /** Whether the connection failed (the bus closed it, or did not answer Hello): no call can succeed. */
+  get broken(): boolean {
+    return this.failure !== undefined;
   }
 
   fail(error: Error): void {
@@ -175,7 +183,7 @@ export class DBusConnection {
       const timer = setTimeout(() => {
         const pending = this.replies.get(serial);
         if (pending) this.settle(serial, pending);
-        reject(new DBusError(`${target.destination} did not answer ${target.member} in time`, 'org.freedesktop.DBus.Error.NoReply'));
+        reject(new DBusError(`${target.destination} did not answer ${target.member} in time`, NO_REPLY));
       }, this.timeoutMs);
       this.replies.set(serial, { resolve, reject, timer });
       this.socket?.ref();

@@ -10,7 +10,7 @@ import type { SecretServiceReport } from './secret-service.js';
 
 export function judgeReport(report: SecretServiceReport, context: CheckContext): TsstoreError | undefined {
   const service = report.service;
-  if (service.state === 'no-bus' || service.state === 'bus-unreachable' || service.state === 'no-service') return unreachableError(service);
+  if (service.state === 'no-bus' || service.state === 'bus-unreachable' || service.state === 'no-service' || service.state === 'service-silent') return unreachableError(service);
   const label = service.state === 'ready' ? service.collection.label : undefined;
   // The default collection is locked (a locked collection may hide our items), or our item sits in one.
   if (service.state === 'ready' && service.collection.locked) return lockedError(label);

@@ -42,6 +42,11 @@ export interface KeyringGuard {
   /** Whether tsstore has any item for `serverURL` (none: any item at all), locked or not. */
   holds(serverURL?: string): Promise<boolean>;
   /**
+   * Why the library must not be asked now: the service cannot be reached, or left a call of ours
+   * unanswered (the library has no timeout of its own and would hang). Undefined when it may be asked.
+   */
+  libraryBlocked?(): Promise<TsstoreError | undefined>;
+  /**
    * Why the keyring did not answer: a TsstoreError ('locked', 'backend-unavailable') when it is locked
    * or cannot be reached, undefined when nothing is wrong with it (so not-found is the truth).
    */
@@ -58,9 +63,16 @@ export class KeyringBackend implements Backend {
     private readonly guard?: KeyringGuard,
   ) {}
 
-  private async entry(serverURL: string): Promise<KeyringEntry> {
+  /** The library, unless the guard saw the service wedged or unreachable (the library would then hang). */
+  private async libraryNow(): Promise<KeyringLibrary> {
+    const blocked = await this.guard?.libraryBlocked?.();
+    if (blocked) throw blocked;
     this.library ??= this.loadLibrary();
-    const { Entry } = await this.library;
+    return this.library;
+  }
+
+  private async entry(serverURL: string): Promise<KeyringEntry> {
+    const { Entry } = await this.libraryNow();
     return new Entry(KEYRING_SERVICE, serverURL, PINNED);
   }
 
@@ -131,8 +143,7 @@ export class KeyringBackend implements Backend {
     if (direct.kind === 'items') found = direct.items.map(({ account, text }) => ({ account, password: text }));
     else if (direct.kind === 'unknown' && (!this.guard || (await this.guard.holds()))) {
       try {
-        this.library ??= this.loadLibrary();
-        found = (await this.library).findCredentials(KEYRING_SERVICE);
+        found = (await this.libraryNow()).findCredentials(KEYRING_SERVICE);
       } catch (error) {
         throw await this.failed('list the credentials', error, context);
       }

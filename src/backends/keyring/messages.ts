@@ -17,6 +17,8 @@ export function describeState(state: SecretServiceState): string {
       return `the D-Bus session bus at ${state.address} does not answer (${state.detail})`;
     case 'no-service':
       return `no Secret Service (org.freedesktop.secrets) answers on the D-Bus session bus (${state.detail})`;
+    case 'service-silent':
+      return `the Secret Service on the D-Bus session bus does not answer (${state.detail})`;
     case 'no-default-collection':
       return 'the Secret Service has no default collection';
     case 'ready':
@@ -54,6 +56,8 @@ export function unreachableError(state: SecretServiceState): TsstoreError | unde
         'backend-unavailable',
         `the keyring backend needs the Secret Service, and nothing on the D-Bus session bus provides it (${state.detail}): start a keyring (gnome-keyring-daemon --components=secrets, or KeePassXC with Secret Service integration), ${USE_PGP}`,
       );
+    case 'service-silent':
+      return notAnsweringError(state.address, state.detail);
     case 'no-default-collection':
       return new TsstoreError(
         'backend-unavailable',
@@ -62,6 +66,14 @@ export function unreachableError(state: SecretServiceState): TsstoreError | unde
     case 'ready':
       return undefined;
   }
+}
+
+/** The Secret Service took some calls of ours and left one unanswered: the library would wait for ever. */
+export function notAnsweringError(address: string, detail: string): TsstoreError {
+  return new TsstoreError(
+    'backend-unavailable',
+    `the Secret Service on the D-Bus session bus at ${address} does not answer (${detail}): restart your keyring (log out and in again), ${USE_PGP}`,
+  );
 }
 
 export function notTsstoreItemError(serverURL: string): TsstoreError {

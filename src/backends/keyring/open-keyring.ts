@@ -7,7 +7,7 @@ import type { TsstoreError } from '../../errors.js';
 import { KEYRING_SERVICE, entryLabel } from './entry-format.js';
 import { judgeReport } from './judge.js';
 import { type CheckContext, type DirectList, type DirectRead, type DirectRemove, KeyringBackend, type KeyringGuard } from './keyring-backend.js';
-import { noBusError, unreachableError } from './messages.js';
+import { noBusError, notAnsweringError, unreachableError } from './messages.js';
 import { loadKeyringLibrary } from './native.js';
 import { SecretReader } from './secret-reader.js';
 import { SecretWriter } from './secret-writer.js';
@@ -49,6 +49,14 @@ export class SecretServiceGuard implements KeyringGuard {
 
   readAll(): Promise<DirectList> {
     return this.reader.readAll(attributesFor(undefined));
+  }
+
+  async libraryBlocked(): Promise<TsstoreError | undefined> {
+    const status = await this.client.status();
+    const unreachable = status.state === 'no-default-collection' ? undefined : unreachableError(status);
+    if (unreachable) return unreachable;
+    const silence = this.client.silence();
+    return silence && notAnsweringError(silence.address, silence.detail);
   }
 
   async holds(serverURL?: string): Promise<boolean> {

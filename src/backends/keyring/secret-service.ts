@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import type { Environment } from '../../config/paths.js';
 import { type BusLocation, sessionBusLocation } from './bus-address.js';
-import { DBusConnection, DBusError } from './dbus-client.js';
+import { DBusConnection, DBusError, NO_REPLY } from './dbus-client.js';
 import type { DBusValue, DBusVariant } from './dbus-wire.js';
 
 // The Secret Service's names, for this file, secret-reader.ts and secret-writer.ts.
@@ -29,8 +29,10 @@ export type SecretServiceState =
   | { state: 'no-bus'; detail: string }
   /** An address, but nothing answers there. */
   | { state: 'bus-unreachable'; address: string; detail: string }
-  /** The bus answers; nothing provides org.freedesktop.secrets (or it did not answer in time). */
+  /** The bus answers; nothing provides org.freedesktop.secrets. */
   | { state: 'no-service'; address: string; detail: string }
+  /** The bus answers and passes our call on, but the Secret Service does not answer in time (stopped, wedged). */
+  | { state: 'service-silent'; address: string; detail: string }
   /** The Secret Service answers, but has no default collection (nowhere to store). */
   | { state: 'no-default-collection'; address: string }
   | { state: 'ready'; address: string; collection: CollectionInfo };
@@ -89,6 +91,7 @@ export class SecretServiceClient {
   private state: Promise<SecretServiceState> | undefined;
   private busAddress = '';
   private readonly searches = new Map<string, Promise<ItemPaths | undefined>>();
+  private unanswered: DBusError | undefined;
 
   constructor(
     private readonly env: Environment,
@@ -110,7 +113,21 @@ export class SecretServiceClient {
   }
 
   private call(connection: DBusConnection, path: string, iface: string, member: string, signature?: string, body?: DBusValue[]) {
-    return connection.call({ destination: SECRETS, path, interface: iface, member, signature, body, autoStart: this.options.autoStart ?? false });
+    return connection
+      .call({ destination: SECRETS, path, interface: iface, member, signature, body, autoStart: this.options.autoStart ?? false })
+      .catch((error: unknown) => {
+        // No answer in time, or the connection died: the service (or the bus) is wedged, not just saying no.
+        if (error instanceof DBusError && (error.errorName === NO_REPLY || error.errorName === undefined)) this.unanswered ??= error;
+        throw error;
+      });
+  }
+
+  /**
+   * A call of this process that got no answer (the service or the bus is wedged), with the bus address;
+   * undefined while every call was answered. The keyring library would wait for such a service for ever.
+   */
+  silence(): { address: string; detail: string } | undefined {
+    return this.unanswered && { address: this.busAddress, detail: this.unanswered.message };
   }
 
   /** Whether there is a connection to the session bus (made once, on first use). */
@@ -148,8 +165,12 @@ export class SecretServiceClient {
         };
         return { state: 'ready', address, collection };
       } catch (error) {
-        // NameHasNoOwner / ServiceUnknown: nothing provides org.freedesktop.secrets; or it did not answer.
-        return { state: 'no-service', address, detail: error instanceof DBusError ? error.message : String(error) };
+        const detail = error instanceof DBusError ? error.message : String(error);
+        // The bus took the connection and then did not answer (Hello) or dropped it: the bus is the problem.
+        if (connection.broken) return { state: 'bus-unreachable', address, detail };
+        if (error instanceof DBusError && error.errorName === NO_REPLY) return { state: 'service-silent', address, detail };
+        // NameHasNoOwner / ServiceUnknown: nothing provides org.freedesktop.secrets.
+        return { state: 'no-service', address, detail };
       }
     })();
     return this.state;

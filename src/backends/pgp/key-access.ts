@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import type { PrivateKey } from 'openpgp';
 import { agentMayBeRunning, askAgent } from '../../agent/client.js';
 import { defaultTtl, formatDuration } from '../../agent/duration.js';
-import { type AgentLocation, agentLocation, prepareAgentDir } from '../../agent/location.js';
+import { type AgentLocation, type AgentPlace, agentPlace, prepareAgentDir } from '../../agent/location.js';
+import { claimAgentLocation, findAgentLocation } from '../../agent/recorded-folder.js';
 import { type AgentState, keyDigest } from '../../agent/protocol.js';
 import { startAgent } from '../../agent/start.js';
 import type { Environment } from '../../config/paths.js';
@@ -30,30 +31,30 @@ export interface KeyAccessOptions {
   purpose?: string;
 }
 
-export function storeAgentLocation(backend: PgpBackend, env: Environment): AgentLocation {
-  return agentLocation({ env, storeRoot: backend.layout.root, uid: process.getuid?.() ?? 0, tmp: tmpdir() });
+export function storeAgentPlace(backend: PgpBackend, env: Environment): AgentPlace {
+  return agentPlace({ env, storeRoot: backend.layout.root, tmp: tmpdir() });
 }
 
 export async function decryptWithStoreKey(backend: PgpBackend, armoredMessage: string, source: string, options: KeyAccessOptions): Promise<string> {
   const keyText = backend.readPrivateKeyText();
   const digest = keyDigest(keyText);
-  const location = storeAgentLocation(backend, options.env);
-  const fromAgent = await decryptInAgent(location, armoredMessage, digest, source);
+  const place = storeAgentPlace(backend, options.env);
+  const fromAgent = await decryptInAgent(findAgentLocation(place), armoredMessage, digest, source);
   if (fromAgent !== undefined) return fromAgent;
 
   const crypto = await import('./openpgp-crypto.js');
   const key = await crypto.readStorePrivateKey(keyText, backend.layout.privateKeyFile);
   if (!crypto.isLocked(key)) return crypto.decryptMessage(armoredMessage, key, source);
-  const unlocked = await unlockLockedKey(backend, key, digest, location, options);
+  const unlocked = await unlockLockedKey(backend, key, digest, place, options);
   if (unlocked.kind === 'key') return crypto.decryptMessage(armoredMessage, unlocked.key, source);
-  const again = await decryptInAgent(location, armoredMessage, digest, source);
+  const again = await decryptInAgent(unlocked.location, armoredMessage, digest, source);
   if (again === undefined) throw new TsstoreError('backend-unavailable', 'the tsstore agent lost the key it had just unlocked; try again');
   return again;
 }
 
 /** The plaintext, or undefined when no agent holds this store key unlocked. */
-async function decryptInAgent(location: AgentLocation, message: string, digest: string, source: string): Promise<string | undefined> {
-  if (!agentMayBeRunning(location)) return undefined;
+async function decryptInAgent(location: AgentLocation | undefined, message: string, digest: string, source: string): Promise<string | undefined> {
+  if (!location || !agentMayBeRunning(location)) return undefined;
   const response = await askAgent(location, { op: 'decrypt', message, keyDigest: digest });
   if (!response) return undefined;
   if (response.ok) return 'plaintext' in response ? response.plaintext : undefined;
@@ -61,9 +62,9 @@ async function decryptInAgent(location: AgentLocation, message: string, digest: 
   throw new TsstoreError('store-corrupt', `cannot decrypt ${source}: it is damaged or was not encrypted to the store key`);
 }
 
-export type Unlocked = { kind: 'agent' } | { kind: 'key'; key: PrivateKey };
+export type Unlocked = { kind: 'agent'; location: AgentLocation } | { kind: 'key'; key: PrivateKey };
 
-async function unlockLockedKey(backend: PgpBackend, key: PrivateKey, digest: string, location: AgentLocation, options: KeyAccessOptions): Promise<Unlocked> {
+async function unlockLockedKey(backend: PgpBackend, key: PrivateKey, digest: string, place: AgentPlace, options: KeyAccessOptions): Promise<Unlocked> {
   const verdict = options.mayPrompt ? currentTerminalVerdict() : 'none';
   const action = lockedKeyAction({ passphraseFile: passphraseFilePath(options.env) !== undefined, terminal: verdict, mayPrompt: options.mayPrompt });
   if (action.kind === 'fail') throw new TsstoreError('locked', action.message);
@@ -73,10 +74,17 @@ async function unlockLockedKey(backend: PgpBackend, key: PrivateKey, digest: str
     const fallback = lockedKeyAction({ passphraseFile: false, terminal: 'none', mayPrompt: true });
     throw new TsstoreError('locked', fallback.kind === 'fail' ? fallback.message : 'the store key is locked');
   }
-  const lock = await takePromptLock(location);
+  let lock: Awaited<ReturnType<typeof takePromptLock>>;
+  try {
+    lock = await takePromptLock(place);
+  } catch (error) {
+    terminal.close();
+    throw error;
+  }
+  const location = lock.location;
   try {
     // Another get asked while this one waited: its answer is in the agent now.
-    if (lock.waited && (await agentHolds(location, digest))) return { kind: 'agent' };
+    if (lock.waited && location && (await agentHolds(location, digest))) return { kind: 'agent', location };
     const ttlMs = defaultTtl(options.env);
     const unlocked = await unlockOnTerminal(terminal, { backend, key, location, ttlMs, purpose: options.purpose, requireAgent: false });
     terminal.say(
@@ -91,15 +99,21 @@ async function unlockLockedKey(backend: PgpBackend, key: PrivateKey, digest: str
   }
 }
 
-/** The prompt lock in the agent's folder; without that folder, no lock (the agent will not start either). */
-async function takePromptLock(location: AgentLocation): Promise<{ waited: boolean; release(): void }> {
+/**
+ * The agent's folder, made, and the prompt lock in it; without that folder, no lock and no location
+ * (the agent cannot start either: the key is then unlocked in this process).
+ */
+async function takePromptLock(place: AgentPlace): Promise<{ location?: AgentLocation; waited: boolean; release(): void }> {
+  let location: AgentLocation;
   try {
+    location = claimAgentLocation(place);
     prepareAgentDir(location.dir);
   } catch {
     return { waited: false, release: () => undefined };
   }
-  const { lock, waited } = await acquirePromptLock(location.dir, PROMPT_TIMEOUT_MS + 30_000);
-  return { waited, release: () => lock.release() };
+  // As long as the other prompt may wait for its person, and a little more.
+  const { lock, waited } = await acquirePromptLock(location.dir, PROMPT_TIMEOUT_MS + 5_000);
+  return { location, waited, release: () => lock.release() };
 }
 
 async function agentHolds(location: AgentLocation, digest: string): Promise<boolean> {
@@ -126,7 +140,8 @@ export interface TerminalUnlock {
   backend: PgpBackend;
   /** The locked key, to unlock here when the agent cannot start. */
   key: PrivateKey;
-  location: AgentLocation;
+  /** Where to start the agent; none when its folder cannot be made (the key is unlocked here instead). */
+  location: AgentLocation | undefined;
   ttlMs: number;
   purpose?: string;
   /** `unlock` has no use for a key unlocked only in this process. */
@@ -138,7 +153,8 @@ export interface TerminalUnlock {
  * while the person types). Three wrong passphrases leave everything as it was.
  */
 export async function unlockOnTerminal(terminal: Terminal, job: TerminalUnlock): Promise<Unlocked> {
-  const starting = startAgent(job.location, job.backend.layout.root).then(
+  const location = job.location;
+  const starting = (location ? startAgent(location, job.backend.layout.root) : Promise.reject(new TsstoreError('backend-unavailable', 'its folder cannot be made'))).then(
     () => undefined,
     (error: unknown) => error,
   );
@@ -154,7 +170,7 @@ export async function unlockOnTerminal(terminal: Terminal, job: TerminalUnlock):
         terminal.say(`tsstore: the passphrase cannot be empty${retry}`);
         continue;
       }
-      if (startError !== undefined) {
+      if (startError !== undefined || !location) {
         const crypto = await import('./openpgp-crypto.js');
         try {
           const key = await crypto.unlockStoreKey(job.key, passphrase);
@@ -166,8 +182,8 @@ export async function unlockOnTerminal(terminal: Terminal, job: TerminalUnlock):
           continue;
         }
       }
-      const response = await askAgent(job.location, { op: 'unlock', passphrase, ttlMs: job.ttlMs });
-      if (response?.ok) return { kind: 'agent' };
+      const response = await askAgent(location, { op: 'unlock', passphrase, ttlMs: job.ttlMs });
+      if (response?.ok) return { kind: 'agent', location };
       if (response && !response.ok && response.error === 'wrong-passphrase') {
         terminal.say(`tsstore: wrong passphrase${retry}`);
         continue;
@@ -175,16 +191,16 @@ export async function unlockOnTerminal(terminal: Terminal, job: TerminalUnlock):
       throw new TsstoreError('backend-unavailable', `the tsstore agent could not unlock the key: ${response && !response.ok ? response.message : 'it went away'}`);
     }
   } catch (error) {
-    await releaseIdleAgent(job.location, starting);
+    await releaseIdleAgent(location, starting);
     throw error;
   }
-  await releaseIdleAgent(job.location, starting);
+  await releaseIdleAgent(location, starting);
   throw new TsstoreError('locked', tooManyAttemptsMessage());
 }
 
 /** An agent that holds nothing has no reason to stay; one that held a key before keeps it (nothing changed). */
-async function releaseIdleAgent(location: AgentLocation, starting: Promise<unknown>): Promise<void> {
-  if ((await starting) !== undefined) return;
+async function releaseIdleAgent(location: AgentLocation | undefined, starting: Promise<unknown>): Promise<void> {
+  if ((await starting) !== undefined || !location) return;
   try {
     const status = await askAgent(location, { op: 'status' });
     if (status?.ok && 'state' in status && !status.state.unlocked) await askAgent(location, { op: 'lock' });
@@ -207,8 +223,8 @@ export async function storeKeyState(backend: PgpBackend, env: Environment): Prom
   const crypto = await import('./openpgp-crypto.js');
   const key = await crypto.readStorePrivateKey(keyText, backend.layout.privateKeyFile);
   if (!crypto.isLocked(key)) return { kind: 'unprotected' };
-  const location = storeAgentLocation(backend, env);
-  if (agentMayBeRunning(location)) {
+  const location = findAgentLocation(storeAgentPlace(backend, env));
+  if (location && agentMayBeRunning(location)) {
     const status = await askAgent(location, { op: 'status' });
     if (status?.ok && 'state' in status && status.state.unlocked && status.state.keyDigest === keyDigest(keyText)) {
       return { kind: 'unlocked', agent: status.state };

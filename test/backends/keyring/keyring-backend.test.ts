@@ -197,6 +197,40 @@ describe('KeyringBackend', () => {
     expect(await errorCodeOf(fast.add('library.example', { username: 'l', secret: 's' }))).toBe('locked');
   });
 
+  it('a guard that saw the service wedged or unreachable: no verb asks the library (it has no timeout and would hang)', async () => {
+    const { library, guard } = setup();
+    library.items.set('tsstore\u0000held.example', '{"tsstore":1,"Username":"u","Secret":"s"}');
+    const silent = new TsstoreError('backend-unavailable', 'the Secret Service does not answer');
+    let blockedAsks = 0;
+    const wedged: KeyringGuard = {
+      holds: (serverURL) => guard.holds(serverURL),
+      explain: (context) => guard.explain(context),
+      read: async () => ({ kind: 'unknown' }),
+      readAll: async () => ({ kind: 'unknown' }),
+      write: async () => false,
+      remove: async () => 'unknown',
+      libraryBlocked: async () => {
+        blockedAsks += 1;
+        return silent;
+      },
+    };
+    const backend = new KeyringBackend(async () => {
+      library.loads += 1;
+      return library;
+    }, wedged);
+    for (const attempt of [
+      backend.add('new.example', { username: 'u', secret: 's' }),
+      backend.get('held.example'),
+      backend.delete('held.example'),
+      backend.list(),
+    ]) {
+      await expect(attempt).rejects.toBe(silent);
+    }
+    expect(blockedAsks).toBe(4);
+    expect(library.loads).toBe(0);
+    expect([...library.items.keys()]).toEqual(['tsstore\u0000held.example']);
+  });
+
   it('without a guard (macOS, Windows), null is not-found and failures are the library\'s', async () => {
     const { library, backend } = setup(false);
     expect(await errorCodeOf(backend.get('x.example'))).toBe('not-found');

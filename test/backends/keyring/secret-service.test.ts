@@ -62,8 +62,9 @@ describe.skipIf(!haveAll([...SECRET_SERVICE_PROGRAMS]))('SecretServiceClient aga
     try {
       expect((await inspectSecretService(activatable.env, { autoStart: false })).service.state).toBe('no-service');
       expect(existsSync(marker)).toBe(false);
-      // Control: with activation allowed, the bus does start it (and it fails, being no Secret Service).
-      expect((await inspectSecretService(activatable.env, { autoStart: true })).service.state).toBe('no-service');
+      // Control: with activation allowed, the bus does start it (and waits for it to take the name, which
+      // it never does: our call gets no answer in time).
+      expect((await inspectSecretService(activatable.env, { autoStart: true })).service.state).toBe('service-silent');
       expect(existsSync(marker)).toBe(true);
     } finally {
       await activatable.stop();
