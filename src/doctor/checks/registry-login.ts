@@ -16,9 +16,9 @@ import { isDockerHubTokenKey, lookupCandidates, registryHost } from '../../docke
 import { describeError } from '../../errors.js';
 import type { Check, Diagnosis } from '../check.js';
 import type { DockerConfigRead, DoctorContext } from '../context.js';
-import { systemCertificateAuthorities } from '../http-client.js';
-import { type InsecureRegistries, type RegistryTarget, endpointsFor, parseInsecureRegistries, registryTarget, transportFor } from '../registry-endpoint.js';
-import { IDENTITY_TOKEN_USERNAME, probeRegistry } from '../registry-probe.js';
+import { systemCertificateAuthorities } from '../../registry/http-request.js';
+import { type InsecureRegistries, type RegistryTarget, endpointsFor, parseInsecureRegistries, registryTarget, transportFor } from '../../registry/endpoints.js';
+import { IDENTITY_TOKEN_USERNAME, probeRegistry } from '../../registry/login-probe.js';
 import {
   DEFAULT_CERTS_D,
   DEFAULT_DAEMON_JSON,
@@ -29,7 +29,7 @@ import {
   dockerKey,
   dockerLoginTarget,
   loginCommandFor,
-} from '../registry-wording.js';
+} from '../registry-login/wording.js';
 import { redact } from '../../text/redact.js';
 import { PROBE_PREFIX } from './backend.js';
 

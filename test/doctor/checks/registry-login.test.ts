@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dockerStoreFor, registryLogin, withDroppedKeys } from '../../../src/doctor/checks/registry-login.js';
-import type { HttpOutcome, HttpRequest } from '../../../src/doctor/http-client.js';
+import type { HttpOutcome, HttpRequest } from '../../../src/registry/http-request.js';
 import { runChecks } from '../../../src/doctor/runner.js';
 import { type HomeContext, cleanUpHomes, home } from './home-context.js';
 
