@@ -14,7 +14,8 @@ import { writeFileAtomic } from '../fs/private-files.js';
 import { backupFile, replaceConfigFile } from './backup.js';
 import { runDockerCli, runDockerOnTerminal } from './docker-cli.js';
 import { type HelperOutput, runCredentialHelper } from '../credential-helper/run.js';
-import { type HttpOutcome, type HttpRequest, httpRequest, resolveHostAddresses } from '../registry/http-request.js';
+import { type HttpOutcome, type HttpRequest, httpRequest } from '../registry/http-request.js';
+import { resolveHostAddresses } from '../registry/resolve-host.js';
 
 export type DockerConfigRead = { ok: true; file: DockerConfigFile } | { ok: false; path: string; message: string };
 

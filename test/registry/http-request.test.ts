@@ -6,7 +6,9 @@ import { type AddressInfo, type Server, createServer as createTcpServer } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpRequest, resolveHostAddresses, systemCertificateAuthorities } from '../../src/registry/http-request.js';
+import { httpRequest } from '../../src/registry/http-request.js';
+import { resolveHostAddresses } from '../../src/registry/resolve-host.js';
+import { systemCertificateAuthorities } from '../../src/registry/trusted-authorities.js';
 import { parseChallenges } from '../../src/registry/www-authenticate.js';
 import { haveAll } from '../support/real-components.js';
 import { type TlsFixture, makeTlsFixture } from '../support/tls-fixture.js';

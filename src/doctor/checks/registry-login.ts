@@ -5,9 +5,8 @@
  * `docker login -u USER --password-stdin` re-runs each login so docker itself proves the whole chain.
  * No fix: the wording says what to change, and the commands how.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { join } from 'node:path';
 import type { Backend } from '../../backends/backend.js';
 import { HelperClient } from '../../credential-helper/client.js';
 import { plaintextEntries, setOwn } from '../../docker/auths.js';
@@ -16,7 +15,7 @@ import { isDockerHubTokenKey, lookupCandidates, registryHost } from '../../docke
 import { describeError } from '../../errors.js';
 import type { Check, Diagnosis } from '../check.js';
 import type { DockerConfigRead, DoctorContext } from '../context.js';
-import { systemCertificateAuthorities } from '../../registry/http-request.js';
+import { registryCertificateAuthorities, systemCertificateAuthorities } from '../../registry/trusted-authorities.js';
 import { type InsecureRegistries, type RegistryTarget, endpointsFor, parseInsecureRegistries, registryTarget, transportFor } from '../../registry/endpoints.js';
 import { IDENTITY_TOKEN_USERNAME, probeRegistry } from '../../registry/login-probe.js';
 import {
@@ -161,25 +160,6 @@ function network(context: DoctorContext, notes: string[]): Network {
   return { insecure, daemonJson, certsD, systemCas: systemCertificateAuthorities(context.env) };
 }
 
-/** docker reads every *.crt in certs.d/HOST:PORT/ as an extra authority for that registry. */
-function registryCas(certsD: string, target: RegistryTarget): string[] {
-  const dir = join(certsD, target.indexName);
-  try {
-    return readdirSync(dir)
-      .filter((name) => name.endsWith('.crt'))
-      .sort()
-      .flatMap((name) => {
-        try {
-          return [readFileSync(join(dir, name), 'utf8')];
-        } catch {
-          return [];
-        }
-      });
-  } catch {
-    return [];
-  }
-}
-
 /** A throw while handling one login is that login's problem verdict: the other registries keep theirs. */
 async function guarded(login: KnownLogin, doing: string, task: () => Promise<Verdict>): Promise<Verdict> {
   try {
@@ -197,7 +177,7 @@ async function verify(context: DoctorContext, login: KnownLogin, net: Network): 
   const transport = transportFor(target, net.insecure, addresses, net.daemonJson);
   const result = await probeRegistry(endpointsFor(target, transport), login, context.httpRequest.bind(context), {
     timeoutMs: REGISTRY_TIMEOUT_MS,
-    ca: [...net.systemCas, ...registryCas(net.certsD, target)],
+    ca: [...net.systemCas, ...registryCertificateAuthorities(net.certsD, target.indexName)],
   });
   const verdict = describeProbe(result, login, target, { daemonJson: net.daemonJson, certsD: net.certsD });
   // Say why docker's safeguards were off: a person should know the password crossed unprotected.
