@@ -11,8 +11,8 @@ import { type DockerConfig, type DockerConfigFile, dockerConfigPath, readDockerC
 import { describeError } from '../errors.js';
 import { findOnPath } from '../fs/find-on-path.js';
 import { writeFileAtomic } from '../fs/private-files.js';
-import { backupFile, replaceConfigFile } from './backup.js';
-import { runDockerCli, runDockerOnTerminal } from './docker-cli.js';
+import { backupFile, replaceConfigFile } from '../backup/encrypted-backup.js';
+import { runDockerCli, runDockerOnTerminal } from '../docker/cli.js';
 import { type HelperOutput, runCredentialHelper } from '../credential-helper/run.js';
 import { type HttpOutcome, type HttpRequest, httpRequest } from '../registry/http-request.js';
 import { resolveHostAddresses } from '../registry/resolve-host.js';
