@@ -12,8 +12,7 @@ import { readSettings } from '../../config/settings.js';
 import { isTsstoreError } from '../../errors.js';
 import { UNLOCK_COMMAND } from '../../passphrase/decide.js';
 import type { Check, Diagnosis } from '../check.js';
-
-export const PROBE_PREFIX = 'tsstore-doctor-probe-';
+import { PROBE_PREFIX, isProbeKey } from '../probe-credential.js';
 
 /**
  * A failure as a problem. A locked pgp key gets the unlock command; a locked keyring does not (that
@@ -55,7 +54,7 @@ export const backend: Check = {
         if (key.locked) return { status: 'problem', fixable: false, details: [...details, key.line], commands: [UNLOCK_COMMAND] };
         if (key.line) details.push(key.line);
       }
-      const first = [...accounts.keys()].find((key) => !key.startsWith(PROBE_PREFIX));
+      const first = [...accounts.keys()].find((key) => !isProbeKey(key));
       if (first !== undefined) {
         await store.get(first);
         details.push(`read back the credential of ${first}`);

@@ -30,7 +30,7 @@ import {
   loginCommandFor,
 } from '../registry-login/wording.js';
 import { redact } from '../../text/redact.js';
-import { PROBE_PREFIX } from './backend.js';
+import { isProbeKey } from '../probe-credential.js';
 
 /** The whole conversation with one registry; unreachable ones fail faster (refused, no such name). */
 export const REGISTRY_TIMEOUT_MS = 6_000;
@@ -88,7 +88,7 @@ async function gather(context: DoctorContext): Promise<Gathered> {
     gathered.verdicts.push({ problem: true, line: `cannot list the logins in tsstore: ${describeError(error)} (see backend)`, commands: [] });
   }
   for (const key of [...keys.keys()].sort()) {
-    if (key.startsWith(PROBE_PREFIX) || isDockerHubTokenKey(key) || store === undefined) continue;
+    if (isProbeKey(key) || isDockerHubTokenKey(key) || store === undefined) continue;
     try {
       const login = await store.get(key);
       gathered.logins.push({ key, username: login.username, secret: login.secret, source: 'tsstore', store: 'tsstore' });
