@@ -7,10 +7,6 @@ import { shellQuote } from '../../text/shell-quote.js';
 import type { RegistryTarget } from '../../registry/endpoints.js';
 import { IDENTITY_TOKEN_USERNAME, type ProbeResult } from '../../registry/login-probe.js';
 
-export const DEFAULT_DAEMON_JSON = '/etc/docker/daemon.json';
-export const DEFAULT_CERTS_D = '/etc/docker/certs.d';
-
-
 /** The registry argument of `docker login`: none for Docker Hub, `host[:port]` otherwise. */
 export function dockerLoginTarget(target: RegistryTarget): string[] {
   return target.hub ? [] : [target.indexName];
