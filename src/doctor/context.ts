@@ -21,12 +21,10 @@ export type DockerConfigRead = { ok: true; file: DockerConfigFile } | { ok: fals
 
 export interface DoctorContext {
   readonly env: Environment;
-  /** `--login`: re-run docker login to prove the chain. */
+  /** `--login`: re-run docker login to prove the chain (the runner runs the write phases it allows). */
   readonly login: boolean;
   /** A person is at a terminal (stdin and stdout are TTYs). */
   readonly interactive: boolean;
-  /** `--fix`: checks may write probes (the backend check writes, reads back and erases one). */
-  readonly fixing: boolean;
   readDockerConfig(): DockerConfigRead;
   /** Backs up the current file into the store, then replaces it atomically (0600, keeping CRLF). */
   writeDockerConfig(file: DockerConfigFile, config: DockerConfig): Promise<void>;
@@ -60,7 +58,6 @@ export class RealDoctorContext implements DoctorContext {
     readonly env: Environment,
     readonly login: boolean,
     readonly interactive: boolean,
-    readonly fixing: boolean,
   ) {}
 
   readDockerConfig(): DockerConfigRead {

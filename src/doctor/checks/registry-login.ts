@@ -1,20 +1,26 @@
 /**
  * registry-login: every stored login still opens its registry. For each registry tsstore holds a login
  * for, and each one config.json's `auths` names, `GET /v2/` the way docker does (https; plain http only
- * for loopback and insecure-registries) and answer the challenge with the stored login. With --login,
- * `docker login -u USER --password-stdin` re-runs each login so docker itself proves the whole chain.
- * No fix: the wording says what to change, and the commands how. The parts are in ../registry-login/:
- * logins.ts gathers, probe-logins.ts verifies each, re-login.ts is --login.
+ * for loopback and insecure-registries) and answer the challenge with the stored login. The write
+ * phase, under --login, re-runs each login with `docker login -u USER --password-stdin` so docker itself
+ * proves the whole chain. No fix: the wording says what to change, and the commands how. The parts are
+ * in ../registry-login/: logins.ts gathers, probe-logins.ts verifies each, re-login.ts is --login.
  */
 import { redact } from '../../text/redact.js';
 import type { Check, Diagnosis } from '../check.js';
 import { readDaemonSettings } from '../registry-login/docker-daemon.js';
-import { type KnownLogin, gatherLogins } from '../registry-login/logins.js';
+import { type GatheredLogins, type KnownLogin, gatherLogins } from '../registry-login/logins.js';
 import { probeLogins } from '../registry-login/probe-logins.js';
 import { reRunLogins } from '../registry-login/re-login.js';
 import type { Verdict } from '../registry-login/wording.js';
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
+/**
+ * What diagnose found, for the --login phase that follows it. Kept beside the diagnosis rather than in
+ * it: the logins hold secrets, and a diagnosis is a thing that gets printed.
+ */
+const checkedLogins = new WeakMap<Diagnosis, { gathered: GatheredLogins; verdicts: Verdict[] }>();
 
 export const registryLogin: Check = {
   id: 'registry-login',
@@ -29,9 +35,19 @@ export const registryLogin: Check = {
     if (logins.length > 0 && PROXY_VARIABLES.some((name) => context.env[name])) {
       notes.push('a proxy is set in the environment: this check connects directly, docker goes through the proxy');
     }
-    let verdicts = [...(await probeLogins(context, logins, daemon)), ...gathered.verdicts];
-    if (context.login) verdicts = await reRunLogins(context, gathered, verdicts);
-    return summarize(notes, verdicts, logins);
+    const verdicts = [...(await probeLogins(context, logins, daemon)), ...gathered.verdicts];
+    const diagnosis = summarize(notes, verdicts, logins);
+    checkedLogins.set(diagnosis, { gathered, verdicts });
+    return diagnosis;
+  },
+  verify: {
+    when: 'login',
+    async run(context, diagnosis) {
+      const checked = checkedLogins.get(diagnosis);
+      if (checked === undefined) return diagnosis; // no login to re-run
+      const { gathered } = checked;
+      return summarize(gathered.notes, await reRunLogins(context, gathered, checked.verdicts), gathered.logins);
+    },
   },
 };
 
