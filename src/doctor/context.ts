@@ -35,7 +35,7 @@ export interface DoctorContext {
   /** The path of `docker-credential-NAME` on PATH, if any. */
   findHelper(name: string): string | undefined;
   runHelper(name: string, verb: 'get' | 'list' | 'store' | 'erase', input: string): Promise<HelperOutput>;
-  /** tsstore's own store; `forWrite` sets it up when needed. */
+  /** tsstore's own store; `forWrite` sets it up when needed, and without it nothing is written. */
   store(options: { forWrite: boolean }): Promise<Backend>;
   // registry-login's network and docker.
   /** One HTTP(S) request with a deadline; a failure is an outcome, never an exception. */
@@ -91,8 +91,12 @@ export class RealDoctorContext implements DoctorContext {
 
   async store(options: { forWrite: boolean }): Promise<Backend> {
     const backend = await openBackend(options, this.env);
-    // doctor reports a locked key with the unlock command; it never stops to ask for a passphrase.
-    if (backend instanceof PgpBackend) backend.mayPrompt = false;
+    if (backend instanceof PgpBackend) {
+      // doctor reports a locked key with the unlock command; it never stops to ask for a passphrase.
+      backend.mayPrompt = false;
+      // A look writes nothing, not even list's cache.
+      if (!options.forWrite) backend.writesListCache = false;
+    }
     return backend;
   }
 
