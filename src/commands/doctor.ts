@@ -18,7 +18,7 @@ export async function runDoctor(options: DoctorOptions, env = process.env): Prom
     throw new TsstoreError('usage', `unknown check ${unknown.join(', ')}; the checks are: ${CHECKS.map((check) => check.id).join(', ')}`);
   }
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  const context = new RealDoctorContext(env, options.login, interactive, options.fix);
+  const context = new RealDoctorContext(env, options.login, interactive);
   const report = await runChecks(CHECKS, context, { fix: options.fix, only: options.checks });
   process.stdout.write(options.json ? renderJson(report) : renderText(report, { color: useColor(env, Boolean(process.stdout.isTTY)) }));
   return report.ok ? 0 : 1;

@@ -9,7 +9,7 @@ import { HelperClient } from '../credential-helper/client.js';
 import { runCredentialHelper } from '../credential-helper/run.js';
 import { plaintextEntries, withoutSecrets } from '../docker/auths.js';
 import { type DockerConfigFile, assertRewritable, readConfigFile, readDockerConfig } from '../docker/config-file.js';
-import { replaceConfigFile } from '../doctor/backup.js';
+import { replaceConfigFile } from '../backup/encrypted-backup.js';
 import { TsstoreError } from '../errors.js';
 import { findOnPath } from '../fs/find-on-path.js';
 import { type Migration, migrateFromConfig, migrateFromHelper, removableRegistries } from '../migrate/migrate.js';

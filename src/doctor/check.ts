@@ -1,6 +1,8 @@
 /**
- * A doctor check: `diagnose` looks and never writes; `fix`, when there is one, changes things and the
- * runner diagnoses again afterwards to see whether it worked.
+ * A doctor check: `diagnose` looks and never writes, whatever the flags; `fix`, when there is one, changes
+ * things and the runner diagnoses again afterwards to see whether it worked. `verify`, when there is one,
+ * is a closer look that writes (a probe credential, a docker login): the runner runs it after diagnose
+ * only when the flag it names was given.
  */
 import type { DoctorContext } from './context.js';
 
@@ -16,12 +18,22 @@ export interface Diagnosis {
   fixable?: boolean;
 }
 
+/** The flag that allows a check's write phase: `--fix` or `--login`. */
+export type WriteFlag = 'fix' | 'login';
+
+export interface WritePhase<D extends Diagnosis = Diagnosis> {
+  when: WriteFlag;
+  /** Gets what diagnose found; returns the diagnosis to report instead. A throw is the check crashing. */
+  run(context: DoctorContext, diagnosis: D): Promise<D>;
+}
+
 export interface Check<D extends Diagnosis = Diagnosis> {
   id: string;
   title: string;
   diagnose(context: DoctorContext): Promise<D>;
   /** Returns what it did, one line each. Throws when it could not. */
   fix?(context: DoctorContext, diagnosis: D): Promise<string[]>;
+  verify?: WritePhase<D>;
 }
 
 export const ok = (...details: string[]): Diagnosis => ({ status: 'ok', details });

@@ -11,21 +11,20 @@ import { type DockerConfig, type DockerConfigFile, dockerConfigPath, readDockerC
 import { describeError } from '../errors.js';
 import { findOnPath } from '../fs/find-on-path.js';
 import { writeFileAtomic } from '../fs/private-files.js';
-import { backupFile, replaceConfigFile } from './backup.js';
-import { runDockerCli, runDockerOnTerminal } from './docker-cli.js';
+import { backupFile, replaceConfigFile } from '../backup/encrypted-backup.js';
+import { runDockerCli, runDockerOnTerminal } from '../docker/cli.js';
 import { type HelperOutput, runCredentialHelper } from '../credential-helper/run.js';
-import { type HttpOutcome, type HttpRequest, httpRequest, resolveHostAddresses } from './http-client.js';
+import { type HttpOutcome, type HttpRequest, httpRequest } from '../registry/http-request.js';
+import { resolveHostAddresses } from '../registry/resolve-host.js';
 
 export type DockerConfigRead = { ok: true; file: DockerConfigFile } | { ok: false; path: string; message: string };
 
 export interface DoctorContext {
   readonly env: Environment;
-  /** `--login`: re-run docker login to prove the chain. */
+  /** `--login`: re-run docker login to prove the chain (the runner runs the write phases it allows). */
   readonly login: boolean;
   /** A person is at a terminal (stdin and stdout are TTYs). */
   readonly interactive: boolean;
-  /** `--fix`: checks may write probes (the backend check writes, reads back and erases one). */
-  readonly fixing: boolean;
   readDockerConfig(): DockerConfigRead;
   /** Backs up the current file into the store, then replaces it atomically (0600, keeping CRLF). */
   writeDockerConfig(file: DockerConfigFile, config: DockerConfig): Promise<void>;
@@ -36,7 +35,7 @@ export interface DoctorContext {
   /** The path of `docker-credential-NAME` on PATH, if any. */
   findHelper(name: string): string | undefined;
   runHelper(name: string, verb: 'get' | 'list' | 'store' | 'erase', input: string): Promise<HelperOutput>;
-  /** tsstore's own store; `forWrite` sets it up when needed. */
+  /** tsstore's own store; `forWrite` sets it up when needed, and without it nothing is written. */
   store(options: { forWrite: boolean }): Promise<Backend>;
   // registry-login's network and docker.
   /** One HTTP(S) request with a deadline; a failure is an outcome, never an exception. */
@@ -59,7 +58,6 @@ export class RealDoctorContext implements DoctorContext {
     readonly env: Environment,
     readonly login: boolean,
     readonly interactive: boolean,
-    readonly fixing: boolean,
   ) {}
 
   readDockerConfig(): DockerConfigRead {
@@ -93,8 +91,12 @@ export class RealDoctorContext implements DoctorContext {
 
   async store(options: { forWrite: boolean }): Promise<Backend> {
     const backend = await openBackend(options, this.env);
-    // doctor reports a locked key with the unlock command; it never stops to ask for a passphrase.
-    if (backend instanceof PgpBackend) backend.mayPrompt = false;
+    if (backend instanceof PgpBackend) {
+      // doctor reports a locked key with the unlock command; it never stops to ask for a passphrase.
+      backend.mayPrompt = false;
+      // A look writes nothing, not even list's cache.
+      if (!options.forWrite) backend.writesListCache = false;
+    }
     return backend;
   }
 

@@ -1,9 +1,11 @@
 /**
  * Runs checks one after another: times each, reports a check that throws as crashed and goes on, and
  * with `fix` applies each fix and diagnoses again. No fix runs once config.json is found unreadable.
+ * A check's write phase runs after its diagnose, and only when its flag was given: `fix` here, or the
+ * context's `login`.
  */
 import { describeError } from '../errors.js';
-import type { Check, CheckStatus, Diagnosis } from './check.js';
+import type { Check, CheckStatus, Diagnosis, WriteFlag } from './check.js';
 import type { DoctorContext } from './context.js';
 
 export interface CheckResult {
@@ -32,19 +34,19 @@ export async function runChecks(checks: readonly Check[], context: DoctorContext
   for (const check of checks) {
     if (options.only.length > 0 && !options.only.includes(check.id)) continue;
     const started = now();
-    results.push({ id: check.id, title: check.title, ...(await runOne(check, context, options.fix)), durationMs: Math.round(now() - started) });
+    results.push({ id: check.id, title: check.title, ...(await runOne(check, context, options)), durationMs: Math.round(now() - started) });
   }
   return { ok: results.every((result) => result.status !== 'problem' && result.status !== 'crashed'), checks: results };
 }
 
-async function runOne(check: Check, context: DoctorContext, fix: boolean): Promise<{ status: CheckStatus; details: string[] }> {
+async function runOne(check: Check, context: DoctorContext, options: RunOptions): Promise<{ status: CheckStatus; details: string[] }> {
   let diagnosis: Diagnosis;
   try {
-    diagnosis = await check.diagnose(context);
+    diagnosis = await look(check, context, options);
   } catch (error) {
     return { status: 'crashed', details: [`the check itself failed: ${describeError(error)}`] };
   }
-  if (diagnosis.status !== 'problem' || !fix || !check.fix || diagnosis.fixable === false) return present(diagnosis);
+  if (diagnosis.status !== 'problem' || !options.fix || !check.fix || diagnosis.fixable === false) return present(diagnosis);
   if (!context.fixesAllowed()) {
     return present({ ...diagnosis, details: [...diagnosis.details, 'not fixed: config.json must be fixed by hand first (see config-json)'] });
   }
@@ -56,12 +58,23 @@ async function runOne(check: Check, context: DoctorContext, fix: boolean): Promi
   }
   let after: Diagnosis;
   try {
-    after = await check.diagnose(context);
+    after = await look(check, context, options);
   } catch (error) {
     return { status: 'crashed', details: [...done, `the check failed after the fix: ${describeError(error)}`] };
   }
   if (after.status === 'problem') return present({ ...after, details: [...done, ...after.details] });
   return { status: 'fixed', details: done };
+}
+
+/** diagnose, then the check's write phase where the flag it names was given. */
+async function look(check: Check, context: DoctorContext, options: RunOptions): Promise<Diagnosis> {
+  const diagnosis = await check.diagnose(context);
+  if (check.verify === undefined || !given(check.verify.when, context, options)) return diagnosis;
+  return check.verify.run(context, diagnosis);
+}
+
+function given(flag: WriteFlag, context: DoctorContext, options: RunOptions): boolean {
+  return flag === 'fix' ? options.fix : context.login;
 }
 
 function present(diagnosis: Diagnosis): { status: CheckStatus; details: string[] } {

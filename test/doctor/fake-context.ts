@@ -4,7 +4,7 @@ import type { DockerConfig, DockerConfigFile } from '../../src/docker/config-fil
 import { configFileFromText, parseDockerConfig } from '../../src/docker/config-file.js';
 import { type DockerConfigRead, type DoctorContext, configIsRewritable } from '../../src/doctor/context.js';
 import type { HelperOutput } from '../../src/credential-helper/run.js';
-import type { HttpOutcome } from '../../src/doctor/http-client.js';
+import type { HttpOutcome } from '../../src/registry/http-request.js';
 import { describeError } from '../../src/errors.js';
 
 export interface FakeOptions {

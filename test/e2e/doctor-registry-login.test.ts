@@ -21,7 +21,7 @@ import { lookup } from 'node:dns/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type TlsFixture, makeTlsFixture } from '../doctor/tls-fixture.js';
+import { type TlsFixture, makeTlsFixture } from '../support/tls-fixture.js';
 import { HELPER_BINARY, type HelperResult, type TemporaryHome, runHelper, temporaryHome } from '../support/helper-binary.js';
 import { findOnPath, haveAll } from '../support/real-components.js';
 import { type RegistryUser, type StartedRegistry, randomSecret, startRegistry } from '../support/registry.js';

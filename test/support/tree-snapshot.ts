@@ -1,5 +1,5 @@
 /** Every file under a folder with its bytes and mode, to prove an operation changed nothing. */
-import { lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 export function snapshotTree(root: string): Record<string, string> {
@@ -38,4 +38,41 @@ export function filesContaining(root: string, needle: string): string[] {
   };
   walk(root);
   return found;
+}
+
+/**
+ * Every entry under `root` (root itself included, as "."), never following a link: its type, mode and
+ * modification time, and a file's bytes or a link's target. A folder's mtime moves whenever an entry
+ * is created or removed in it, so even a temporary file made and deleted again shows.
+ */
+export function snapshotEntries(root: string): Record<string, string> {
+  const entries: Record<string, string> = {};
+  const walk = (path: string): void => {
+    const stats = lstatSync(path, { bigint: true });
+    const mode = (Number(stats.mode) & 0o7777).toString(8);
+    const name = relative(root, path) || '.';
+    const stamp = `${mode} mtime=${stats.mtimeNs}`;
+    if (stats.isSymbolicLink()) {
+      entries[name] = `link ${stamp} -> ${readlinkSync(path)}`;
+    } else if (stats.isDirectory()) {
+      entries[`${name}/`] = `dir ${stamp}`;
+      for (const child of readdirSync(path).sort()) walk(join(path, child));
+    } else if (stats.isFile()) {
+      entries[name] = `file ${stamp} ${readFileSync(path).toString('base64')}`;
+    } else {
+      entries[name] = `other ${stamp}`; // a socket or a FIFO
+    }
+  };
+  walk(root);
+  return entries;
+}
+
+/** What differs between two snapshots, one line per entry: `+ added`, `- removed`, `~ changed`. */
+export function snapshotChanges(before: Record<string, string>, after: Record<string, string>): string[] {
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  return names.flatMap((name) => {
+    if (!(name in before)) return [`+ ${name}`];
+    if (!(name in after)) return [`- ${name}`];
+    return before[name] === after[name] ? [] : [`~ ${name}`];
+  });
 }

@@ -24,6 +24,8 @@ export class PgpBackend implements Backend {
   readonly layout: PgpLayout;
   /** Whether a locked key may be unlocked by asking on the terminal (doctor says no). */
   mayPrompt = true;
+  /** Whether `list` may write its cache (doctor's looks write nothing, so no). */
+  writesListCache = true;
 
   constructor(
     root: string,
@@ -127,7 +129,7 @@ export class PgpBackend implements Backend {
       if (label && credentialFileName(label.serverURL) === name) labels.push(label);
     }
     const after = this.credentialsFolderStamp();
-    if (after && mayCache(folder, after, started)) this.writeListCache(after, labels);
+    if (this.writesListCache && after && mayCache(folder, after, started)) this.writeListCache(after, labels);
     return new Map(labels.map((label) => [label.serverURL, label.username]));
   }
 

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { userHome } from '../../config/paths.js';
-import { replaceConfigFile } from '../backup.js';
+import { replaceConfigFile } from '../../backup/encrypted-backup.js';
 import {
   DROP_IN_NAME,
   DROP_IN_TEXT,

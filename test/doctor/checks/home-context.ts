@@ -9,7 +9,7 @@ import { MemoryBackend } from '../../../src/backends/memory.js';
 import { type DockerConfig, type DockerConfigFile, parseDockerConfig, serializeDockerConfig } from '../../../src/docker/config-file.js';
 import type { DockerConfigRead, DoctorContext } from '../../../src/doctor/context.js';
 import type { HelperOutput } from '../../../src/credential-helper/run.js';
-import type { HttpOutcome, HttpRequest } from '../../../src/doctor/http-client.js';
+import type { HttpOutcome, HttpRequest } from '../../../src/registry/http-request.js';
 import { describeError } from '../../../src/errors.js';
 
 export interface HomeContextOptions {

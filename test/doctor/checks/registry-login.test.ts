@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { dockerStoreFor, registryLogin, withDroppedKeys } from '../../../src/doctor/checks/registry-login.js';
-import type { HttpOutcome, HttpRequest } from '../../../src/doctor/http-client.js';
+import { registryLogin } from '../../../src/doctor/checks/registry-login.js';
+import { dockerStoreFor } from '../../../src/doctor/registry-login/logins.js';
+import { withDroppedKeys } from '../../../src/doctor/registry-login/re-login.js';
+import type { HttpOutcome, HttpRequest } from '../../../src/registry/http-request.js';
 import { runChecks } from '../../../src/doctor/runner.js';
 import { type HomeContext, cleanUpHomes, home } from './home-context.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { registryTarget } from '../../src/doctor/registry-endpoint.js';
-import { describeProbe, dockerKey, loginCommandFor } from '../../src/doctor/registry-wording.js';
-import { redact } from '../../src/text/redact.js';
-import { shellQuote } from '../../src/text/shell-quote.js';
+import { registryTarget } from '../../../src/registry/endpoints.js';
+import { describeProbe, dockerKey, loginCommandFor } from '../../../src/doctor/registry-login/wording.js';
+import { redact } from '../../../src/text/redact.js';
+import { shellQuote } from '../../../src/text/shell-quote.js';
 
 function target(key: string) {
   const found = registryTarget(key);

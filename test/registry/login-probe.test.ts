@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { HttpOutcome, HttpRequest } from '../../src/doctor/http-client.js';
-import type { Endpoint } from '../../src/doctor/registry-endpoint.js';
-import { type ProbeLogin, isLoopbackHost, probeRegistry } from '../../src/doctor/registry-probe.js';
+import type { HttpOutcome, HttpRequest } from '../../src/registry/http-request.js';
+import type { Endpoint } from '../../src/registry/endpoints.js';
+import { type ProbeLogin, isLoopbackHost, probeRegistry } from '../../src/registry/login-probe.js';
 
 const alice: ProbeLogin = { username: 'alice', secret: 's3cret-pa55' };
 const basicAlice = `Basic ${Buffer.from('alice:s3cret-pa55').toString('base64')}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endpointsFor, parseInsecureRegistries, registryTarget, transportFor } from '../../src/doctor/registry-endpoint.js';
+import { endpointsFor, parseInsecureRegistries, registryTarget, transportFor } from '../../src/registry/endpoints.js';
 
 const NO_INSECURE = { names: [], cidrs: [] };
 const DAEMON = '/etc/docker/daemon.json';

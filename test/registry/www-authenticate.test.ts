@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findChallenge, parseChallenges } from '../../src/doctor/www-authenticate.js';
+import { findChallenge, parseChallenges } from '../../src/registry/www-authenticate.js';
 
 describe('parseChallenges', () => {
   it.each([

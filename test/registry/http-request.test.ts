@@ -6,10 +6,12 @@ import { type AddressInfo, type Server, createServer as createTcpServer } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpRequest, resolveHostAddresses, systemCertificateAuthorities } from '../../src/doctor/http-client.js';
-import { parseChallenges } from '../../src/doctor/www-authenticate.js';
+import { httpRequest } from '../../src/registry/http-request.js';
+import { resolveHostAddresses } from '../../src/registry/resolve-host.js';
+import { systemCertificateAuthorities } from '../../src/registry/trusted-authorities.js';
+import { parseChallenges } from '../../src/registry/www-authenticate.js';
 import { haveAll } from '../support/real-components.js';
-import { type TlsFixture, makeTlsFixture } from './tls-fixture.js';
+import { type TlsFixture, makeTlsFixture } from '../support/tls-fixture.js';
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));

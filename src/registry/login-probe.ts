@@ -5,8 +5,8 @@
  * or, for an identity token, the OAuth2 refresh-token POST docker uses) and present it to `/v2/`.
  * Insecure registries are tried over https without verification, then over http, as docker does.
  */
-import { type HttpOutcome, type HttpRequest, MAX_BODY_BYTES } from './http-client.js';
-import type { Endpoint } from './registry-endpoint.js';
+import { type HttpOutcome, type HttpRequest, MAX_BODY_BYTES } from './http-request.js';
+import type { Endpoint } from './endpoints.js';
 import { type Challenge, findChallenge, parseChallenges } from './www-authenticate.js';
 
 export const IDENTITY_TOKEN_USERNAME = '<token>';

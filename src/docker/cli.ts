@@ -1,4 +1,4 @@
-/** Runs the docker CLI for `doctor --login`, with any secret on stdin only, never in argv. */
+/** Runs the docker CLI (doctor --login re-runs docker login), with any secret on stdin only, never in argv. */
 import type { Environment } from '../config/paths.js';
 import { findOnPath } from '../fs/find-on-path.js';
 import type { HelperOutput } from '../credential-helper/run.js';

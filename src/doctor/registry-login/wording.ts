@@ -2,14 +2,10 @@
  * What registry-login says about one stored login, as pure functions: one line a person can act on, and
  * the exact commands where there is one. Nothing here ever sees a secret.
  */
-import { DOCKER_HUB_KEY } from '../docker/server-url.js';
-import { shellQuote } from '../text/shell-quote.js';
-import type { RegistryTarget } from './registry-endpoint.js';
-import { IDENTITY_TOKEN_USERNAME, type ProbeResult } from './registry-probe.js';
-
-export const DEFAULT_DAEMON_JSON = '/etc/docker/daemon.json';
-export const DEFAULT_CERTS_D = '/etc/docker/certs.d';
-
+import { DOCKER_HUB_KEY } from '../../docker/server-url.js';
+import { shellQuote } from '../../text/shell-quote.js';
+import type { RegistryTarget } from '../../registry/endpoints.js';
+import { IDENTITY_TOKEN_USERNAME, type ProbeResult } from '../../registry/login-probe.js';
 
 /** The registry argument of `docker login`: none for Docker Hub, `host[:port]` otherwise. */
 export function dockerLoginTarget(target: RegistryTarget): string[] {

@@ -1,13 +1,11 @@
 /**
- * One HTTP(S) request with a hard deadline, for the registry-login check. Never throws: a failure is an
- * outcome with Node's error code, a request Node refuses to build included (it throws synchronously for a
- * header value with CR, LF or NUL, or a protocol other than http and https). No redirects are followed and
- * no proxy is used; bodies are capped.
+ * One HTTP(S) request to a registry with a hard deadline (doctor's registry-login check). Never throws: a
+ * failure is an outcome with Node's error code, a request Node refuses to build included (it throws
+ * synchronously for a header value with CR, LF or NUL, or a protocol other than http and https). No
+ * redirects are followed and no proxy is used; bodies are capped.
  */
-import { readFileSync } from 'node:fs';
 import { type ClientRequest, type IncomingMessage, request as httpRequestRaw } from 'node:http';
 import { request as httpsRequestRaw } from 'node:https';
-import { rootCertificates } from 'node:tls';
 import { describeError } from '../errors.js';
 
 export interface HttpRequest {
@@ -103,38 +101,3 @@ function notSent(error: unknown): HttpOutcome {
   return { kind: 'error', code, message: `the request was not sent: ${why}`, notSent: true };
 }
 const HEADER_CODES = new Set(['ERR_INVALID_CHAR', 'ERR_HTTP_INVALID_HEADER_VALUE', 'ERR_INVALID_HTTP_TOKEN']);
-
-/**
- * What docker trusts on Linux: the system's CA bundle (Go reads it), plus Node's own list so that a
- * machine without a bundle still verifies public registries. Read once per run.
- */
-export function systemCertificateAuthorities(env: Readonly<Record<string, string | undefined>>): string[] {
-  const files = [env.SSL_CERT_FILE, '/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem'];
-  for (const file of files) {
-    if (!file) continue;
-    try {
-      return [...rootCertificates, readFileSync(file, 'utf8')];
-    } catch {
-      // try the next place
-    }
-  }
-  return [...rootCertificates];
-}
-
-/** The addresses a host name resolves to; empty when it does not, or when the resolver is too slow. */
-export async function resolveHostAddresses(hostname: string, timeoutMs = 3_000): Promise<string[]> {
-  const { lookup } = await import('node:dns/promises');
-  let timer: NodeJS.Timeout | undefined;
-  const giveUp = new Promise<string[]>((resolve) => {
-    timer = setTimeout(() => resolve([]), timeoutMs);
-  });
-  const found = lookup(hostname, { all: true }).then(
-    (entries) => entries.map((entry) => entry.address),
-    () => [],
-  );
-  try {
-    return await Promise.race([found, giveUp]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
