@@ -19,13 +19,18 @@ export function positionOf(text: string, offset: number): TextPosition {
 export function findJsonError(text: string): number | undefined {
   let i = 0;
   const fail = (): never => {
-    throw i;
+    throw new SyntaxAt(i);
   };
   const space = (): void => {
     while (i < text.length && ' \t\n\r'.includes(text[i] as string)) i++;
   };
   const literal = (word: string): void => {
-    for (const char of word) if (text[i++] !== char) (i--, fail());
+    for (const char of word) {
+      if (text[i++] !== char) {
+        i--;
+        fail();
+      }
+    }
   };
   const string = (): void => {
     i++; // opening quote
@@ -38,7 +43,12 @@ export function findJsonError(text: string): number | undefined {
         i++;
         const escape = text[i];
         if (escape === 'u') {
-          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) (i += k, fail());
+          for (let k = 1; k <= 4; k++) {
+            if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) {
+              i += k;
+              fail();
+            }
+          }
           i += 5;
         } else if (escape !== undefined && '"\\/bfnrt'.includes(escape)) i++;
         else fail();
@@ -94,7 +104,15 @@ export function findJsonError(text: string): number | undefined {
     value(0);
     space();
     return i < text.length ? i : undefined;
-  } catch (offset) {
-    return Math.min(offset as number, text.length);
+  } catch (error) {
+    if (!(error instanceof SyntaxAt)) throw error;
+    return Math.min(error.offset, text.length);
+  }
+}
+
+/** Where the scan stopped: thrown to leave the recursion at once. */
+class SyntaxAt extends Error {
+  constructor(readonly offset: number) {
+    super(`JSON syntax error at offset ${offset}`);
   }
 }

@@ -32,7 +32,12 @@ export const TIMEOUT_CODE = 'ETIMEDOUT';
 export function httpRequest(request: HttpRequest): Promise<HttpOutcome> {
   return new Promise((resolve) => {
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
+    let outgoing: ClientRequest | undefined;
+    // One deadline for everything: name lookup, connect, TLS, headers and body.
+    const timer = setTimeout(() => {
+      settle({ kind: 'error', code: TIMEOUT_CODE, message: `no answer within ${Math.round(request.timeoutMs / 100) / 10} s` });
+      outgoing?.destroy();
+    }, request.timeoutMs);
     const settle = (outcome: HttpOutcome) => {
       if (settled) return;
       settled = true;
@@ -46,18 +51,11 @@ export function httpRequest(request: HttpRequest): Promise<HttpOutcome> {
       settle({ kind: 'error', code: 'ERR_INVALID_URL', message: 'not a valid URL' });
       return;
     }
-    let outgoing: ClientRequest;
     try {
       outgoing = send(url, request, settle);
     } catch (error) {
       settle(notSent(error));
-      return;
     }
-    // One deadline for everything: name lookup, connect, TLS, headers and body.
-    timer = setTimeout(() => {
-      settle({ kind: 'error', code: TIMEOUT_CODE, message: `no answer within ${Math.round(request.timeoutMs / 100) / 10} s` });
-      outgoing.destroy();
-    }, request.timeoutMs);
   });
 }
 

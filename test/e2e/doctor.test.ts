@@ -52,7 +52,7 @@ function machine(extraPath: string[] = []): Machine {
     filesContaining(text) {
       const needles = [text, Buffer.from(text).toString('base64')];
       return Object.entries(snapshotTree(home.home))
-        .filter(([path, value]) => !path.endsWith('/') && !path.startsWith('bin/'))
+        .filter(([path]) => !path.endsWith('/') && !path.startsWith('bin/'))
         .filter(([, value]) => {
           const bytes = Buffer.from(value.split(' ')[1] ?? '', 'base64').toString('latin1');
           return needles.some((needle) => bytes.includes(needle));

@@ -11,7 +11,7 @@
  * server URL from stdin; never a store's secret) to a log, then runs dist/docker-credential-tsstore with the
  * same arguments and stdin: the tests see which server URL containers/image asks for.
  */
-import { mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -12,7 +12,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { type HelperResult, runHelper } from './helper-binary.js';
 import { findOnPath } from './real-components.js';
 

@@ -9,7 +9,6 @@ import { type Failure, emptyMigration, migrateFromConfig, migrateFromHelper, rem
 import { MigrationPlanner } from '../../migrate/plan.js';
 import { CONFIG_SOURCE, type Source, conflictLines, failureLine, loginCommand, showRegistry } from '../../migrate/wording.js';
 import type { Check, Diagnosis } from '../check.js';
-import type { DoctorContext } from '../context.js';
 import { installCommand, requireTsstoreOnPath } from '../tsstore-on-path.js';
 
 export type CredsStoreState =
@@ -98,7 +97,7 @@ export const credsStore: Check = {
     const recovered = new Set([...removableRegistries(fromHelper), ...removable, ...fromHelper.conflicts.map((c) => c.registry), ...fromConfig.conflicts.map((c) => c.registry)]);
     const lost: Failure[] = [...fromHelper.failed, ...fromConfig.failed];
     if (state.kind === 'helper-missing') {
-      for (const registry of Object.keys((file.config.auths ?? {}) as Record<string, unknown>)) {
+      for (const registry of Object.keys(file.config.auths ?? {})) {
         if (!recovered.has(registry) && !lost.some((failure) => failure.registry === registry)) {
           lost.push({ registry, reason: `its secret was in docker-credential-${state.helper}, which is not installed`, relogin: true });
         }
