@@ -8,15 +8,14 @@ import { serveProtocol } from './protocol/serve.js';
 import { writeOutput } from './protocol/stdio.js';
 import { forbidCoreDumps } from './runtime/no-core-dumps.js';
 
-/** Words the commander program knows; any other single word is an unknown protocol action. */
-export const CLI_COMMANDS = ['init', 'info', 'doctor', 'migrate', 'unlock', 'lock', 'passwd', 'agent', 'help'];
-
 export async function main(args: readonly string[]): Promise<number> {
   // First, before stdin or any key is read: every process, the agent too (it runs this same entry).
   forbidCoreDumps();
   const [first] = args;
   if (isProtocolVerb(first)) return serveProtocol(args, openBackend);
-  if (first !== undefined && !first.startsWith('-') && !CLI_COMMANDS.includes(first)) {
+  // The command table (no commander in it), read only now: the protocol verbs never load it.
+  const { isCommandWord } = await import('./commands/table.js');
+  if (first !== undefined && !first.startsWith('-') && !isCommandWord(first)) {
     writeOutput(`${unknownActionMessage(first)}\n`);
     return 1;
   }

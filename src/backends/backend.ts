@@ -19,7 +19,7 @@ export interface Backend {
   list(): Promise<Map<string, string>>;
 }
 
-export const BACKEND_NAMES = ['pgp', 'keyring'] as const;
+const BACKEND_NAMES = ['pgp', 'keyring'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export function isBackendName(value: unknown): value is BackendName {

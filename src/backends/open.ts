@@ -4,27 +4,19 @@
  * never changes silently. Reads on a machine with nothing set up write nothing and load no addon.
  */
 import { type Environment, tsstorePaths } from '../config/paths.js';
-import { readSettings } from '../config/settings.js';
-import { TsstoreError } from '../errors.js';
 import { warn } from '../text/output.js';
-import { type Backend, type BackendName, isBackendName } from './backend.js';
+import type { Backend, BackendName } from './backend.js';
+import { backendInForce } from './in-force.js';
 import { PgpBackend } from './pgp/pgp-backend.js';
 
-export function backendOverride(env: Environment): BackendName | undefined {
-  const value = env.TSSTORE_BACKEND;
-  if (value === undefined || value === '') return undefined;
-  if (!isBackendName(value)) {
-    throw new TsstoreError('config', `TSSTORE_BACKEND must be "pgp" or "keyring", not "${value.slice(0, 40)}"`);
-  }
-  return value;
-}
+// src/doctor/checks/backend.ts still imports it from here.
+export { backendOverride } from './in-force.js';
 
 export async function openBackend(options: { forWrite: boolean }, env: Environment = process.env): Promise<Backend> {
   const paths = tsstorePaths(env);
-  const override = backendOverride(env);
-  const settings = override ? undefined : readSettings(paths);
-  let name: BackendName = override ?? settings?.backend ?? 'pgp';
-  if (options.forWrite && !override && !settings) {
+  const inForce = backendInForce(env, paths);
+  let name: BackendName = inForce?.name ?? 'pgp';
+  if (options.forWrite && !inForce) {
     // First store on this machine: choose, and write the choice down before anything is stored.
     const { probeBackend, recordChoice } = await import('./choose.js');
     const choice = await probeBackend(env);

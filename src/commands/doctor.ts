@@ -1,4 +1,5 @@
 /** `doctor [--fix] [--json] [--login] [CHECK_ID...]`: finds what is wrong with Docker logins, and fixes it. */
+import type { Environment } from '../config/paths.js';
 import { CHECKS } from '../doctor/checks/index.js';
 import { RealDoctorContext } from '../doctor/context.js';
 import { renderJson, renderText, useColor } from '../doctor/render.js';
@@ -12,7 +13,7 @@ export interface DoctorOptions {
   checks: string[];
 }
 
-export async function runDoctor(options: DoctorOptions, env = process.env): Promise<number> {
+export async function runDoctor(options: DoctorOptions, env: Environment = process.env): Promise<number> {
   const unknown = options.checks.filter((id) => !CHECKS.some((check) => check.id === id));
   if (unknown.length > 0) {
     throw new TsstoreError('usage', `unknown check ${unknown.join(', ')}; the checks are: ${CHECKS.map((check) => check.id).join(', ')}`);

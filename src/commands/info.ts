@@ -1,6 +1,6 @@
 /** `info`: which backend, where its data is, how many credentials, and whether Docker uses us. */
 import type { BackendName } from '../backends/backend.js';
-import { backendOverride } from '../backends/open.js';
+import { backendInForce } from '../backends/in-force.js';
 import { PgpBackend } from '../backends/pgp/pgp-backend.js';
 import { type Environment, tsstorePaths } from '../config/paths.js';
 import { readSettings } from '../config/settings.js';
@@ -10,14 +10,14 @@ import { say } from '../text/output.js';
 
 export async function runInfo(env: Environment = process.env): Promise<void> {
   const paths = tsstorePaths(env);
-  const override = backendOverride(env);
+  const chosen = backendInForce(env, paths);
+  // Read even when TSSTORE_BACKEND decides: the settings line below says whether it exists.
   const settings = readSettings(paths);
-  const chosen = override ?? settings?.backend;
   const lines: string[] = [];
   let shown: BackendName;
   if (chosen) {
-    shown = chosen;
-    lines.push(`backend:      ${chosen}${override ? ' (from TSSTORE_BACKEND)' : ''}`);
+    shown = chosen.name;
+    lines.push(`backend:      ${chosen.name}${chosen.from === 'TSSTORE_BACKEND' ? ' (from TSSTORE_BACKEND)' : ''}`);
   } else {
     // What a first store would pick here, found by looking only.
     const { probeBackend } = await import('../backends/choose.js');

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { openBackend } from '../backends/open.js';
+import type { Environment } from '../config/paths.js';
 import { HelperClient } from '../credential-helper/client.js';
 import { runCredentialHelper } from '../credential-helper/run.js';
 import { plaintextEntries, withoutSecrets } from '../docker/auths.js';
@@ -24,7 +25,7 @@ export interface MigrateOptions {
   discard?: string[];
 }
 
-export async function runMigrate(options: MigrateOptions, env = process.env): Promise<number> {
+export async function runMigrate(options: MigrateOptions, env: Environment = process.env): Promise<number> {
   const verb = options.dryRun ? 'would move' : 'moved';
   const fromFile = options.from === 'config' || options.from.includes('/');
   if (!fromFile && (options.discard ?? []).length > 0) {
@@ -40,7 +41,7 @@ export async function runMigrate(options: MigrateOptions, env = process.env): Pr
   return migration.failed.length + migration.conflicts.length === 0 ? 0 : 1;
 }
 
-async function fromHelper(options: MigrateOptions, env: NodeJS.ProcessEnv): Promise<{ migration: Migration; source: Source; notes: string[] }> {
+async function fromHelper(options: MigrateOptions, env: Environment): Promise<{ migration: Migration; source: Source; notes: string[] }> {
   if (!/^[a-z0-9][a-z0-9._-]*$/i.test(options.from) || options.from === 'tsstore') {
     throw new TsstoreError('usage', '--from takes a helper name such as pass or secretservice, "config", or the path of an auth file');
   }
@@ -53,7 +54,7 @@ async function fromHelper(options: MigrateOptions, env: NodeJS.ProcessEnv): Prom
   return { migration, source: { label: program, from: options.from, file: false }, notes: [] };
 }
 
-async function fromConfigFile(options: MigrateOptions, env: NodeJS.ProcessEnv): Promise<{ migration: Migration; source: Source; notes: string[] }> {
+async function fromConfigFile(options: MigrateOptions, env: Environment): Promise<{ migration: Migration; source: Source; notes: string[] }> {
   const isDockerConfig = options.from === 'config';
   const file: DockerConfigFile = isDockerConfig ? readDockerConfig(env) : readConfigFile(resolve(options.from));
   const source: Source = { label: isDockerConfig ? 'config.json' : file.path, from: isDockerConfig ? 'config' : file.path, file: true };

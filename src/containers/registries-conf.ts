@@ -3,9 +3,10 @@
  * the files podman, skopeo and buildah read, in their order. Pure parsing; no TOML library for one key.
  */
 import { join } from 'node:path';
+import type { Environment } from '../config/paths.js';
 
 /** Files in the order containers/image reads them; a later `credential-helpers` replaces an earlier one. */
-export function registriesConfFiles(home: string, exists: (path: string) => boolean, listDir: (dir: string) => string[], env: Readonly<Record<string, string | undefined>> = {}): string[] {
+export function registriesConfFiles(home: string, exists: (path: string) => boolean, listDir: (dir: string) => string[], env: Environment = {}): string[] {
   if (env.CONTAINERS_REGISTRIES_CONF) return [env.CONTAINERS_REGISTRIES_CONF];
   const userMain = join(home, '.config', 'containers', 'registries.conf');
   const files = [exists(userMain) ? userMain : '/etc/containers/registries.conf'];
@@ -67,7 +68,7 @@ export const DROP_IN_TEXT =
   'credential-helpers = ["tsstore"]\n';
 
 /** Auth files containers/image reads, most specific first. */
-export function containersAuthFiles(home: string, env: Readonly<Record<string, string | undefined>>): string[] {
+export function containersAuthFiles(home: string, env: Environment): string[] {
   const files: string[] = [];
   if (env.REGISTRY_AUTH_FILE) files.push(env.REGISTRY_AUTH_FILE);
   if (env.XDG_RUNTIME_DIR) files.push(join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json'));

@@ -10,7 +10,7 @@ export interface HelperOutput {
 export type HelperVerb = 'get' | 'list' | 'store' | 'erase';
 
 /** A helper may prompt (pass asks gpg-agent); this bounds a helper that hangs. */
-export const HELPER_TIMEOUT_MS = 30_000;
+const HELPER_TIMEOUT_MS = 30_000;
 
 export async function runCredentialHelper(program: string, verb: HelperVerb, input: string, env: Environment): Promise<HelperOutput> {
   const { execa } = await import('execa');

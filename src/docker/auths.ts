@@ -4,7 +4,7 @@
  */
 import type { DockerConfig } from './config-file.js';
 
-export const SECRET_FIELDS = ['auth', 'password', 'identitytoken', 'registrytoken'] as const;
+const SECRET_FIELDS = ['auth', 'password', 'identitytoken', 'registrytoken'] as const;
 
 export type PlaintextEntry =
   | { registry: string; kind: 'login'; username: string; secret: string }

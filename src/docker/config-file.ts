@@ -27,7 +27,7 @@ export interface DockerConfigFile {
   duplicates?: DuplicateKey[];
 }
 
-export function dockerConfigDir(env: Environment = process.env): string {
+function dockerConfigDir(env: Environment = process.env): string {
   return env.DOCKER_CONFIG || join(userHome(env), '.docker');
 }
 

@@ -21,8 +21,8 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { fileSystemError } from '../errors.js';
 
-export const PRIVATE_FILE_MODE = 0o600;
-export const PRIVATE_DIR_MODE = 0o700;
+const PRIVATE_FILE_MODE = 0o600;
+const PRIVATE_DIR_MODE = 0o700;
 
 /** Creates `path` and missing parents as 0700 whatever the umask; folders that exist are left alone. */
 export function ensurePrivateDir(path: string): void {
@@ -41,7 +41,7 @@ export function ensurePrivateDir(path: string): void {
 }
 
 /** A temporary file this old was left by a process that died; younger ones may still be in use. */
-export const STALE_TEMPORARY_MS = 10 * 60 * 1000;
+const STALE_TEMPORARY_MS = 10 * 60 * 1000;
 
 let pidNamespace: string | undefined;
 /** Which pid namespace our pids belong to: a pid from a container sharing the folder means nothing here. */
@@ -170,7 +170,7 @@ export function createFileExclusive(path: string, data: string | Uint8Array, opt
   }
 }
 
-export function removeQuietly(path: string): void {
+function removeQuietly(path: string): void {
   try {
     unlinkSync(path);
   } catch {

@@ -31,7 +31,7 @@ export interface Source {
 /** Docker's config.json, as `migrate --from config` names it. */
 export const CONFIG_SOURCE: Source = { label: 'config.json', from: 'config', file: true };
 
-export function migrateCommand(source: Source, flag: '--overwrite' | '--discard', registry: string): string {
+function migrateCommand(source: Source, flag: '--overwrite' | '--discard', registry: string): string {
   return `${HELPER_NAME} migrate --from ${shellQuote(source.from)} ${flag} ${shellQuote(registry)}`;
 }
 

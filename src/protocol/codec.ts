@@ -15,8 +15,8 @@ export interface Credentials {
 /** Most any helper is ever sent is a few KiB; 1 MiB leaves room for huge tokens and refuses floods. */
 export const MAX_INPUT_BYTES = 1024 * 1024;
 /** Longer server URLs or usernames are not real ones; refusing them keeps armor headers, file names and lists sane. */
-export const MAX_SERVER_URL_LENGTH = 1024;
-export const MAX_USERNAME_LENGTH = 1024;
+const MAX_SERVER_URL_LENGTH = 1024;
+const MAX_USERNAME_LENGTH = 1024;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 

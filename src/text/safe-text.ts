@@ -19,11 +19,6 @@ export function terminalSafe(text: string): string {
   return text.replace(UNSAFE, visible);
 }
 
-/** Several lines: each made safe on its own, then joined with the line ends that are ours. */
-export function terminalSafeLines(lines: readonly string[]): string {
-  return lines.map(terminalSafe).join('\n');
-}
-
 /**
  * JSON for a person's pipe or terminal: the same value as JSON.stringify, with the characters that
  * JSON.stringify leaves raw (DEL, C1, separators, bidi) written as \uNNNN, so the exact text survives

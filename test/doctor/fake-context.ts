@@ -1,5 +1,5 @@
 /** A DoctorContext over in-memory config.json, PATH and store, for unit tests of checks and the runner. */
-import { MemoryBackend } from '../../src/backends/memory.js';
+import { MemoryBackend } from '../support/memory-backend.js';
 import type { DockerConfig, DockerConfigFile } from '../../src/docker/config-file.js';
 import { configFileFromText, parseDockerConfig } from '../../src/docker/config-file.js';
 import { type DockerConfigRead, type DoctorContext, configIsRewritable } from '../../src/doctor/context.js';

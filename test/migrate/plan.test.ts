@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryBackend } from '../../src/backends/memory.js';
+import { MemoryBackend } from '../support/memory-backend.js';
 import { judgeCandidate, MigrationPlanner } from '../../src/migrate/plan.js';
 
 const candidate = (registry: string, username = 'alice', secret = 's') => ({ registry, username, secret });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryBackend } from '../../src/backends/memory.js';
+import { MemoryBackend } from '../support/memory-backend.js';
 import { handleVerb, versionLine } from '../../src/protocol/handle.js';
 import { VERSION } from '../../src/version.js';
 import { readFileSync } from 'node:fs';

@@ -1,14 +1,12 @@
 /** The pgp store that `unlock`, `lock` and `passwd` work on, or why there is none. */
-import { backendOverride } from '../open.js';
+import { backendInForce } from '../in-force.js';
 import { type Environment, tsstorePaths } from '../../config/paths.js';
-import { readSettings } from '../../config/settings.js';
 import { TsstoreError } from '../../errors.js';
 import { PgpBackend } from './pgp-backend.js';
 
 export function pgpStoreFor(command: string, env: Environment, options: { needKey: boolean }): PgpBackend {
   const paths = tsstorePaths(env);
-  const name = backendOverride(env) ?? readSettings(paths)?.backend;
-  if (name === 'keyring') {
+  if (backendInForce(env, paths)?.name === 'keyring') {
     throw new TsstoreError('config', `${command} is for the pgp backend; this store keeps credentials in the OS keyring, which your desktop session unlocks`);
   }
   const backend = new PgpBackend(paths.pgpDir, env);

@@ -21,7 +21,7 @@ export interface PgpLayout {
   temporaryDir: string;
 }
 
-export const CREDENTIAL_EXTENSION = '.asc';
+const CREDENTIAL_EXTENSION = '.asc';
 
 export function pgpLayout(root: string): PgpLayout {
   return {

@@ -28,7 +28,7 @@ export function folderStamp(stats: BigIntStats): FolderStamp {
   return { dev: String(stats.dev), ino: String(stats.ino), mtimeNs: String(stats.mtimeNs), ctimeNs: String(stats.ctimeNs) };
 }
 
-export function sameStamp(a: FolderStamp, b: FolderStamp): boolean {
+function sameStamp(a: FolderStamp, b: FolderStamp): boolean {
   return a.dev === b.dev && a.ino === b.ino && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }
 

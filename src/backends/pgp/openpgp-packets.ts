@@ -5,7 +5,7 @@
  */
 
 /** This path does not handle the input; openpgp.js will. Carries no data, so no secret can leak through it. */
-export class Unsupported extends Error {}
+class Unsupported extends Error {}
 export const unsupported = (): never => {
   throw new Unsupported();
 };
@@ -39,7 +39,7 @@ export function armor(type: string, body: Buffer, comment: string): string {
 let crcTable: Uint32Array | undefined;
 
 /** RFC 4880 6.1; a checksum of the armor, not a cryptographic primitive. */
-export function crc24(data: Uint8Array): number {
+function crc24(data: Uint8Array): number {
   if (!crcTable) {
     crcTable = new Uint32Array(256);
     for (let byte = 0; byte < 256; byte++) {

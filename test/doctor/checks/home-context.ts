@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { MemoryBackend } from '../../../src/backends/memory.js';
+import { MemoryBackend } from '../../support/memory-backend.js';
 import { type DockerConfig, type DockerConfigFile, parseDockerConfig, serializeDockerConfig } from '../../../src/docker/config-file.js';
 import type { DockerConfigRead, DoctorContext } from '../../../src/doctor/context.js';
 import type { HelperOutput } from '../../../src/credential-helper/run.js';

@@ -1,6 +1,6 @@
-import { TsstoreError } from '../errors.js';
-import { CREDENTIALS_NOT_FOUND } from '../protocol/messages.js';
-import type { Backend, StoredLogin } from './backend.js';
+import { TsstoreError } from '../../src/errors.js';
+import { CREDENTIALS_NOT_FOUND } from '../../src/protocol/messages.js';
+import type { Backend, StoredLogin } from '../../src/backends/backend.js';
 
 /** For unit tests of the layers above the backends only; never a stand-in for a real store. */
 export class MemoryBackend implements Backend {
