@@ -170,7 +170,7 @@ export function createFileExclusive(path: string, data: string | Uint8Array, opt
   }
 }
 
-function removeQuietly(path: string): void {
+export function removeQuietly(path: string): void {
   try {
     unlinkSync(path);
   } catch {
