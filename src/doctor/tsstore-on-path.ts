@@ -1,4 +1,5 @@
 /** Fixes that point docker at tsstore first make sure docker can run it. */
+import { TsstoreError } from '../errors.js';
 import type { DoctorContext } from './context.js';
 
 export function installCommand(): string {
@@ -8,6 +9,6 @@ export function installCommand(): string {
 /** Pointing docker at a helper it cannot run would break every login: refuse instead. */
 export function requireTsstoreOnPath(context: DoctorContext): void {
   if (context.findHelper('tsstore') === undefined) {
-    throw new Error(`docker-credential-tsstore is not on PATH, so docker could not use it; install it first: ${installCommand()}`);
+    throw new TsstoreError('config', `docker-credential-tsstore is not on PATH, so docker could not use it; install it first: ${installCommand()}`);
   }
 }

@@ -4,7 +4,7 @@
  */
 import { HelperClient } from '../../credential-helper/client.js';
 import { plaintextEntries, withoutSecrets } from '../../docker/auths.js';
-import { describeError } from '../../errors.js';
+import { TsstoreError, describeError, isTsstoreError } from '../../errors.js';
 import { type Failure, emptyMigration, migrateFromConfig, migrateFromHelper, removableRegistries } from '../../migrate/migrate.js';
 import { MigrationPlanner } from '../../migrate/plan.js';
 import { CONFIG_SOURCE, type Source, conflictLines, failureLine, loginCommand, showRegistry } from '../../migrate/wording.js';
@@ -65,7 +65,7 @@ export const credsStore: Check = {
   },
   async fix(context) {
     const read = context.readDockerConfig();
-    if (!read.ok) throw new Error('config.json cannot be read');
+    if (!read.ok) throw new TsstoreError('config', 'config.json cannot be read');
     const { file } = read;
     const state = judgeCredsStore(file.config.credsStore, (helper) => context.findHelper(helper) !== undefined);
     requireTsstoreOnPath(context);
@@ -79,7 +79,7 @@ export const credsStore: Check = {
       try {
         fromHelper = await migrateFromHelper(new HelperClient(program, (verb, input) => context.runHelper(state.helper, verb, input)), planner);
       } catch (error) {
-        throw new Error(`${describeError(error)}; nothing was changed`);
+        throw new TsstoreError(isTsstoreError(error) ? error.code : 'helper', `${describeError(error)}; nothing was changed`, { cause: error });
       }
       const taken = removableRegistries(fromHelper);
       if (taken.length > 0) done.push(`moved ${taken.length} login(s) from ${program}: ${taken.map(showRegistry).join(', ')}`);

@@ -4,6 +4,7 @@
  * included, fails with `context "desktop-linux": context not found`. Fix: remove currentContext, so docker
  * uses its default context again (what `docker context use default` does).
  */
+import { TsstoreError } from '../../errors.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sha256Hex } from '../../runtime/lazy-crypto.js';
@@ -86,7 +87,7 @@ export const dockerContext: Check = {
   },
   async fix(context) {
     const read = context.readDockerConfig();
-    if (!read.ok) throw new Error('config.json cannot be read');
+    if (!read.ok) throw new TsstoreError('config', 'config.json cannot be read');
     const { currentContext, ...rest } = read.file.config;
     await context.writeDockerConfig(read.file, rest);
     return [`removed "currentContext": ${JSON.stringify(currentContext)} from ${read.file.path}: docker uses its default context again`];

@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type Environment, tsstorePaths, userHome } from '../../config/paths.js';
-import { fileSystemError } from '../../errors.js';
+import { TsstoreError, fileSystemError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/private-files.js';
 import type { Check, Diagnosis } from '../check.js';
 import type { DoctorContext } from '../context.js';
@@ -159,7 +159,7 @@ export const gpgTty: Check = {
   },
   async fix(context) {
     const shell = shellFromPath(context.env.SHELL);
-    if (shell.kind === 'unknown') throw new Error('doctor edits start-up files of bash, zsh and fish only');
+    if (shell.kind === 'unknown') throw new TsstoreError('usage', 'doctor edits start-up files of bash, zsh and fish only');
     const env = shellEnvironment(context.env);
     if (existingExport(shell.kind, env) !== undefined) return [];
     const { target } = startupFiles(shell.kind, env);

@@ -3,6 +3,7 @@
  * and only then remove it from config.json (the entry stays as `{}`, as docker leaves it). A registry
  * tsstore already holds another login for is a conflict: kept as it is, and told with the commands.
  */
+import { TsstoreError } from '../../errors.js';
 import { plaintextEntries, withoutSecrets } from '../../docker/auths.js';
 import { executeSteps, removableRegistries } from '../../migrate/migrate.js';
 import { MigrationPlanner } from '../../migrate/plan.js';
@@ -47,11 +48,11 @@ export const plaintextCredentials: Check = {
   },
   async fix(context) {
     const read = context.readDockerConfig();
-    if (!read.ok) throw new Error('config.json cannot be read');
+    if (!read.ok) throw new TsstoreError('config', 'config.json cannot be read');
     const { file } = read;
     const credsStore = file.config.credsStore;
     if (typeof credsStore === 'string' && credsStore !== '' && credsStore !== 'tsstore') {
-      throw new Error(`docker uses credsStore "${credsStore}": run doctor --fix creds-store first`);
+      throw new TsstoreError('config', `docker uses credsStore "${credsStore}": run doctor --fix creds-store first`);
     }
     if (credsStore !== 'tsstore') requireTsstoreOnPath(context);
     const store = await context.store({ forWrite: true });
