@@ -36,5 +36,3 @@ export interface Check<D extends Diagnosis = Diagnosis> {
   verify?: WritePhase<D>;
 }
 
-export const ok = (...details: string[]): Diagnosis => ({ status: 'ok', details });
-export const skipped = (...details: string[]): Diagnosis => ({ status: 'skipped', details });
