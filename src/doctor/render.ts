@@ -1,4 +1,5 @@
 /** The doctor's report as text for a terminal (or a pipe), or as one JSON object. */
+import type { Environment } from '../config/paths.js';
 import type { CheckStatus } from './check.js';
 import type { DoctorReport } from './runner.js';
 import { jsonSafe, terminalSafe } from '../text/safe-text.js';
@@ -27,6 +28,6 @@ export function renderJson(report: DoctorReport): string {
 }
 
 /** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export function useColor(env: Readonly<Record<string, string | undefined>>, isTTY: boolean): boolean {
+export function useColor(env: Environment, isTTY: boolean): boolean {
   return isTTY && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
 }

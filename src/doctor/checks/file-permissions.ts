@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { tsstorePaths } from '../../config/paths.js';
+import { type Environment, tsstorePaths } from '../../config/paths.js';
 import { dockerConfigPath } from '../../docker/config-file.js';
 import { chmodNoFollow } from '../../fs/chmod-no-follow.js';
 import type { Check, Diagnosis } from '../check.js';
@@ -86,7 +86,7 @@ export function judgePermissions(inspection: Inspection, me: CurrentUser): Permi
   return { problem, details, commands, chmods };
 }
 
-function inspect(env: Readonly<Record<string, string | undefined>>): Inspection {
+function inspect(env: Environment): Inspection {
   const paths = tsstorePaths(env);
   const inspection: Inspection = { entries: [], notLooked: [] };
   lookAtThroughLink(dockerConfigPath(env), inspection);
