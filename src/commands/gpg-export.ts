@@ -14,7 +14,7 @@ export async function exportGpgPublicKey(keyID: string): Promise<Uint8Array> {
   if (result.failed && (result as { code?: string }).code === 'ENOENT') {
     throw new TsstoreError('backend-unavailable', 'gpg is not installed; export the key to a file and use --recipient FILE');
   }
-  const key = result.stdout as Uint8Array;
+  const key = result.stdout;
   if (result.exitCode !== 0 || key.length === 0) {
     throw new TsstoreError('bad-input', `gpg has no public key for "${keyID}" (gpg --list-keys shows the ones it has)`);
   }

@@ -99,7 +99,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [{ flags: '--ttl <duration>', description: 'how long the agent keeps it: 90s, 10m, 1h30m (default 10m, or TSSTORE_UNLOCK_TTL)' }],
     async run(_operands, options) {
       const { runUnlock } = await import('./unlock.js');
-      await runUnlock(options as { ttl?: string });
+      await runUnlock(options);
     },
   },
   {
