@@ -6,7 +6,8 @@
 import { chmodSync, lstatSync, unlinkSync, writeSync } from 'node:fs';
 import { type Server, type Socket, createConnection, createServer } from 'node:net';
 import type { PrivateKey } from 'openpgp';
-import { PgpBackend } from '../backends/pgp/pgp-backend.js';
+import { type PgpLayout, pgpLayout } from '../backends/pgp/layout.js';
+import { readStoreKeyText } from '../backends/pgp/store-key-file.js';
 import { describeError, isTsstoreError } from '../errors.js';
 import { FrameDecoder, encodeFrame } from './framing.js';
 import { prepareAgentDir } from './location.js';
@@ -58,10 +59,10 @@ class Agent {
   private ttlTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private watchTimer: NodeJS.Timeout | undefined;
-  private readonly backend: PgpBackend;
+  private readonly layout: PgpLayout;
 
   constructor(private readonly options: AgentOptions) {
-    this.backend = new PgpBackend(options.storeRoot);
+    this.layout = pgpLayout(options.storeRoot);
   }
 
   /** Once listening: the socket is marked ours and watched, and the ways to end are set up. */
@@ -129,8 +130,8 @@ class Agent {
 
   private async unlock(passphrase: string, ttlMs: number): Promise<AgentResponse> {
     const crypto = await import('../backends/pgp/openpgp-crypto.js');
-    const text = this.backend.readPrivateKeyText();
-    const key = await crypto.readStorePrivateKey(text, this.backend.layout.privateKeyFile);
+    const text = readStoreKeyText(this.layout.privateKeyFile);
+    const key = await crypto.readStorePrivateKey(text, this.layout.privateKeyFile);
     if (!crypto.isLocked(key)) return { ok: false, error: 'failed', message: 'the store key has no passphrase: nothing to unlock' };
     let unlocked: PrivateKey;
     try {

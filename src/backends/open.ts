@@ -7,7 +7,9 @@ import { type Environment, tsstorePaths } from '../config/paths.js';
 import { readSettings } from '../config/settings.js';
 import { TsstoreError } from '../errors.js';
 import { warn } from '../text/output.js';
+import { storeKeySource } from '../unlock/store-key-source.js';
 import { type Backend, type BackendName, isBackendName } from './backend.js';
+import type { StoreKeySource } from './pgp/key-source.js';
 import { PgpBackend } from './pgp/pgp-backend.js';
 
 export function backendOverride(env: Environment): BackendName | undefined {
@@ -19,7 +21,13 @@ export function backendOverride(env: Environment): BackendName | undefined {
   return value;
 }
 
-export async function openBackend(options: { forWrite: boolean }, env: Environment = process.env): Promise<Backend> {
+export interface OpenOptions {
+  forWrite: boolean;
+  /** How a locked pgp key is unlocked; by default a person may be asked at the terminal (doctor's never is). */
+  keySource?: StoreKeySource;
+}
+
+export async function openBackend(options: OpenOptions, env: Environment = process.env): Promise<Backend> {
   const paths = tsstorePaths(env);
   const override = backendOverride(env);
   const settings = override ? undefined : readSettings(paths);
@@ -40,7 +48,7 @@ export async function openBackend(options: { forWrite: boolean }, env: Environme
     return openKeyringBackend(env);
   }
   // With nothing set up, reads go here too: get answers not-found and list answers {}, writing nothing.
-  const backend = new PgpBackend(paths.pgpDir, env);
+  const backend = new PgpBackend(paths.pgpDir, options.keySource ?? storeKeySource(env, { mayPrompt: true }));
   if (options.forWrite) {
     const fingerprint = await backend.initialize();
     if (fingerprint) {

@@ -5,7 +5,6 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import type { Backend } from '../backends/backend.js';
 import { openBackend } from '../backends/open.js';
-import { PgpBackend } from '../backends/pgp/pgp-backend.js';
 import type { Environment } from '../config/paths.js';
 import { type DockerConfig, type DockerConfigFile, dockerConfigPath, readDockerConfig } from '../docker/config-file.js';
 import { describeError } from '../errors.js';
@@ -15,6 +14,7 @@ import { backupFile, replaceConfigFile } from './backup.js';
 import { runDockerCli, runDockerOnTerminal } from './docker-cli.js';
 import { type HelperOutput, runCredentialHelper } from '../credential-helper/run.js';
 import { type HttpOutcome, type HttpRequest, httpRequest, resolveHostAddresses } from './http-client.js';
+import { storeKeySource } from '../unlock/store-key-source.js';
 
 export type DockerConfigRead = { ok: true; file: DockerConfigFile } | { ok: false; path: string; message: string };
 
@@ -91,11 +91,9 @@ export class RealDoctorContext implements DoctorContext {
     return runCredentialHelper(`docker-credential-${name}`, verb, input, this.env);
   }
 
-  async store(options: { forWrite: boolean }): Promise<Backend> {
-    const backend = await openBackend(options, this.env);
+  store(options: { forWrite: boolean }): Promise<Backend> {
     // doctor reports a locked key with the unlock command; it never stops to ask for a passphrase.
-    if (backend instanceof PgpBackend) backend.mayPrompt = false;
-    return backend;
+    return openBackend({ ...options, keySource: storeKeySource(this.env, { mayPrompt: false }) }, this.env);
   }
 
   httpRequest(request: HttpRequest): Promise<HttpOutcome> {
