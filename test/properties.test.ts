@@ -20,6 +20,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialFileName, formatLabel, parseLabel } from '../src/backends/pgp/layout.js';
 import { PgpBackend } from '../src/backends/pgp/pgp-backend.js';
+import { storeKeySource } from '../src/unlock/store-key-source.js';
 import { readDockerConfig, writeDockerConfig } from '../src/docker/config-file.js';
 import { writeFileAtomic } from '../src/fs/private-files.js';
 import {
@@ -32,6 +33,9 @@ import {
   parseServerURLInput,
 } from '../src/protocol/codec.js';
 import { type TemporaryHome, runHelper, temporaryHome } from './support/helper-binary.js';
+
+/** No test may ask on the terminal the test runner may have. */
+const noPrompt = storeKeySource(process.env, { mayPrompt: false });
 
 const accepted = (check: (value: string) => string) => (value: string) => {
   try {
@@ -130,7 +134,7 @@ describe('the pgp layout: server URLs and files', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('property: every accepted server URL maps to a file directly inside credentials/', () => {
-    const store = new PgpBackend(join(dir, 'paths', 'pgp'));
+    const store = new PgpBackend(join(dir, 'paths', 'pgp'), noPrompt);
     fc.assert(
       fc.property(serverURL, (url) => {
         const path = store.credentialPath(url);
@@ -148,7 +152,7 @@ describe('the pgp layout: server URLs and files', () => {
       fc.property(fc.uniqueArray(serverURL, { minLength: 1, maxLength: 40 }), (urls) => {
         const root = mkdtempSync(join(dir, 'fs-'));
         try {
-          const store = new PgpBackend(join(root, 'pgp'));
+          const store = new PgpBackend(join(root, 'pgp'), noPrompt);
           for (const folder of [store.layout.credentialsDir, store.layout.temporaryDir]) mkdirSync(folder, { recursive: true });
           for (const url of urls) writeFileAtomic(store.credentialPath(url), url, { temporaryDir: store.layout.temporaryDir });
           expect(readdirSync(root)).toEqual(['pgp']);

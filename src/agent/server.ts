@@ -6,7 +6,8 @@
 import { chmodSync, lstatSync, unlinkSync, writeSync } from 'node:fs';
 import { type Server, type Socket, createConnection, createServer } from 'node:net';
 import type { PrivateKey } from 'openpgp';
-import { PgpBackend } from '../backends/pgp/pgp-backend.js';
+import { type PgpLayout, pgpLayout } from '../backends/pgp/layout.js';
+import { readStoreKeyText } from '../backends/pgp/store-key-file.js';
 import { describeError, isTsstoreError } from '../errors.js';
 import { FrameDecoder, encodeFrame } from './framing.js';
 import { prepareAgentDir } from './location.js';
@@ -29,7 +30,6 @@ export interface AgentOptions {
   storeRoot: string;
 }
 
-
 interface Held {
   key: PrivateKey;
   digest: string;
@@ -38,53 +38,73 @@ interface Held {
 
 export async function runAgent(options: AgentOptions): Promise<number> {
   prepareAgentDir(options.dir);
-  const backend = new PgpBackend(options.storeRoot);
-  let held: Held | undefined;
-  let ttlTimer: NodeJS.Timeout | undefined;
-  let socketIno: number | undefined;
+  const agent = new Agent(options);
+  const server = createServer({ allowHalfOpen: false }, (connection) => serveConnection(connection, agent));
+  if (!(await listen(server, options.socket))) {
+    writeSync(1, `${ALREADY_RUNNING_LINE}\n`);
+    return 0;
+  }
+  agent.started(server);
+  writeSync(1, `${READY_LINE} ${process.pid}\n`);
+  // Parsing openpgp takes a while; do it now, while the person is still typing.
+  void import('../backends/pgp/openpgp-crypto.js').then((crypto) => crypto.preloadOpenpgp()).catch(() => undefined);
+  return new Promise<number>(() => undefined); // runs until shutdown() exits the process
+}
 
-  const server = createServer({ allowHalfOpen: false }, (connection) => serve(connection));
-  // Remove the socket only while it is still ours: a newer agent may have replaced it.
-  const removeSocket = () => {
-    if (socketIno !== undefined && inode(options.socket) === socketIno) {
+/** The key it holds, the timers that end it, and the socket it listens on. */
+class Agent {
+  private held: Held | undefined;
+  private server: Server | undefined;
+  private socketIno: number | undefined;
+  private ttlTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
+  private readonly layout: PgpLayout;
+
+  constructor(private readonly options: AgentOptions) {
+    this.layout = pgpLayout(options.storeRoot);
+  }
+
+  /** Once listening: the socket is marked ours and watched, and the ways to end are set up. */
+  started(server: Server): void {
+    const socket = this.options.socket;
+    this.server = server;
+    chmodSync(socket, 0o600); // the folder already keeps others out; this says so on the socket too
+    this.socketIno = inode(socket);
+    this.idleTimer = setTimeout(() => {
+      if (!this.held) this.shutdown();
+    }, IDLE_WITHOUT_KEY_MS);
+    this.watchTimer = setInterval(() => {
+      if (inode(socket) !== this.socketIno) this.shutdown();
+    }, WATCH_INTERVAL_MS);
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => this.shutdown());
+    process.on('SIGHUP', () => undefined); // no terminal to hang up on: it was started in its own session
+  }
+
+  /** Removes the socket only while it is still ours: a newer agent may have replaced it. */
+  removeSocket(): void {
+    if (this.socketIno !== undefined && inode(this.options.socket) === this.socketIno) {
       try {
-        unlinkSync(options.socket);
+        unlinkSync(this.options.socket);
       } catch {
         // gone already
       }
     }
-    socketIno = undefined;
-  };
-  const shutdown = (code = 0) => {
-    held = undefined;
-    clearTimeout(ttlTimer);
-    clearInterval(watch);
-    clearTimeout(idle);
-    server.close();
-    removeSocket();
-    process.exit(code);
-  };
-
-  const listening = await listen(server, options.socket);
-  if (!listening) {
-    writeSync(1, `${ALREADY_RUNNING_LINE}\n`);
-    return 0;
+    this.socketIno = undefined;
   }
-  chmodSync(options.socket, 0o600); // the folder already keeps others out; this says so on the socket too
-  socketIno = inode(options.socket);
-  const idle = setTimeout(() => {
-    if (!held) shutdown();
-  }, IDLE_WITHOUT_KEY_MS);
-  const watch = setInterval(() => {
-    if (inode(options.socket) !== socketIno) shutdown();
-  }, WATCH_INTERVAL_MS);
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => shutdown());
-  process.on('SIGHUP', () => undefined); // no terminal to hang up on: it was started in its own session
-  writeSync(1, `${READY_LINE} ${process.pid}\n`);
-  // Parsing openpgp takes a while; do it now, while the person is still typing.
-  void import('../backends/pgp/openpgp-crypto.js').then((crypto) => crypto.preloadOpenpgp()).catch(() => undefined);
 
-  function state(): AgentState {
+  shutdown(code = 0): never {
+    this.held = undefined;
+    clearTimeout(this.ttlTimer);
+    clearInterval(this.watchTimer);
+    clearTimeout(this.idleTimer);
+    this.server?.close();
+    this.removeSocket();
+    process.exit(code);
+  }
+
+  state(): AgentState {
+    const held = this.held;
     return {
       unlocked: held !== undefined,
       pid: process.pid,
@@ -94,82 +114,87 @@ export async function runAgent(options: AgentOptions): Promise<number> {
     };
   }
 
-  async function handle(request: AgentRequest): Promise<AgentResponse> {
-    const crypto = await import('../backends/pgp/openpgp-crypto.js');
+  async handle(request: AgentRequest): Promise<AgentResponse> {
     switch (request.op) {
       case 'status':
-        return { ok: true, state: state() };
+        return { ok: true, state: this.state() };
       case 'lock':
-        held = undefined;
-        return { ok: true, state: state() };
-      case 'unlock': {
-        const text = backend.readPrivateKeyText();
-        const key = await crypto.readStorePrivateKey(text, backend.layout.privateKeyFile);
-        if (!crypto.isLocked(key)) return { ok: false, error: 'failed', message: 'the store key has no passphrase: nothing to unlock' };
-        let unlocked: PrivateKey;
-        try {
-          unlocked = await crypto.unlockStoreKey(key, request.passphrase);
-        } catch (error) {
-          if (error instanceof crypto.WrongPassphraseError) return { ok: false, error: 'wrong-passphrase', message: error.message };
-          throw error;
-        }
-        held = { key: unlocked, digest: keyDigest(text), expiresAt: Date.now() + request.ttlMs };
-        clearTimeout(ttlTimer);
-        ttlTimer = setTimeout(() => shutdown(), request.ttlMs);
-        return { ok: true, state: state() };
-      }
-      case 'decrypt': {
-        if (!held) return { ok: false, error: 'locked', message: 'the agent holds no unlocked key' };
-        if (request.keyDigest !== held.digest) return { ok: false, error: 'stale-key', message: 'the store key changed since it was unlocked' };
-        const plaintext = await crypto.decryptMessage(request.message, held.key, 'the message');
-        return { ok: true, plaintext };
-      }
+        this.held = undefined;
+        return { ok: true, state: this.state() };
+      case 'unlock':
+        return this.unlock(request.passphrase, request.ttlMs);
+      case 'decrypt':
+        return this.decrypt(request.message, request.keyDigest);
     }
   }
 
-  function serve(connection: Socket): void {
-    const decoder = new FrameDecoder();
-    let queue = Promise.resolve();
-    connection.setTimeout(CONNECTION_IDLE_MS, () => connection.destroy());
-    connection.on('error', () => connection.destroy());
-    connection.on('data', (chunk: Buffer) => {
-      let frames: unknown[];
-      try {
-        frames = decoder.push(chunk);
-      } catch {
-        connection.destroy();
-        return;
-      }
-      for (const received of frames) {
-        queue = queue.then(async () => {
-          const request = parseRequest(received);
-          let response: AgentResponse;
-          if ('invalid' in request) {
-            response = { ok: false, error: 'bad-request', message: request.invalid };
-          } else {
-            try {
-              response = await handle(request);
-            } catch (error) {
-              // Messages of TsstoreErrors are written for people and hold no secret; others are summarised.
-              response = { ok: false, error: 'failed', message: isTsstoreError(error) ? error.message : describeError(error) };
-            }
-          }
-          const locking = !('invalid' in request) && request.op === 'lock';
-          // Gone before `lock` returns: whoever runs next finds no socket, not a dying agent.
-          if (locking) removeSocket();
-          const frame = encodeFrame(responseFrame(response));
-          // After a lock, exit once the answer is handed to the kernel, whatever the client does next.
-          if (connection.destroyed) {
-            if (locking) shutdown();
-          } else {
-            connection.write(frame, () => (locking ? shutdown() : undefined));
-          }
-        });
-      }
-    });
+  private async unlock(passphrase: string, ttlMs: number): Promise<AgentResponse> {
+    const crypto = await import('../backends/pgp/openpgp-crypto.js');
+    const text = readStoreKeyText(this.layout.privateKeyFile);
+    const key = await crypto.readStorePrivateKey(text, this.layout.privateKeyFile);
+    if (!crypto.isLocked(key)) return { ok: false, error: 'failed', message: 'the store key has no passphrase: nothing to unlock' };
+    let unlocked: PrivateKey;
+    try {
+      unlocked = await crypto.unlockStoreKey(key, passphrase);
+    } catch (error) {
+      if (error instanceof crypto.WrongPassphraseError) return { ok: false, error: 'wrong-passphrase', message: error.message };
+      throw error;
+    }
+    this.held = { key: unlocked, digest: keyDigest(text), expiresAt: Date.now() + ttlMs };
+    clearTimeout(this.ttlTimer);
+    this.ttlTimer = setTimeout(() => this.shutdown(), ttlMs);
+    return { ok: true, state: this.state() };
   }
 
-  return new Promise<number>(() => undefined); // runs until shutdown() exits the process
+  private async decrypt(message: string, digest: string): Promise<AgentResponse> {
+    const held = this.held;
+    if (!held) return { ok: false, error: 'locked', message: 'the agent holds no unlocked key' };
+    if (digest !== held.digest) return { ok: false, error: 'stale-key', message: 'the store key changed since it was unlocked' };
+    const crypto = await import('../backends/pgp/openpgp-crypto.js');
+    return { ok: true, plaintext: await crypto.decryptMessage(message, held.key, 'the message') };
+  }
+}
+
+/** Frames in, one answer per request, in order; a connection that says nothing is dropped. */
+function serveConnection(connection: Socket, agent: Agent): void {
+  const decoder = new FrameDecoder();
+  let queue = Promise.resolve();
+  connection.setTimeout(CONNECTION_IDLE_MS, () => connection.destroy());
+  connection.on('error', () => connection.destroy());
+  connection.on('data', (chunk: Buffer) => {
+    let frames: unknown[];
+    try {
+      frames = decoder.push(chunk);
+    } catch {
+      connection.destroy();
+      return;
+    }
+    for (const received of frames) queue = queue.then(() => answer(connection, agent, received));
+  });
+}
+
+async function answer(connection: Socket, agent: Agent, received: unknown): Promise<void> {
+  const request = parseRequest(received);
+  const response = 'invalid' in request ? { ok: false as const, error: 'bad-request' as const, message: request.invalid } : await respond(agent, request);
+  const locking = !('invalid' in request) && request.op === 'lock';
+  // Gone before `lock` returns: whoever runs next finds no socket, not a dying agent.
+  if (locking) agent.removeSocket();
+  const frame = encodeFrame(responseFrame(response));
+  // After a lock, exit once the answer is handed to the kernel, whatever the client does next.
+  if (connection.destroyed) {
+    if (locking) agent.shutdown();
+  } else {
+    connection.write(frame, () => (locking ? agent.shutdown() : undefined));
+  }
+}
+
+async function respond(agent: Agent, request: AgentRequest): Promise<AgentResponse> {
+  try {
+    return await agent.handle(request);
+  } catch (error) {
+    // Messages of TsstoreErrors are written for people and hold no secret; others are summarised.
+    return { ok: false, error: 'failed', message: isTsstoreError(error) ? error.message : describeError(error) };
+  }
 }
 
 function inode(path: string): number | undefined {

@@ -5,14 +5,22 @@
  */
 import { type Environment, tsstorePaths } from '../config/paths.js';
 import { warn } from '../text/output.js';
+import { storeKeySource } from '../unlock/store-key-source.js';
 import type { Backend, BackendName } from './backend.js';
 import { backendInForce } from './in-force.js';
+import type { StoreKeySource } from './pgp/key-source.js';
 import { PgpBackend } from './pgp/pgp-backend.js';
 
 // src/doctor/checks/backend.ts still imports it from here.
 export { backendOverride } from './in-force.js';
 
-export async function openBackend(options: { forWrite: boolean }, env: Environment = process.env): Promise<Backend> {
+export interface OpenOptions {
+  forWrite: boolean;
+  /** How a locked pgp key is unlocked; by default a person may be asked at the terminal (doctor's never is). */
+  keySource?: StoreKeySource;
+}
+
+export async function openBackend(options: OpenOptions, env: Environment = process.env): Promise<Backend> {
   const paths = tsstorePaths(env);
   const inForce = backendInForce(env, paths);
   let name: BackendName = inForce?.name ?? 'pgp';
@@ -32,7 +40,7 @@ export async function openBackend(options: { forWrite: boolean }, env: Environme
     return openKeyringBackend(env);
   }
   // With nothing set up, reads go here too: get answers not-found and list answers {}, writing nothing.
-  const backend = new PgpBackend(paths.pgpDir, env);
+  const backend = new PgpBackend(paths.pgpDir, options.keySource ?? storeKeySource(env, { mayPrompt: true }));
   if (options.forWrite) {
     const fingerprint = await backend.initialize();
     if (fingerprint) {

@@ -7,6 +7,7 @@ import { readSettings } from '../config/settings.js';
 import { readDockerConfig } from '../docker/config-file.js';
 import { describeError } from '../errors.js';
 import { say } from '../text/output.js';
+import { storeKeySource } from '../unlock/store-key-source.js';
 
 export async function runInfo(env: Environment = process.env): Promise<void> {
   const paths = tsstorePaths(env);
@@ -27,7 +28,8 @@ export async function runInfo(env: Environment = process.env): Promise<void> {
   }
   lines.push(`settings:     ${paths.settingsFile}${settings ? '' : ' (not written yet)'}`);
   if (shown === 'pgp') {
-    const pgp = new PgpBackend(paths.pgpDir, env);
+    // info only looks (list reads no secret): it never asks for a passphrase.
+    const pgp = new PgpBackend(paths.pgpDir, storeKeySource(env, { mayPrompt: false }));
     lines.push(`store:        ${pgp.layout.root}`);
     lines.push(`store key:    ${pgp.hasKey() ? pgp.layout.privateKeyFile : 'none yet'}`);
     const recipients = pgp.readExtraRecipients().length;

@@ -16,6 +16,7 @@ import { exportGpgPublicKey } from './gpg-export.js';
 import { passphraseForNewKey } from '../passphrase/new-key.js';
 import type { PublicKeyInfo } from '../backends/pgp/openpgp-crypto.js';
 import { say } from '../text/output.js';
+import { storeKeySource } from '../unlock/store-key-source.js';
 
 export interface InitOptions {
   backend?: BackendName;
@@ -46,7 +47,8 @@ export async function runInit(options: InitOptions, env: Environment = process.e
   }
   const recipients = await loadRecipients(options);
 
-  const pgp = new PgpBackend(paths.pgpDir, env);
+  // Re-encrypting reads every credential: a person runs init, so a locked key may be asked for.
+  const pgp = new PgpBackend(paths.pgpDir, storeKeySource(env, { mayPrompt: true }));
   // Asked only for a key this init creates; passwd changes the passphrase of an existing one.
   const passphrase = pgp.hasKey() ? '' : await passphraseForNewKey(env, pgp.layout.privateKeyFile, say);
   const fingerprint = await pgp.initialize(undefined, passphrase);

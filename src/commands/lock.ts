@@ -2,14 +2,14 @@
 import { agentMayBeRunning, askAgent, isAgentSilence } from '../agent/client.js';
 import { findAgentLocation } from '../agent/recorded-folder.js';
 import { pgpStoreFor } from '../backends/pgp/command-store.js';
-import { storeAgentPlace } from '../backends/pgp/key-access.js';
 import type { Environment } from '../config/paths.js';
 import { removeQuietly } from '../fs/private-files.js';
 import { say } from '../text/output.js';
+import { storeAgentPlace } from '../unlock/store-agent.js';
 
 export async function runLock(env: Environment = process.env): Promise<void> {
   const backend = pgpStoreFor('lock', env, { needKey: false });
-  const location = findAgentLocation(storeAgentPlace(backend, env));
+  const location = findAgentLocation(storeAgentPlace(backend.layout.root, env));
   let response;
   try {
     response = location && agentMayBeRunning(location) ? await askAgent(location, { op: 'lock' }) : undefined;

@@ -5,7 +5,6 @@
 import { agentMayBeRunning, askAgent } from '../agent/client.js';
 import { findAgentLocation } from '../agent/recorded-folder.js';
 import { pgpStoreFor } from '../backends/pgp/command-store.js';
-import { storeAgentPlace } from '../backends/pgp/key-access.js';
 import type { Environment } from '../config/paths.js';
 import { TsstoreError } from '../errors.js';
 import { writeFileAtomic } from '../fs/private-files.js';
@@ -13,6 +12,7 @@ import { askNewPassphrase } from '../passphrase/ask.js';
 import { MAX_ATTEMPTS, tooManyAttemptsMessage } from '../passphrase/decide.js';
 import { openTerminal } from '../passphrase/terminal.js';
 import { say } from '../text/output.js';
+import { storeAgentPlace } from '../unlock/store-agent.js';
 
 export async function runPasswd(env: Environment = process.env): Promise<void> {
   const backend = pgpStoreFor('passwd', env, { needKey: true });
@@ -48,7 +48,7 @@ export async function runPasswd(env: Environment = process.env): Promise<void> {
     if (backend.readPrivateKeyText() !== keyText) throw new TsstoreError('config', `${file} changed meanwhile; nothing was changed, run passwd again`);
     writeFileAtomic(file, armored);
     // The agent unlocked the key with the old passphrase: end that session too.
-    const location = findAgentLocation(storeAgentPlace(backend, env));
+    const location = findAgentLocation(storeAgentPlace(backend.layout.root, env));
     if (location && agentMayBeRunning(location)) await askAgent(location, { op: 'lock' }).catch(() => undefined);
     if (passphrase === '') say(`Passphrase removed. Anyone who can read ${file} can now read your credentials.`);
     else say(hadPassphrase ? 'Passphrase changed.' : 'Passphrase added: docker asks for it on the terminal once per session (see docker-credential-tsstore unlock).');

@@ -7,12 +7,13 @@ import { defaultTtl, formatDuration, parseDuration } from '../agent/duration.js'
 import { claimAgentLocation } from '../agent/recorded-folder.js';
 import { startAgent } from '../agent/start.js';
 import { pgpStoreFor } from '../backends/pgp/command-store.js';
-import { LOCK_COMMAND, storeAgentPlace, unlockOnTerminal } from '../backends/pgp/key-access.js';
 import type { Environment } from '../config/paths.js';
 import { TsstoreError } from '../errors.js';
 import { PASSPHRASE_FILE_VARIABLE, passphraseFilePath, readPassphraseFile } from '../passphrase/passphrase-file.js';
 import { openTerminal } from '../passphrase/terminal.js';
 import { say } from '../text/output.js';
+import { storeAgentPlace } from '../unlock/store-agent.js';
+import { LOCK_COMMAND, unlockOnTerminal } from '../unlock/terminal-unlock.js';
 
 export async function runUnlock(options: { ttl?: string }, env: Environment = process.env): Promise<void> {
   const ttlMs = options.ttl === undefined ? defaultTtl(env) : parseDuration(options.ttl);
@@ -23,7 +24,7 @@ export async function runUnlock(options: { ttl?: string }, env: Environment = pr
     say('The store key has no passphrase: there is nothing to unlock (docker-credential-tsstore passwd adds one).');
     return;
   }
-  const location = claimAgentLocation(storeAgentPlace(backend, env));
+  const location = claimAgentLocation(storeAgentPlace(backend.layout.root, env));
   const file = passphraseFilePath(env);
   if (file !== undefined) {
     const passphrase = readPassphraseFile(file);
@@ -39,7 +40,7 @@ export async function runUnlock(options: { ttl?: string }, env: Environment = pr
       throw new TsstoreError('locked', `unlock needs a terminal to ask for the passphrase; where there is none, set ${PASSPHRASE_FILE_VARIABLE}`);
     }
     try {
-      await unlockOnTerminal(terminal, { backend, key, location, ttlMs, requireAgent: true });
+      await unlockOnTerminal(terminal, { storeRoot: backend.layout.root, key, location, ttlMs, requireAgent: true });
     } finally {
       terminal.close();
     }

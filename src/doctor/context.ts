@@ -5,7 +5,6 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import type { Backend } from '../backends/backend.js';
 import { openBackend } from '../backends/open.js';
-import { PgpBackend } from '../backends/pgp/pgp-backend.js';
 import type { Environment } from '../config/paths.js';
 import { type DockerConfig, type DockerConfigFile, dockerConfigPath, readDockerConfig } from '../docker/config-file.js';
 import { describeError } from '../errors.js';
@@ -16,6 +15,8 @@ import { runDockerCli, runDockerOnTerminal } from '../docker/cli.js';
 import { type HelperOutput, runCredentialHelper } from '../credential-helper/run.js';
 import { type HttpOutcome, type HttpRequest, httpRequest } from '../registry/http-request.js';
 import { resolveHostAddresses } from '../registry/resolve-host.js';
+import { storeKeySource } from '../unlock/store-key-source.js';
+import { PgpBackend } from '../backends/pgp/pgp-backend.js';
 
 export type DockerConfigRead = { ok: true; file: DockerConfigFile } | { ok: false; path: string; message: string };
 
@@ -90,13 +91,10 @@ export class RealDoctorContext implements DoctorContext {
   }
 
   async store(options: { forWrite: boolean }): Promise<Backend> {
-    const backend = await openBackend(options, this.env);
-    if (backend instanceof PgpBackend) {
-      // doctor reports a locked key with the unlock command; it never stops to ask for a passphrase.
-      backend.mayPrompt = false;
-      // A look writes nothing, not even list's cache.
-      if (!options.forWrite) backend.writesListCache = false;
-    }
+    // doctor reports a locked key with the unlock command; it never stops to ask for a passphrase.
+    const backend = await openBackend({ ...options, keySource: storeKeySource(this.env, { mayPrompt: false }) }, this.env);
+    // A look writes nothing, not even list's cache.
+    if (backend instanceof PgpBackend && !options.forWrite) backend.writesListCache = false;
     return backend;
   }
 

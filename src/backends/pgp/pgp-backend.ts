@@ -3,16 +3,17 @@
  * extra recipients. `get` reads one file, `list` reads only armor headers (or its cache, list-cache.ts),
  * writes are atomic renames.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { TsstoreError, fileSystemError } from '../../errors.js';
 import { createFileExclusive, ensurePrivateDir, removeStaleTemporaryFiles, writeFileAtomic } from '../../fs/private-files.js';
 import { CREDENTIALS_NOT_FOUND } from '../../protocol/messages.js';
-import type { Environment } from '../../config/paths.js';
 import type { Backend, StoredLogin } from '../backend.js';
+import type { StoreKeySource } from './key-source.js';
 import type { ArmoredRecipient } from './openpgp-crypto.js';
 import { type CredentialLabel, type PgpLayout, credentialFileName, formatLabel, isCredentialFileName, parseLabel, pgpLayout } from './layout.js';
 import { type FolderStamp, LIST_CACHE_FILE, folderStamp, formatListCache, mayCache, readListCache, settledBy } from './list-cache.js';
+import { readStoreKeyText, storeKeyExists } from './store-key-file.js';
 
 /** Enough for the longest label we write (the codec caps server URLs and usernames). */
 const HEADER_READ_BYTES = 32 * 1024;
@@ -22,20 +23,19 @@ const headerBuffer = Buffer.allocUnsafe(HEADER_READ_BYTES);
 export class PgpBackend implements Backend {
   readonly name = 'pgp' as const;
   readonly layout: PgpLayout;
-  /** Whether a locked key may be unlocked by asking on the terminal (doctor says no). */
-  mayPrompt = true;
   /** Whether `list` may write its cache (doctor's looks write nothing, so no). */
   writesListCache = true;
 
+  /** `keySource` decrypts what the fast path cannot: it alone knows agents, passphrases and terminals. */
   constructor(
     root: string,
-    readonly env: Environment = process.env,
+    private readonly keySource: StoreKeySource,
   ) {
     this.layout = pgpLayout(root);
   }
 
   hasKey(): boolean {
-    return exists(this.layout.privateKeyFile);
+    return storeKeyExists(this.layout.privateKeyFile);
   }
 
   /**
@@ -92,9 +92,8 @@ export class PgpBackend implements Backend {
     const { fastDecrypt } = await import('./fast-decrypt.js');
     let plaintext = fastDecrypt(armored, this.readPrivateKeyText());
     if (plaintext === undefined) {
-      // Loaded here only: list and erase never need the agent client, the terminal or openpgp.
-      const { decryptWithStoreKey } = await import('./key-access.js');
-      plaintext = await decryptWithStoreKey(this, armored, path, { env: this.env, mayPrompt: this.mayPrompt, purpose: `login for ${serverURL.slice(0, 80)}` });
+      // The key source loads the agent client, the terminal and openpgp only now: list and erase never do.
+      plaintext = await this.keySource.decrypt(this.layout, { armored, source: path, purpose: `login for ${serverURL.slice(0, 80)}` });
     }
     const payload = parsePayload(plaintext, path);
     // The file name is derived from the URL; a payload for another URL means the file was moved or swapped.
@@ -178,28 +177,7 @@ export class PgpBackend implements Backend {
 
   /** Reads the private key, refusing it (as ssh does) when group or others could read it too. */
   readPrivateKeyText(): string {
-    const path = this.layout.privateKeyFile;
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new TsstoreError('config', `the store key ${path} is missing; run docker-credential-tsstore init`);
-      }
-      throw fileSystemError('read', path, error);
-    }
-    try {
-      const mode = fstatSync(fd).mode & 0o777;
-      if (mode & 0o077) {
-        throw new TsstoreError(
-          'unsafe-permissions',
-          `the store key ${path} can be read by others (mode ${mode.toString(8)}); run chmod 600 ${path}`,
-        );
-      }
-      return readFileSync(fd, 'utf8');
-    } finally {
-      closeSync(fd);
-    }
+    return readStoreKeyText(this.layout.privateKeyFile);
   }
 
   readExtraRecipients(): ArmoredRecipient[] {
@@ -222,15 +200,6 @@ export class PgpBackend implements Backend {
   }
 }
 
-
-function exists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function readLabel(path: string): ReturnType<typeof parseLabel> {
   let fd: number;

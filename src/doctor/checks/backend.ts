@@ -60,7 +60,7 @@ async function inspectStore(context: DoctorContext, { probe }: { probe: boolean 
     const accounts = await store.list();
     details.push(`${store.name} backend, ${accounts.size} credential(s)`);
     if (store instanceof PgpBackend) {
-      store.mayPrompt = false; // doctor never asks for a passphrase: a locked key is reported with the command
+      // context.store gave it a key source that never asks: a locked key is reported with the command.
       const key = await describeStoreKey(store, context.env);
       if (key.locked) return { status: 'problem', fixable: false, details: [...details, key.line], commands: [UNLOCK_COMMAND] };
       if (key.line) details.push(key.line);
@@ -94,8 +94,8 @@ async function writeProbe(store: Backend, details: readonly string[]): Promise<D
 
 /** One line about the store key's passphrase; `locked` when no verb could read a credential without asking. */
 async function describeStoreKey(store: PgpBackend, env: Environment): Promise<{ locked: false; line?: string } | { locked: true; line: string }> {
-  const { storeKeyState } = await import('../../backends/pgp/key-access.js');
-  const state = await storeKeyState(store, env);
+  const { storeKeyState } = await import('../../unlock/key-state.js');
+  const state = await storeKeyState(store.layout, env);
   switch (state.kind) {
     case 'missing':
       return { locked: false };

@@ -6,13 +6,17 @@ import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastDecrypt } from '../../../src/backends/pgp/fast-decrypt.js';
 import { PgpBackend } from '../../../src/backends/pgp/pgp-backend.js';
+import { storeKeySource } from '../../../src/unlock/store-key-source.js';
+
+/** No test may ask on the terminal the test runner may have. */
+const noPrompt = storeKeySource(process.env, { mayPrompt: false });
 
 let dir: string;
 let store: PgpBackend;
 let key: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tsstore-fast-'));
-  store = new PgpBackend(join(dir, 'pgp'));
+  store = new PgpBackend(join(dir, 'pgp'), noPrompt);
   await store.initialize();
   key = readFileSync(store.layout.privateKeyFile, 'utf8');
 });

@@ -11,8 +11,12 @@ import { formatLabel, parseLabel } from '../../../src/backends/pgp/layout.js';
 import { generateStoreKey } from '../../../src/backends/pgp/openpgp-crypto.js';
 import { type Packet, dearmor, packets } from '../../../src/backends/pgp/openpgp-packets.js';
 import { PgpBackend } from '../../../src/backends/pgp/pgp-backend.js';
+import { storeKeySource } from '../../../src/unlock/store-key-source.js';
 import { haveAll } from '../../support/real-components.js';
 import { type GpgHome, createGpgHome } from '../../support/reference-pass.js';
+
+/** No test may ask on the terminal the test runner may have. */
+const noPrompt = storeKeySource(process.env, { mayPrompt: false });
 
 let dir: string;
 let key: string;
@@ -185,7 +189,7 @@ describe.skipIf(!haveAll(['gpg', 'gpgconf']))('GnuPG decrypts what fastEncrypt w
 
 describe('PgpBackend.encrypt', () => {
   it('without extra recipients: one PKESK, and get reads it back', async () => {
-    const store = new PgpBackend(join(dir, 'alone'));
+    const store = new PgpBackend(join(dir, 'alone'), noPrompt);
     await store.initialize();
     await store.add('h', { username: 'u', secret: 's' });
     const armored = readFileSync(store.credentialPath('h'), 'utf8');
@@ -195,8 +199,7 @@ describe('PgpBackend.encrypt', () => {
   });
 
   it('stores with a passphrase-protected key without asking for the passphrase', async () => {
-    const store = new PgpBackend(join(dir, 'locked'), { HOME: dir });
-    store.mayPrompt = false;
+    const store = new PgpBackend(join(dir, 'locked'), storeKeySource({ HOME: dir }, { mayPrompt: false }));
     await store.initialize('tsstore', 'pw');
     await store.add('h', { username: 'u', secret: 's' });
     const unlocked = await openpgp.decryptKey({ privateKey: await openpgp.readPrivateKey({ armoredKey: store.readPrivateKeyText() }), passphrase: 'pw' });
@@ -204,7 +207,7 @@ describe('PgpBackend.encrypt', () => {
   });
 
   it('with an extra recipient goes through openpgp.js: both keys decrypt', async () => {
-    const store = new PgpBackend(join(dir, 'shared'));
+    const store = new PgpBackend(join(dir, 'shared'), noPrompt);
     await store.initialize();
     const teammate = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'teammate' }], format: 'object' });
     writeFileSync(join(store.layout.recipientsDir, `${teammate.publicKey.getFingerprint()}.asc`), teammate.publicKey.armor());

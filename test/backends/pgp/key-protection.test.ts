@@ -15,8 +15,9 @@ import {
   readStorePrivateKey,
   unlockStoreKey,
 } from '../../../src/backends/pgp/openpgp-crypto.js';
-import { storeKeyState } from '../../../src/backends/pgp/key-access.js';
+import { storeKeyState } from '../../../src/unlock/key-state.js';
 import { PgpBackend } from '../../../src/backends/pgp/pgp-backend.js';
+import { storeKeySource } from '../../../src/unlock/store-key-source.js';
 import { TsstoreError } from '../../../src/errors.js';
 import { secretKeyProtections } from './secret-key-packets.js';
 
@@ -76,8 +77,8 @@ describe('PgpBackend with a passphrase-protected key', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tsstore-pgp-locked-'));
     env = { HOME: dir };
-    store = new PgpBackend(join(dir, 'pgp'), env);
-    store.mayPrompt = false; // the test runner may have a terminal: never ask on it
+    // The test runner may have a terminal: never ask on it.
+    store = new PgpBackend(join(dir, 'pgp'), storeKeySource(env, { mayPrompt: false }));
     await store.initialize('t', PASSPHRASE);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -104,7 +105,7 @@ describe('PgpBackend with a passphrase-protected key', () => {
     expect(error.code).toBe('locked');
     expect(error.message).toBe('the store key is locked: run docker-credential-tsstore unlock');
     expect((await failure(store.get('unknown'))).code).toBe('not-found'); // a miss needs no key
-    expect(await storeKeyState(store, env)).toEqual({ kind: 'locked' });
+    expect(await storeKeyState(store.layout, env)).toEqual({ kind: 'locked' });
   });
 
   it('reads TSSTORE_PASSPHRASE_FILE on unattended machines, and refuses it when others can read it', async () => {
@@ -114,7 +115,7 @@ describe('PgpBackend with a passphrase-protected key', () => {
     chmodSync(file, 0o600);
     env.TSSTORE_PASSPHRASE_FILE = file;
     expect(await store.get('reg:5000')).toEqual({ username: 'alice', secret: 's3cret' });
-    expect(await storeKeyState(store, env)).toEqual({ kind: 'passphrase-file' });
+    expect(await storeKeyState(store.layout, env)).toEqual({ kind: 'passphrase-file' });
 
     chmodSync(file, 0o644);
     const refused = await failure(store.get('reg:5000'));
@@ -130,9 +131,9 @@ describe('PgpBackend with a passphrase-protected key', () => {
   });
 
   it('reports the key state: missing, unprotected', async () => {
-    const empty = new PgpBackend(join(dir, 'other'), env);
-    expect(await storeKeyState(empty, env)).toEqual({ kind: 'missing' });
+    const empty = new PgpBackend(join(dir, 'other'), storeKeySource(env, { mayPrompt: false }));
+    expect(await storeKeyState(empty.layout, env)).toEqual({ kind: 'missing' });
     await empty.initialize();
-    expect(await storeKeyState(empty, env)).toEqual({ kind: 'unprotected' });
+    expect(await storeKeyState(empty.layout, env)).toEqual({ kind: 'unprotected' });
   });
 });

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PgpBackend } from '../../../src/backends/pgp/pgp-backend.js';
+import { storeKeySource } from '../../../src/unlock/store-key-source.js';
 import { type FolderStamp, LIST_CACHE_FILE, SETTLE_MS, formatListCache, mayCache, readListCache } from '../../../src/backends/pgp/list-cache.js';
+
+/** No test may ask on the terminal the test runner may have. */
+const noPrompt = storeKeySource(process.env, { mayPrompt: false });
 
 const ms = (value: number) => String(BigInt(value) * 1_000_000n);
 const stamp = (mtime: number, ctime = mtime, ino = '7'): FolderStamp => ({ dev: '1', ino, mtimeNs: ms(mtime), ctimeNs: ms(ctime) });
@@ -54,7 +58,7 @@ describe('the list cache of the pgp backend', () => {
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tsstore-list-cache-'));
-    store = new PgpBackend(join(dir, 'pgp'));
+    store = new PgpBackend(join(dir, 'pgp'), noPrompt);
     await store.initialize();
     await store.add('one.example', { username: 'u1', secret: 's1' });
     await store.add('two.example', { username: 'u2', secret: 's2' });

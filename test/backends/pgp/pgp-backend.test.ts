@@ -4,13 +4,17 @@ import { join } from 'node:path';
 import { errorCodeOf } from '../../support/error-code.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PgpBackend } from '../../../src/backends/pgp/pgp-backend.js';
+import { storeKeySource } from '../../../src/unlock/store-key-source.js';
+
+/** No test may ask on the terminal the test runner may have. */
+const noPrompt = storeKeySource(process.env, { mayPrompt: false });
 
 let dir: string;
 let store: PgpBackend;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'tsstore-pgp-'));
-  store = new PgpBackend(join(dir, 'pgp'));
+  store = new PgpBackend(join(dir, 'pgp'), noPrompt);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -36,7 +40,7 @@ describe('PgpBackend', () => {
   });
 
   it('keeps exactly one key when several first uses race', async () => {
-    const racers = Array.from({ length: 4 }, () => new PgpBackend(store.layout.root));
+    const racers = Array.from({ length: 4 }, () => new PgpBackend(store.layout.root, noPrompt));
     const created = await Promise.all(racers.map((racer) => racer.initialize()));
     expect(created.filter(Boolean)).toHaveLength(1);
     const key = readFileSync(store.layout.privateKeyFile, 'utf8');

@@ -1,0 +1,33 @@
+/** The store key's file: whether there is one, and its text, refused (as ssh does) when others could read it. */
+import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
+import { TsstoreError, fileSystemError } from '../../errors.js';
+
+export function storeKeyExists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function readStoreKeyText(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new TsstoreError('config', `the store key ${path} is missing; run docker-credential-tsstore init`);
+    }
+    throw fileSystemError('read', path, error);
+  }
+  try {
+    const mode = fstatSync(fd).mode & 0o777;
+    if (mode & 0o077) {
+      throw new TsstoreError('unsafe-permissions', `the store key ${path} can be read by others (mode ${mode.toString(8)}); run chmod 600 ${path}`);
+    }
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
