@@ -2,7 +2,7 @@
 import { chownSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { askAgent } from '../../src/agent/client.js';
 import { type AgentPlace, agentDirProblem, agentPlace } from '../../src/agent/location.js';
@@ -59,7 +59,11 @@ describe('the recorded agent folder', () => {
     const one = claimAgentLocation(place);
     const two = claimAgentLocation(agentPlace({ env: {}, storeRoot: otherStore, tmp }));
     expect(one.dir).not.toBe(two.dir);
-    expect(one.dir).not.toContain(`tsstore-${process.getuid?.()}`);
+    // Random, not derived from the uid (a name starting with the uid's digits by chance is fine).
+    for (const dir of [one.dir, two.dir]) {
+      expect(basename(dir)).toMatch(/^tsstore-[0-9a-f]{16}$/);
+      expect(basename(dir)).not.toBe(`tsstore-${process.getuid?.()}`);
+    }
   });
 
   it('the folder gone after a reboot: clients still find no agent, the next claim makes the same folder again', () => {
