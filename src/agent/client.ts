@@ -72,7 +72,7 @@ export async function askAgent(location: AgentLocation, request: AgentRequest, t
       try {
         frames = decoder.push(chunk);
       } catch (error) {
-        settle(() => reject(error));
+        settle(() => reject(error instanceof Error ? error : new TsstoreError('backend-unavailable', 'the tsstore agent sent something unreadable')));
         return;
       }
       const [first] = frames;

@@ -76,6 +76,6 @@ function decrypt(message: Buffer, key: Buffer, crypto: typeof NodeCrypto): strin
 
   const inner = packets(plain.subarray(18, mdcAt));
   const literal = inner.length === 1 && inner[0]?.tag === 11 ? inner[0].body : unsupported();
-  const nameLength = (literal as Buffer)[1] as number;
-  return (literal as Buffer).subarray(2 + nameLength + 4).toString('utf8');
+  const nameLength = literal[1] as number;
+  return literal.subarray(2 + nameLength + 4).toString('utf8');
 }

@@ -83,5 +83,5 @@ export function readListCache(text: string, current: FolderStamp): Map<string, s
 function isStamp(value: unknown): value is FolderStamp {
   if (typeof value !== 'object' || value === null) return false;
   const stamp = value as Record<string, unknown>;
-  return ['dev', 'ino', 'mtimeNs', 'ctimeNs'].every((key) => typeof stamp[key] === 'string' && /^\d+$/.test(stamp[key] as string));
+  return ['dev', 'ino', 'mtimeNs', 'ctimeNs'].every((key) => typeof stamp[key] === 'string' && /^\d+$/.test(stamp[key]));
 }

@@ -109,12 +109,15 @@ export async function encryptToRecipients(plaintext: string, recipients: Array<K
   // Binary literal data: text mode would rewrite line endings.
   const message = await pgp.createMessage({ binary: Buffer.from(plaintext, 'utf8') });
   try {
-    return await pgp.encrypt({
+    // openpgp's declarations name stream types of a package that is not installed, so its results arrive
+    // untyped: with format 'armored' and a message that is no stream, the result is a string.
+    const armored = (await pgp.encrypt({
       message,
       encryptionKeys,
       format: 'armored',
       config: { showComment: true, commentString: label, aeadProtect: false },
-    });
+    })) as string;
+    return armored;
   } catch (cause) {
     throw new TsstoreError('store-corrupt', 'cannot encrypt to every recipient (an expired or revoked key in recipients/?)', { cause });
   }
@@ -175,8 +178,9 @@ export async function decryptMessage(armoredMessage: string, privateKey: Private
   const pgp = await openpgp();
   try {
     const message = await pgp.readMessage({ armoredMessage });
-    const { data } = await pgp.decrypt({ message, decryptionKeys: privateKey, format: 'binary' });
-    return Buffer.from(data as Uint8Array).toString('utf8');
+    // Untyped for the same reason as in encryptToRecipients: binary format gives bytes.
+    const { data } = (await pgp.decrypt({ message, decryptionKeys: privateKey, format: 'binary' })) as { data: Uint8Array };
+    return Buffer.from(data).toString('utf8');
   } catch (cause) {
     throw new TsstoreError('store-corrupt', `cannot decrypt ${source}: it is damaged or was not encrypted to the store key`, {
       cause,
