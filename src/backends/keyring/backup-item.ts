@@ -10,13 +10,13 @@
  */
 import type { Environment } from '../../config/paths.js';
 import { TsstoreError } from '../../errors.js';
-import { judgeReport } from './judge.js';
+import { judgeReport } from './secret-service/judge.js';
 import { libraryError, noBusError } from './messages.js';
 import { PINNED, loadKeyringLibrary } from './native.js';
 import { usesSecretService } from './open-keyring.js';
-import { SecretReader } from './secret-reader.js';
-import { SecretWriter } from './secret-writer.js';
-import { SecretServiceClient, findSessionBus, noBusDetail } from './secret-service.js';
+import { SecretReader } from './secret-service/reader.js';
+import { SecretWriter } from './secret-service/writer.js';
+import { SecretServiceClient, findSessionBus, noBusDetail } from './secret-service/client.js';
 
 export const BACKUP_SERVICE = 'tsstore-backup';
 

@@ -9,7 +9,7 @@
 import { TsstoreError } from '../../errors.js';
 import { CREDENTIALS_NOT_FOUND } from '../../protocol/messages.js';
 import type { Backend, StoredLogin } from '../backend.js';
-import { KEYRING_SERVICE, decodeLogin, encodeLogin } from './entry-format.js';
+import { KEYRING_SERVICE, decodeLogin, encodeLogin } from './item-format.js';
 import { libraryError, notTsstoreItemError } from './messages.js';
 import { type KeyringEntry, type KeyringLibrary, PINNED } from './native.js';
 
@@ -20,7 +20,7 @@ export interface CheckContext {
   writing: boolean;
 }
 
-/** A direct read of an item, without the library (secret-reader.ts on Linux). */
+/** A direct read of an item, without the library (secret-service/reader.ts on Linux). */
 export type DirectRead = { kind: 'secret'; text: string } | { kind: 'absent' } | { kind: 'unknown' };
 export type DirectList = { kind: 'items'; items: Array<{ account: string; text: string }> } | { kind: 'absent' } | { kind: 'unknown' };
 

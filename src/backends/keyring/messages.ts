@@ -3,7 +3,7 @@
  * what to do. Pure; never a secret in them.
  */
 import { TsstoreError } from '../../errors.js';
-import type { SecretServiceState } from './secret-service.js';
+import type { SecretServiceState } from './secret-service/client.js';
 
 const USE_PGP = 'or use the pgp backend instead: docker-credential-tsstore init --backend pgp (or TSSTORE_BACKEND=pgp)';
 const START_KEYRING = 'run it in your desktop session, or start a keyring (dbus-run-session, then gnome-keyring-daemon --unlock)';

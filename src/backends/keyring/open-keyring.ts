@@ -4,14 +4,14 @@
  */
 import type { Environment } from '../../config/paths.js';
 import type { TsstoreError } from '../../errors.js';
-import { KEYRING_SERVICE, entryLabel } from './entry-format.js';
-import { judgeReport } from './judge.js';
+import { KEYRING_SERVICE, entryLabel } from './item-format.js';
+import { judgeReport } from './secret-service/judge.js';
 import { type CheckContext, type DirectList, type DirectRead, type DirectRemove, KeyringBackend, type KeyringGuard } from './keyring-backend.js';
 import { noBusError, notAnsweringError, unreachableError } from './messages.js';
 import { loadKeyringLibrary } from './native.js';
-import { SecretReader } from './secret-reader.js';
-import { SecretWriter } from './secret-writer.js';
-import { SecretServiceClient, findSessionBus, inspectSecretService, noBusDetail } from './secret-service.js';
+import { SecretReader } from './secret-service/reader.js';
+import { SecretWriter } from './secret-service/writer.js';
+import { SecretServiceClient, findSessionBus, inspectSecretService, noBusDetail } from './secret-service/client.js';
 
 /** Linux and the BSDs keep secrets in the Secret Service over D-Bus; macOS and Windows do not. */
 export function usesSecretService(platform: NodeJS.Platform = process.platform): boolean {

@@ -1,15 +1,15 @@
 /**
  * The direct read of an item against a scripted Secret Service whose session crypto is node:crypto's
  * (an independent implementation of the service's side). The real gnome-keyring is in
- * secret-reader-real.test.ts.
+ * real-keyring.test.ts.
  */
 import * as nodeCrypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DBusError } from '../../../src/backends/keyring/dbus-client.js';
-import { type DBusValue, type DBusVariant, decodeMessage, encodeMethodCall } from '../../../src/backends/keyring/dbus-wire.js';
-import { DH_ALGORITHM } from '../../../src/backends/keyring/dh-session.js';
-import type { ItemPaths } from '../../../src/backends/keyring/secret-service.js';
-import { SecretReader, type SecretServiceCalls } from '../../../src/backends/keyring/secret-reader.js';
+import { DBusError } from '../../../../src/dbus/connection.js';
+import { type DBusValue, type DBusVariant, decodeMessage, encodeMethodCall } from '../../../../src/dbus/message.js';
+import { DH_ALGORITHM } from '../../../../src/backends/keyring/secret-service/dh-session.js';
+import type { ItemPaths } from '../../../../src/backends/keyring/secret-service/client.js';
+import { SecretReader, type SecretServiceCalls } from '../../../../src/backends/keyring/secret-service/reader.js';
 import { matchingItems, openServiceSession } from './service-side.js';
 
 const SESSION_PATH = '/org/freedesktop/secrets/session/s7';

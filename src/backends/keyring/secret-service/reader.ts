@@ -6,10 +6,10 @@
  * the encrypted session) is "unknown", and the library path with the guard's explanations answers.
  * Secrets cross the bus encrypted (dh-session.ts), never in "plain".
  */
-import type { DBusValue } from './dbus-wire.js';
+import type { DBusValue } from '../../../dbus/message.js';
 import { DH_ALGORITHM, type DhKeyPair, type SessionKey, createKeyPair, decryptSecret, deriveSessionKey, sharedSecret, warmUpWebCrypto } from './dh-session.js';
-import type { DirectList, DirectRead } from './keyring-backend.js';
-import { ITEM_INTERFACE, PROPERTIES_INTERFACE, SERVICE_INTERFACE, SERVICE_PATH, type SecretServiceClient } from './secret-service.js';
+import type { DirectList, DirectRead } from '../keyring-backend.js';
+import { ITEM_INTERFACE, PROPERTIES_INTERFACE, SERVICE_INTERFACE, SERVICE_PATH, type SecretServiceClient } from './client.js';
 
 /** What the reader needs of the client (tests pass a scripted service). */
 export type SecretServiceCalls = Pick<SecretServiceClient, 'items' | 'connected' | 'ask'>;
@@ -84,7 +84,7 @@ export class SecretReader {
     }
   }
 
-  /** The encrypted session and its key, for writing (secret-writer.ts); undefined when there is none. */
+  /** The encrypted session and its key, for writing (writer.ts); undefined when there is none. */
   async encryptedSession(): Promise<{ path: string; key: SessionKey } | undefined> {
     const session = await this.openSession();
     return session && { path: session.path, key: await this.key(session) };

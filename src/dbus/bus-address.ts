@@ -5,7 +5,7 @@
  * Pure: the caller says whether that socket exists.
  */
 import { join } from 'node:path';
-import type { Environment } from '../../config/paths.js';
+import type { Environment } from '../config/paths.js';
 
 export type BusLocation =
   | { kind: 'socket'; path: string; display: string }

@@ -6,9 +6,9 @@
  * The secret crosses the bus encrypted with the session key (dh-session.ts), never in "plain".
  */
 import { encryptSecret } from './dh-session.js';
-import type { DirectRemove } from './keyring-backend.js';
-import { type SecretReader, numbers } from './secret-reader.js';
-import { COLLECTION_INTERFACE, DEFAULT_ALIAS, ITEM_INTERFACE, type SecretServiceClient } from './secret-service.js';
+import type { DirectRemove } from '../keyring-backend.js';
+import { type SecretReader, numbers } from './reader.js';
+import { COLLECTION_INTERFACE, DEFAULT_ALIAS, ITEM_INTERFACE, type SecretServiceClient } from './client.js';
 
 /** What @napi-rs/keyring sets as the secret's content type. */
 const CONTENT_TYPE = 'text/plain';

@@ -4,14 +4,14 @@
  * writes itself come back byte for byte through the library, and the library is never loaded for them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeyringBackend } from '../../../src/backends/keyring/keyring-backend.js';
-import type { KeyringLibrary } from '../../../src/backends/keyring/native.js';
-import { SecretServiceGuard } from '../../../src/backends/keyring/open-keyring.js';
-import { SecretReader } from '../../../src/backends/keyring/secret-reader.js';
-import { SecretServiceClient } from '../../../src/backends/keyring/secret-service.js';
-import { errorCodeOf } from '../../support/error-code.js';
-import { haveAll } from '../../support/real-components.js';
-import { SECRET_SERVICE_PROGRAMS, type SecretServiceSession, startSecretService } from '../../support/secret-service.js';
+import { KeyringBackend } from '../../../../src/backends/keyring/keyring-backend.js';
+import type { KeyringLibrary } from '../../../../src/backends/keyring/native.js';
+import { SecretServiceGuard } from '../../../../src/backends/keyring/open-keyring.js';
+import { SecretReader } from '../../../../src/backends/keyring/secret-service/reader.js';
+import { SecretServiceClient } from '../../../../src/backends/keyring/secret-service/client.js';
+import { errorCodeOf } from '../../../support/error-code.js';
+import { haveAll } from '../../../support/real-components.js';
+import { SECRET_SERVICE_PROGRAMS, type SecretServiceSession, startSecretService } from '../../../support/secret-service.js';
 
 const login = (serverURL: string, username: string, secret: string) => JSON.stringify({ ServerURL: serverURL, Username: username, Secret: secret });
 const keyringOnly = { TSSTORE_BACKEND: 'keyring' };

@@ -10,7 +10,7 @@ import {
   encodeMethodCall,
   messageLength,
   splitSignature,
-} from '../../../src/backends/keyring/dbus-wire.js';
+} from '../../src/dbus/message.js';
 
 // Built independently (by hand, with Python's struct module) from the D-Bus specification.
 const HELLO_HEX =

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KEYRING_SERVICE, decodeLogin, encodeLogin } from '../../../src/backends/keyring/entry-format.js';
+import { KEYRING_SERVICE, decodeLogin, encodeLogin } from '../../../src/backends/keyring/item-format.js';
 
 describe('the keyring entry format', () => {
   it('is one service for every item, and a small JSON password holding username and secret', () => {

@@ -1,15 +1,15 @@
 /**
  * The direct write and delete against a scripted Secret Service whose session crypto is node:crypto's.
  * Every case that is not plain (locked, several items, a prompt, a refused session) must answer "not
- * done", so the library path takes over. The real gnome-keyring is in secret-reader-real.test.ts.
+ * done", so the library path takes over. The real gnome-keyring is in real-keyring.test.ts.
  */
 import * as nodeCrypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DBusError } from '../../../src/backends/keyring/dbus-client.js';
-import type { DBusValue, DBusVariant } from '../../../src/backends/keyring/dbus-wire.js';
-import { SecretReader } from '../../../src/backends/keyring/secret-reader.js';
-import type { ItemPaths, SecretServiceState } from '../../../src/backends/keyring/secret-service.js';
-import { SecretWriter, type SecretWriterCalls } from '../../../src/backends/keyring/secret-writer.js';
+import { DBusError } from '../../../../src/dbus/connection.js';
+import type { DBusValue, DBusVariant } from '../../../../src/dbus/message.js';
+import { SecretReader } from '../../../../src/backends/keyring/secret-service/reader.js';
+import type { ItemPaths, SecretServiceState } from '../../../../src/backends/keyring/secret-service/client.js';
+import { SecretWriter, type SecretWriterCalls } from '../../../../src/backends/keyring/secret-service/writer.js';
 import { matchingItems, openServiceSession } from './service-side.js';
 
 const SESSION_PATH = '/org/freedesktop/secrets/session/s3';

@@ -3,10 +3,10 @@
  * Secret Service says about itself, is this "locked", "unreachable", or nothing wrong (so not-found,
  * or the library's own error, is the truth)? Pure.
  */
-import type { TsstoreError } from '../../errors.js';
-import type { CheckContext } from './keyring-backend.js';
-import { lockedError, unreachableError } from './messages.js';
-import type { SecretServiceReport } from './secret-service.js';
+import type { TsstoreError } from '../../../errors.js';
+import type { CheckContext } from '../keyring-backend.js';
+import { lockedError, unreachableError } from '../messages.js';
+import type { SecretServiceReport } from './client.js';
 
 export function judgeReport(report: SecretServiceReport, context: CheckContext): TsstoreError | undefined {
   const service = report.service;

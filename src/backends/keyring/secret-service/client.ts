@@ -1,15 +1,15 @@
 /**
  * Asks the Secret Service over D-Bus what state it is in, without the native addon: is there a session
  * bus, does org.freedesktop.secrets answer, is the default collection there and unlocked, and which of
- * tsstore's items match (locked or not). Reading a secret is secret-reader.ts's job, on this connection.
+ * tsstore's items match (locked or not). Reading a secret is reader.ts's job, on this connection.
  */
 import { statSync } from 'node:fs';
-import type { Environment } from '../../config/paths.js';
-import { type BusLocation, sessionBusLocation } from './bus-address.js';
-import { DBusConnection, DBusError, NO_REPLY } from './dbus-client.js';
-import type { DBusValue, DBusVariant } from './dbus-wire.js';
+import type { Environment } from '../../../config/paths.js';
+import { type BusLocation, sessionBusLocation } from '../../../dbus/bus-address.js';
+import { DBusConnection, DBusError, NO_REPLY } from '../../../dbus/connection.js';
+import type { DBusValue, DBusVariant } from '../../../dbus/message.js';
 
-// The Secret Service's names, for this file, secret-reader.ts and secret-writer.ts.
+// The Secret Service's names, for this file, reader.ts and writer.ts.
 const SECRETS = 'org.freedesktop.secrets';
 export const SERVICE_PATH = '/org/freedesktop/secrets';
 export const SERVICE_INTERFACE = 'org.freedesktop.Secret.Service';

@@ -14,7 +14,7 @@ import {
   deriveSessionKey,
   modPow,
   sharedSecret,
-} from '../../../src/backends/keyring/dh-session.js';
+} from '../../../../src/backends/keyring/secret-service/dh-session.js';
 
 const PRIME = Buffer.from(MODP_1024.toString(16), 'hex');
 
