@@ -1,16 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type DBusValue,
-  DBusWireError,
-  HEADER_FIELD,
-  MESSAGE_TYPE,
-  completeTypeEnd,
-  decodeMessage,
-  encodeMethodCall,
-  messageLength,
-  splitSignature,
-} from '../../src/dbus/message.js';
+import { HEADER_FIELD, MESSAGE_TYPE, decodeMessage, encodeMethodCall, messageLength } from '../../src/dbus/message.js';
+import { type DBusValue, DBusWireError, completeTypeEnd, splitSignature } from '../../src/dbus/types.js';
 
 // Built independently (by hand, with Python's struct module) from the D-Bus specification.
 const HELLO_HEX =

@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import type { Environment } from '../../../config/paths.js';
 import { type BusLocation, sessionBusLocation } from '../../../dbus/bus-address.js';
 import { DBusConnection, DBusError, NO_REPLY } from '../../../dbus/connection.js';
-import type { DBusValue, DBusVariant } from '../../../dbus/message.js';
+import type { DBusValue, DBusVariant } from '../../../dbus/types.js';
 
 // The Secret Service's names, for this file, reader.ts and writer.ts.
 const SECRETS = 'org.freedesktop.secrets';

@@ -6,7 +6,7 @@
  * the encrypted session) is "unknown", and the library path with the guard's explanations answers.
  * Secrets cross the bus encrypted (dh-session.ts), never in "plain".
  */
-import type { DBusValue } from '../../../dbus/message.js';
+import type { DBusValue } from '../../../dbus/types.js';
 import { DH_ALGORITHM, type DhKeyPair, type SessionKey, createKeyPair, decryptSecret, deriveSessionKey, sharedSecret, warmUpWebCrypto } from './dh-session.js';
 import type { DirectList, DirectRead } from '../keyring-backend.js';
 import { ITEM_INTERFACE, PROPERTIES_INTERFACE, SERVICE_INTERFACE, SERVICE_PATH, type SecretServiceClient } from './client.js';

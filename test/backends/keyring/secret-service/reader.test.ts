@@ -6,7 +6,8 @@
 import * as nodeCrypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DBusError } from '../../../../src/dbus/connection.js';
-import { type DBusValue, type DBusVariant, decodeMessage, encodeMethodCall } from '../../../../src/dbus/message.js';
+import { decodeMessage, encodeMethodCall } from '../../../../src/dbus/message.js';
+import type { DBusValue, DBusVariant } from '../../../../src/dbus/types.js';
 import { DH_ALGORITHM } from '../../../../src/backends/keyring/secret-service/dh-session.js';
 import type { ItemPaths } from '../../../../src/backends/keyring/secret-service/client.js';
 import { SecretReader, type SecretServiceCalls } from '../../../../src/backends/keyring/secret-service/reader.js';

@@ -6,7 +6,7 @@
 import * as nodeCrypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DBusError } from '../../../../src/dbus/connection.js';
-import type { DBusValue, DBusVariant } from '../../../../src/dbus/message.js';
+import type { DBusValue, DBusVariant } from '../../../../src/dbus/types.js';
 import { SecretReader } from '../../../../src/backends/keyring/secret-service/reader.js';
 import type { ItemPaths, SecretServiceState } from '../../../../src/backends/keyring/secret-service/client.js';
 import { SecretWriter, type SecretWriterCalls } from '../../../../src/backends/keyring/secret-service/writer.js';
