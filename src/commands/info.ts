@@ -60,7 +60,7 @@ async function keyringLines(env: Environment): Promise<string[]> {
     }
   }
   const { inspectSecretService } = await import('../backends/keyring/secret-service/client.js');
-  const { describeState } = await import('../backends/keyring/messages.js');
+  const { describeState } = await import('../backends/keyring/secret-service/messages.js');
   const { service, items } = await inspectSecretService(env, { attributes: { service: KEYRING_SERVICE }, timeoutMs: 3000 });
   const lines = [`store:        Secret Service, items with attribute service="${KEYRING_SERVICE}"`];
   if (service.state === 'ready') {

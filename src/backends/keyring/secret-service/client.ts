@@ -1,58 +1,14 @@
 /**
- * Asks the Secret Service over D-Bus what state it is in, without the native addon: is there a session
- * bus, does org.freedesktop.secrets answer, is the default collection there and unlocked, and which of
- * tsstore's items match (locked or not). Reading a secret is reader.ts's job, on this connection.
+ * Asks the Secret Service over tsstore's own session bus connection (src/dbus/), without the native
+ * addon: what state it is in, and which items match some attributes (locked or not). Reading and
+ * writing secrets are reader.ts's and writer.ts's, on this connection.
  */
-import { statSync } from 'node:fs';
 import type { Environment } from '../../../config/paths.js';
-import { type BusLocation, sessionBusLocation } from '../../../dbus/bus-address.js';
 import { DBusConnection, DBusError, NO_REPLY } from '../../../dbus/connection.js';
-import type { DBusValue, DBusVariant } from '../../../dbus/types.js';
-
-// The Secret Service's names, for this file, reader.ts and writer.ts.
-const SECRETS = 'org.freedesktop.secrets';
-export const SERVICE_PATH = '/org/freedesktop/secrets';
-export const SERVICE_INTERFACE = 'org.freedesktop.Secret.Service';
-export const COLLECTION_INTERFACE = 'org.freedesktop.Secret.Collection';
-export const ITEM_INTERFACE = 'org.freedesktop.Secret.Item';
-export const DEFAULT_ALIAS = '/org/freedesktop/secrets/aliases/default';
-export const PROPERTIES_INTERFACE = 'org.freedesktop.DBus.Properties';
-
-export interface CollectionInfo {
-  path: string;
-  label: string;
-  locked: boolean;
-}
-
-export type SecretServiceState =
-  /** No session bus address at all (SSH, containers, CI), or one that is not a unix socket. */
-  | { state: 'no-bus'; detail: string }
-  /** An address, but nothing answers there. */
-  | { state: 'bus-unreachable'; address: string; detail: string }
-  /** The bus answers; nothing provides org.freedesktop.secrets. */
-  | { state: 'no-service'; address: string; detail: string }
-  /** The bus answers and passes our call on, but the Secret Service does not answer in time (stopped, wedged). */
-  | { state: 'service-silent'; address: string; detail: string }
-  /** The Secret Service answers, but has no default collection (nowhere to store). */
-  | { state: 'no-default-collection'; address: string }
-  | { state: 'ready'; address: string; collection: CollectionInfo };
-
-export interface ItemCount {
-  unlocked: number;
-  locked: number;
-}
-
-/** The object paths of the items SearchItems found. */
-export interface ItemPaths {
-  unlocked: string[];
-  locked: string[];
-}
-
-export interface SecretServiceReport {
-  service: SecretServiceState;
-  /** With `attributes`: how many matching items are unlocked and locked, in any collection. */
-  items?: ItemCount;
-}
+import { SessionBus } from '../../../dbus/session-bus.js';
+import type { DBusValue } from '../../../dbus/types.js';
+import { COLLECTION_INTERFACE, DEFAULT_ALIAS, PROPERTIES_INTERFACE, SECRETS, SERVICE_INTERFACE, SERVICE_PATH } from './names.js';
+import { type ItemCount, type ItemPaths, type SecretServiceReport, type SecretServiceState, collectionInfo, objectPaths } from './state.js';
 
 export interface ClientOptions {
   /** Start the Secret Service through D-Bus activation when it is not running (default: no). */
@@ -61,65 +17,21 @@ export interface ClientOptions {
   timeoutMs?: number;
 }
 
-export function socketExists(path: string): boolean {
-  try {
-    return statSync(path).isSocket();
-  } catch {
-    return false;
-  }
-}
-
-export function findSessionBus(env: Environment): BusLocation {
-  return sessionBusLocation(env, socketExists);
-}
-
-/** Why there is no bus to talk to, for a location that is not a socket. */
-export function noBusDetail(bus: BusLocation): string {
-  if (bus.kind === 'unsupported') return `DBUS_SESSION_BUS_ADDRESS names no unix socket (${bus.display.slice(0, 120)})`;
-  if (bus.kind === 'none' && bus.runtimeBus) {
-    return `DBUS_SESSION_BUS_ADDRESS is not set, though a bus listens at ${bus.runtimeBus}: export DBUS_SESSION_BUS_ADDRESS=unix:path=${bus.runtimeBus}`;
-  }
-  return 'DBUS_SESSION_BUS_ADDRESS is not set';
-}
-
-/**
- * One connection to the session bus, kept for the life of the process (it never keeps the process
- * alive). Every answer that is not "ready" is a state, never a thrown error.
- */
+/** One client per process, on one connection. Every answer that is not "ready" is a state, never a thrown error. */
 export class SecretServiceClient {
-  private connection: Promise<DBusConnection | SecretServiceState> | undefined;
+  private readonly bus: SessionBus;
   private state: Promise<SecretServiceState> | undefined;
-  private busAddress = '';
   private readonly searches = new Map<string, Promise<ItemPaths | undefined>>();
-  private unanswered: DBusError | undefined;
 
   constructor(
-    private readonly env: Environment,
+    env: Environment,
     private readonly options: ClientOptions = {},
-  ) {}
-
-  private connect(): Promise<DBusConnection | SecretServiceState> {
-    this.connection ??= (async () => {
-      const bus = findSessionBus(this.env);
-      if (bus.kind !== 'socket') return { state: 'no-bus', detail: noBusDetail(bus) } as const;
-      this.busAddress = bus.display;
-      try {
-        return await DBusConnection.open(bus.path, this.options.timeoutMs ?? 2000);
-      } catch (error) {
-        return { state: 'bus-unreachable', address: bus.display, detail: (error as Error).message } as const;
-      }
-    })();
-    return this.connection;
+  ) {
+    this.bus = new SessionBus(env, options.timeoutMs ?? 2000);
   }
 
   private call(connection: DBusConnection, path: string, iface: string, member: string, signature?: string, body?: DBusValue[]) {
-    return connection
-      .call({ destination: SECRETS, path, interface: iface, member, signature, body, autoStart: this.options.autoStart ?? false })
-      .catch((error: unknown) => {
-        // No answer in time, or the connection died: the service (or the bus) is wedged, not just saying no.
-        if (error instanceof DBusError && (error.errorName === NO_REPLY || error.errorName === undefined)) this.unanswered ??= error;
-        throw error;
-      });
+    return this.bus.call(connection, { destination: SECRETS, path, interface: iface, member, signature, body, autoStart: this.options.autoStart ?? false });
   }
 
   /**
@@ -127,53 +39,50 @@ export class SecretServiceClient {
    * undefined while every call was answered. The keyring library would wait for such a service for ever.
    */
   silence(): { address: string; detail: string } | undefined {
-    return this.unanswered && { address: this.busAddress, detail: this.unanswered.message };
+    return this.bus.silence();
   }
 
   /** Whether there is a connection to the session bus (made once, on first use). */
   async connected(): Promise<boolean> {
-    return (await this.connect()) instanceof DBusConnection;
+    return (await this.bus.connect()) instanceof DBusConnection;
   }
 
   /** One method call to the Secret Service; rejects when there is no connection or it answers an error. */
   async ask(path: string, iface: string, member: string, signature?: string, body?: DBusValue[]): Promise<DBusValue[]> {
-    const connection = await this.connect();
+    const connection = await this.bus.connect();
     if (!(connection instanceof DBusConnection)) throw new DBusError(`no connection to the Secret Service (${connection.state})`);
     return this.call(connection, path, iface, member, signature, body);
   }
 
   /** The Secret Service's state: asked once, then remembered. */
   status(): Promise<SecretServiceState> {
-    this.state ??= (async (): Promise<SecretServiceState> => {
-      const connection = await this.connect();
-      if (!(connection instanceof DBusConnection)) return connection;
-      const address = this.busAddress;
-      const properties = (path: string) => this.call(connection, path, PROPERTIES_INTERFACE, 'GetAll', 's', [COLLECTION_INTERFACE]);
-      // Both at once: where the default alias points, and that collection's properties through the alias.
-      const byAlias = properties(DEFAULT_ALIAS).then(
-        ([value]) => value,
-        () => undefined,
-      );
-      try {
-        const [path] = await this.call(connection, SERVICE_PATH, SERVICE_INTERFACE, 'ReadAlias', 's', ['default']);
-        if (typeof path !== 'string' || path === '/') return { state: 'no-default-collection', address };
-        const values = (await byAlias) ?? (await properties(path))[0];
-        const collection: CollectionInfo = {
-          path,
-          label: stringProperty(values, 'Label') ?? path.split('/').pop() ?? path,
-          locked: booleanProperty(values, 'Locked') ?? true,
-        };
-        return { state: 'ready', address, collection };
-      } catch (error) {
-        const detail = error instanceof DBusError ? error.message : String(error);
-        // The bus took the connection and then did not answer (Hello) or dropped it: the bus is the problem.
-        if (connection.broken) return { state: 'bus-unreachable', address, detail };
-        if (error instanceof DBusError && error.errorName === NO_REPLY) return { state: 'service-silent', address, detail };
-        // NameHasNoOwner / ServiceUnknown: nothing provides org.freedesktop.secrets.
-        return { state: 'no-service', address, detail };
-      }
-    })();
+    this.state ??= this.askStatus();
     return this.state;
+  }
+
+  private async askStatus(): Promise<SecretServiceState> {
+    const connection = await this.bus.connect();
+    if (!(connection instanceof DBusConnection)) return connection;
+    const address = this.bus.address;
+    const properties = (path: string) => this.call(connection, path, PROPERTIES_INTERFACE, 'GetAll', 's', [COLLECTION_INTERFACE]);
+    // Both at once: where the default alias points, and that collection's properties through the alias.
+    const byAlias = properties(DEFAULT_ALIAS).then(
+      ([value]) => value,
+      () => undefined,
+    );
+    try {
+      const [path] = await this.call(connection, SERVICE_PATH, SERVICE_INTERFACE, 'ReadAlias', 's', ['default']);
+      if (typeof path !== 'string' || path === '/') return { state: 'no-default-collection', address };
+      const values = (await byAlias) ?? (await properties(path))[0];
+      return { state: 'ready', address, collection: collectionInfo(path, values) };
+    } catch (error) {
+      const detail = error instanceof DBusError ? error.message : String(error);
+      // The bus took the connection and then did not answer (Hello) or dropped it: the bus is the problem.
+      if (connection.broken) return { state: 'bus-unreachable', address, detail };
+      if (error instanceof DBusError && error.errorName === NO_REPLY) return { state: 'service-silent', address, detail };
+      // NameHasNoOwner / ServiceUnknown: nothing provides org.freedesktop.secrets.
+      return { state: 'no-service', address, detail };
+    }
   }
 
   /** How many items match `attributes`, unlocked and locked; undefined when the service cannot be asked. */
@@ -209,9 +118,7 @@ export class SecretServiceClient {
   }
 
   close(): void {
-    void this.connection?.then((connection) => {
-      if (connection instanceof DBusConnection) connection.close();
-    });
+    this.bus.close();
   }
 }
 
@@ -228,27 +135,4 @@ export async function inspectSecretService(
   } finally {
     client.close();
   }
-}
-
-function objectPaths(value: DBusValue | undefined): string[] {
-  return Array.isArray(value) ? value.filter((path): path is string => typeof path === 'string') : [];
-}
-
-/** `GetAll` answers a{sv}: an array of [name, variant] pairs. */
-function property(properties: DBusValue | undefined, name: string): DBusValue | undefined {
-  if (!Array.isArray(properties)) return undefined;
-  for (const entry of properties) {
-    if (Array.isArray(entry) && entry[0] === name) return (entry[1] as DBusVariant | undefined)?.value;
-  }
-  return undefined;
-}
-
-function stringProperty(properties: DBusValue | undefined, name: string): string | undefined {
-  const value = property(properties, name);
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function booleanProperty(properties: DBusValue | undefined, name: string): boolean | undefined {
-  const value = property(properties, name);
-  return typeof value === 'boolean' ? value : undefined;
 }
