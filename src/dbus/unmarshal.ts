@@ -23,7 +23,11 @@ export class Unmarshaller {
   }
 
   uint32(): number {
-    return this.take(4, (data, offset, le) => (le ? data.readUInt32LE(offset) : data.readUInt32BE(offset)));
+    this.align(4);
+    this.need(4);
+    const value = this.littleEndian ? this.data.readUInt32LE(this.offset) : this.data.readUInt32BE(this.offset);
+    this.offset += 4;
+    return value;
   }
 
   /** Reads one value of `type`, one complete type. */
@@ -40,11 +44,15 @@ export class Unmarshaller {
     return this.fixed(code, type);
   }
 
+  // No closures per value here: an `ay` of a secret or a key is read byte by byte, before any JIT.
+
   /** The fixed-size types: numbers and booleans. */
   private fixed(code: string | undefined, type: string): DBusValue {
+    const { data, littleEndian: le } = this;
     switch (code) {
       case 'y':
-        return this.take(1, (data, offset) => data.readUInt8(offset));
+        this.need(1);
+        return data.readUInt8(this.offset++);
       case 'b': {
         const value = this.uint32();
         if (value > 1) throw new DBusWireError('a boolean is neither 0 nor 1');
@@ -54,29 +62,37 @@ export class Unmarshaller {
       case 'h':
         return this.uint32();
       case 'n':
-        return this.take(2, (data, offset, le) => (le ? data.readInt16LE(offset) : data.readInt16BE(offset)));
-      case 'q':
-        return this.take(2, (data, offset, le) => (le ? data.readUInt16LE(offset) : data.readUInt16BE(offset)));
-      case 'i':
-        return this.take(4, (data, offset, le) => (le ? data.readInt32LE(offset) : data.readInt32BE(offset)));
+      case 'q': {
+        const offset = this.claim(2);
+        if (code === 'n') return le ? data.readInt16LE(offset) : data.readInt16BE(offset);
+        return le ? data.readUInt16LE(offset) : data.readUInt16BE(offset);
+      }
+      case 'i': {
+        const offset = this.claim(4);
+        return le ? data.readInt32LE(offset) : data.readInt32BE(offset);
+      }
       case 'x':
-        return this.take(8, (data, offset, le) => (le ? data.readBigInt64LE(offset) : data.readBigInt64BE(offset)));
-      case 't':
-        return this.take(8, (data, offset, le) => (le ? data.readBigUInt64LE(offset) : data.readBigUInt64BE(offset)));
-      case 'd':
-        return this.take(8, (data, offset, le) => (le ? data.readDoubleLE(offset) : data.readDoubleBE(offset)));
+      case 't': {
+        const offset = this.claim(8);
+        if (code === 'x') return le ? data.readBigInt64LE(offset) : data.readBigInt64BE(offset);
+        return le ? data.readBigUInt64LE(offset) : data.readBigUInt64BE(offset);
+      }
+      case 'd': {
+        const offset = this.claim(8);
+        return le ? data.readDoubleLE(offset) : data.readDoubleBE(offset);
+      }
       default:
         throw new DBusWireError(`cannot read type "${type}"`);
     }
   }
 
-  /** `size` bytes, aligned to their own size, read by `read`. */
-  private take<T>(size: number, read: (data: Buffer, offset: number, littleEndian: boolean) => T): T {
+  /** The offset of the next `size` bytes, aligned to their own size; the reader moves past them. */
+  private claim(size: number): number {
     this.align(size);
     this.need(size);
-    const value = read(this.data, this.offset, this.littleEndian);
+    const offset = this.offset;
     this.offset += size;
-    return value;
+    return offset;
   }
 
   /** s and o: a 32-bit length, UTF-8; g (a signature): an 8-bit length, ASCII. Both end with NUL. */
@@ -101,6 +117,8 @@ export class Unmarshaller {
     const end = this.offset + length;
     if (end > this.end) throw new DBusWireError('message ends too early');
     const elements: DBusValue[] = [];
+    // An `ay` in one loop (see marshal.ts): the bytes are there, `end` was checked.
+    if (elementType === 'y' && depth < 64) while (this.offset < end) elements.push(this.data[this.offset++] as number);
     while (this.offset < end) elements.push(this.read(elementType, depth + 1));
     if (this.offset !== end) throw new DBusWireError('an array element overruns the array');
     return elements;
