@@ -147,7 +147,9 @@ describe('KeyringBackend', () => {
     });
     await expect(failing.add('x', { username: 'u', secret: 's' })).rejects.toThrow('cannot load the keyring library: TMPDIR');
   });
+});
 
+describe('KeyringBackend with a direct path that answers itself', () => {
   it('a direct path that reads items itself: get and list never load the addon; what it declines falls back to the library', async () => {
     const { library, store, backend } = setup();
     await backend.add('reg.example', { username: 'u', secret: 's' });
@@ -216,7 +218,9 @@ describe('KeyringBackend', () => {
     store.locked = true;
     expect(await errorCodeOf(fast.add('library.example', { username: 'l', secret: 's' }))).toBe('locked');
   });
+});
 
+describe('KeyringBackend: when the library is asked', () => {
   it('a direct path that saw the service wedged or unreachable: no verb asks the library (it has no timeout and would hang)', async () => {
     const { library, store } = setup();
     library.items.set('tsstore\u0000held.example', '{"tsstore":1,"Username":"u","Secret":"s"}');
