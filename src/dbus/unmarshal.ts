@@ -44,7 +44,7 @@ export class Unmarshaller {
     return this.fixed(code, type);
   }
 
-  // No closures per value here: an `ay` of a secret or a key is read byte by byte, before any JIT.
+  // No closures per value here: these run for every value of every reply, before any JIT.
 
   /** The fixed-size types: numbers and booleans. */
   private fixed(code: string | undefined, type: string): DBusValue {
