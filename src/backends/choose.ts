@@ -8,11 +8,11 @@ import { type Settings, readSettings } from '../config/settings.js';
 import { TsstoreError } from '../errors.js';
 import { createFileExclusive, ensurePrivateDir } from '../fs/private-files.js';
 import type { BackendName } from './backend.js';
-import { KEYRING_SERVICE } from './keyring/entry-format.js';
-import { describeState } from './keyring/messages.js';
+import { KEYRING_SERVICE } from './keyring/item-format.js';
+import { describeState } from './keyring/secret-service/messages.js';
 import { loadKeyringLibrary } from './keyring/native.js';
 import { usesSecretService } from './keyring/open-keyring.js';
-import { inspectSecretService } from './keyring/secret-service.js';
+import { inspectSecretService } from './keyring/secret-service/client.js';
 
 export interface Choice {
   backend: BackendName;

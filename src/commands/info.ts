@@ -51,7 +51,7 @@ export async function runInfo(env: Environment = process.env): Promise<void> {
 /** Where the keyring keeps our items and how many there are; never reads a secret. */
 async function keyringLines(env: Environment): Promise<string[]> {
   const { usesSecretService, openKeyringBackend } = await import('../backends/keyring/open-keyring.js');
-  const { KEYRING_SERVICE } = await import('../backends/keyring/entry-format.js');
+  const { KEYRING_SERVICE } = await import('../backends/keyring/item-format.js');
   if (!usesSecretService()) {
     const where = process.platform === 'darwin' ? 'the macOS Keychain' : 'the Windows Credential Manager';
     try {
@@ -61,8 +61,8 @@ async function keyringLines(env: Environment): Promise<string[]> {
       return [`store:        ${where}: ${describeError(error)}`, 'credentials:  unknown'];
     }
   }
-  const { inspectSecretService } = await import('../backends/keyring/secret-service.js');
-  const { describeState } = await import('../backends/keyring/messages.js');
+  const { inspectSecretService } = await import('../backends/keyring/secret-service/client.js');
+  const { describeState } = await import('../backends/keyring/secret-service/messages.js');
   const { service, items } = await inspectSecretService(env, { attributes: { service: KEYRING_SERVICE }, timeoutMs: 3000 });
   const lines = [`store:        Secret Service, items with attribute service="${KEYRING_SERVICE}"`];
   if (service.state === 'ready') {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type CheckContext, KeyringBackend, type KeyringGuard } from '../../../src/backends/keyring/keyring-backend.js';
+import type { ItemSearch, KeyringItem } from '../../../src/backends/keyring/item-format.js';
+import { KeyringBackend } from '../../../src/backends/keyring/keyring-backend.js';
 import type { EntryOptions, KeyringEntry, KeyringLibrary } from '../../../src/backends/keyring/native.js';
+import type { SecretServiceStore } from '../../../src/backends/keyring/secret-service/store.js';
 import { TsstoreError } from '../../../src/errors.js';
 import { errorCodeOf } from '../../support/error-code.js';
 
@@ -44,27 +46,43 @@ class FakeLibrary implements KeyringLibrary {
   }
 }
 
-class FakeGuard implements KeyringGuard {
+const DECLINED = { kind: 'declined' } as const;
+const ABSENT = { kind: 'absent' } as const;
+
+/** A direct path that does nothing itself: it declines, or answers "absent" when the library holds no such item. */
+class FakeStore implements SecretServiceStore {
   locked = false;
-  readonly asked: CheckContext[] = [];
+  readonly asked: Array<{ writing: boolean; account?: string }> = [];
   constructor(private readonly library: FakeLibrary) {}
-  async holds(serverURL?: string): Promise<boolean> {
-    return [...this.library.items.keys()].some((key) => serverURL === undefined || key === `tsstore\u0000${serverURL}`);
+  private holds(account?: string): boolean {
+    return [...this.library.items.keys()].some((key) => account === undefined || key === `tsstore\u0000${account}`);
   }
-  async explain(context: CheckContext): Promise<TsstoreError | undefined> {
-    this.asked.push(context);
+  async get(item: KeyringItem) {
+    return this.holds(item.account) ? DECLINED : ABSENT;
+  }
+  async list() {
+    return this.holds() ? DECLINED : ABSENT;
+  }
+  async add(_item: KeyringItem, _text: string) {
+    return DECLINED;
+  }
+  async delete(item: KeyringItem) {
+    return this.holds(item.account) ? DECLINED : ABSENT;
+  }
+  async explain(writing: boolean, search?: ItemSearch): Promise<TsstoreError | undefined> {
+    this.asked.push({ writing, account: search?.account });
     return this.locked ? new TsstoreError('locked', 'the keyring is locked') : undefined;
   }
 }
 
-function setup(withGuard = true) {
+function setup(withStore = true) {
   const library = new FakeLibrary();
-  const guard = new FakeGuard(library);
+  const store = new FakeStore(library);
   const backend = new KeyringBackend(async () => {
     library.loads += 1;
     return library;
-  }, withGuard ? guard : undefined);
-  return { library, guard, backend };
+  }, withStore ? store : undefined);
+  return { library, store, backend };
 }
 
 
@@ -81,7 +99,7 @@ describe('KeyringBackend', () => {
     expect(library.items.size).toBe(0);
   });
 
-  it('answers a miss from the guard alone, never loading the addon', async () => {
+  it('answers a miss from the direct path alone, never loading the addon', async () => {
     const { library, backend } = setup();
     expect(await errorCodeOf(backend.get('nothing.example'))).toBe('not-found');
     expect(await errorCodeOf(backend.delete('nothing.example'))).toBe('not-found');
@@ -90,25 +108,25 @@ describe('KeyringBackend', () => {
   });
 
   it('a locked keyring is "locked" for every verb, never not-found', async () => {
-    const { library, guard, backend } = setup();
+    const { library, store, backend } = setup();
     await backend.add('reg.example', { username: 'u', secret: 's' });
     library.mode = 'locked';
-    guard.locked = true;
+    store.locked = true;
     expect(await errorCodeOf(backend.get('reg.example'))).toBe('locked');
     expect(await errorCodeOf(backend.get('unknown.example'))).toBe('locked');
     expect(await errorCodeOf(backend.delete('reg.example'))).toBe('locked');
     expect(await errorCodeOf(backend.add('new.example', { username: 'u', secret: 's' }))).toBe('locked');
     expect(await errorCodeOf(backend.list())).toBe('locked');
-    expect(guard.asked).toContainEqual({ serverURL: 'new.example', writing: true });
+    expect(store.asked).toContainEqual({ writing: true, account: 'new.example' });
   });
 
   it('an empty list from a locked keyring is not an empty store', async () => {
-    const { guard, backend } = setup();
-    guard.locked = true;
+    const { store, backend } = setup();
+    store.locked = true;
     expect(await errorCodeOf(backend.list())).toBe('locked');
   });
 
-  it('a library failure the guard cannot explain keeps the library\'s first line', async () => {
+  it('a library failure the direct path cannot explain keeps the library\'s first line', async () => {
     const { library, backend } = setup();
     await backend.add('reg.example', { username: 'u', secret: 's' });
     library.mode = 'broken';
@@ -129,21 +147,24 @@ describe('KeyringBackend', () => {
     });
     await expect(failing.add('x', { username: 'u', secret: 's' })).rejects.toThrow('cannot load the keyring library: TMPDIR');
   });
+});
 
-  it('a guard that reads items itself: get and list never load the addon; "unknown" falls back to the library', async () => {
-    const { library, guard, backend } = setup();
+describe('KeyringBackend with a direct path that answers itself', () => {
+  it('a direct path that reads items itself: get and list never load the addon; what it declines falls back to the library', async () => {
+    const { library, store, backend } = setup();
     await backend.add('reg.example', { username: 'u', secret: 's' });
     library.loads = 0;
-    const direct: KeyringGuard = {
-      holds: (serverURL) => guard.holds(serverURL),
-      explain: (context) => guard.explain(context),
-      read: async (serverURL) => {
-        const password = library.items.get(`tsstore\u0000${serverURL}`);
-        if (serverURL === 'library.example') return { kind: 'unknown' };
-        return password === undefined ? { kind: 'absent' } : { kind: 'secret', text: password };
+    const direct: SecretServiceStore = {
+      add: (item, text) => store.add(item, text),
+      delete: (item) => store.delete(item),
+      explain: (writing, search) => store.explain(writing, search),
+      get: async (item) => {
+        const password = library.items.get(`tsstore\u0000${item.account}`);
+        if (item.account === 'library.example') return DECLINED;
+        return password === undefined ? ABSENT : { kind: 'found', text: password };
       },
-      readAll: async () => ({
-        kind: 'items',
+      list: async () => ({
+        kind: 'found',
         items: [...library.items].map(([key, text]) => ({ account: key.split('\u0000')[1] ?? '', text })),
       }),
     };
@@ -163,19 +184,20 @@ describe('KeyringBackend', () => {
     expect(library.loads).toBe(1);
   });
 
-  it('a guard that writes and deletes itself: store and erase never load the addon; "not done" falls back to the library', async () => {
-    const { library, guard } = setup();
-    const direct: KeyringGuard = {
-      holds: (serverURL) => guard.holds(serverURL),
-      explain: (context) => guard.explain(context),
-      write: async (serverURL, password) => {
-        if (serverURL === 'library.example') return false;
-        library.items.set(`tsstore\u0000${serverURL}`, password);
-        return true;
+  it('a direct path that writes and deletes itself: store and erase never load the addon; what it declines falls back to the library', async () => {
+    const { library, store } = setup();
+    const direct: SecretServiceStore = {
+      get: (item) => store.get(item),
+      list: () => store.list(),
+      explain: (writing, search) => store.explain(writing, search),
+      add: async (item, password) => {
+        if (item.account === 'library.example') return DECLINED;
+        library.items.set(`tsstore\u0000${item.account}`, password);
+        return { kind: 'stored' };
       },
-      remove: async (serverURL) => {
-        if (serverURL === 'library.example') return 'unknown';
-        return library.items.delete(`tsstore\u0000${serverURL}`) ? 'deleted' : 'absent';
+      delete: async (item) => {
+        if (item.account === 'library.example') return store.delete(item);
+        return library.items.delete(`tsstore\u0000${item.account}`) ? { kind: 'deleted' } : ABSENT;
       },
     };
     const fast = new KeyringBackend(async () => {
@@ -193,27 +215,22 @@ describe('KeyringBackend', () => {
     await fast.delete('library.example');
     expect(library.items.size).toBe(0);
     library.mode = 'locked';
-    guard.locked = true;
+    store.locked = true;
     expect(await errorCodeOf(fast.add('library.example', { username: 'l', secret: 's' }))).toBe('locked');
   });
+});
 
-  it('a guard that saw the service wedged or unreachable: no verb asks the library (it has no timeout and would hang)', async () => {
-    const { library, guard } = setup();
+describe('KeyringBackend: when the library is asked', () => {
+  it('a direct path that saw the service wedged or unreachable: no verb asks the library (it has no timeout and would hang)', async () => {
+    const { library, store } = setup();
     library.items.set('tsstore\u0000held.example', '{"tsstore":1,"Username":"u","Secret":"s"}');
     const silent = new TsstoreError('backend-unavailable', 'the Secret Service does not answer');
     let blockedAsks = 0;
-    const wedged: KeyringGuard = {
-      holds: (serverURL) => guard.holds(serverURL),
-      explain: (context) => guard.explain(context),
-      read: async () => ({ kind: 'unknown' }),
-      readAll: async () => ({ kind: 'unknown' }),
-      write: async () => false,
-      remove: async () => 'unknown',
-      libraryBlocked: async () => {
-        blockedAsks += 1;
-        return silent;
-      },
+    const unavailable = async () => {
+      blockedAsks += 1;
+      return { kind: 'unavailable', error: silent } as const;
     };
+    const wedged: SecretServiceStore = { get: unavailable, list: unavailable, add: unavailable, delete: unavailable, explain: (writing, search) => store.explain(writing, search) };
     const backend = new KeyringBackend(async () => {
       library.loads += 1;
       return library;
@@ -231,7 +248,7 @@ describe('KeyringBackend', () => {
     expect([...library.items.keys()]).toEqual(['tsstore\u0000held.example']);
   });
 
-  it('without a guard (macOS, Windows), null is not-found and failures are the library\'s', async () => {
+  it('without a direct path (macOS, Windows), null is not-found and failures are the library\'s', async () => {
     const { library, backend } = setup(false);
     expect(await errorCodeOf(backend.get('x.example'))).toBe('not-found');
     expect(library.loads).toBe(1);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeState, firstCause, libraryError } from '../../../src/backends/keyring/messages.js';
+import { firstCause, libraryError } from '../../../src/backends/keyring/messages.js';
 import { explainLoadFailure, temporaryFolderProblem } from '../../../src/backends/keyring/native.js';
 
 /** The chain napi-rs builds: the last place it tried outermost, the first innermost. */
@@ -62,10 +62,5 @@ describe('library errors', () => {
     const ambiguous = libraryError('read the credentials', new Error('Entry is matched by 2 credentials: ...'));
     expect(ambiguous.code).toBe('store-corrupt');
     expect(ambiguous.message).toMatch(/more than one item/);
-  });
-
-  it('describe every state in a phrase', () => {
-    expect(describeState({ state: 'ready', address: 'a', collection: { path: '/p', label: 'Login', locked: false } })).toBe('the Secret Service answers, collection "Login" is unlocked');
-    expect(describeState({ state: 'no-bus', detail: 'DBUS_SESSION_BUS_ADDRESS is not set' })).toBe('no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)');
   });
 });

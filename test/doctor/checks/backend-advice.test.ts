@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lockedError } from '../../../src/backends/keyring/messages.js';
+import { lockedError } from '../../../src/backends/keyring/secret-service/messages.js';
 import { problemFromError } from '../../../src/doctor/checks/backend.js';
 import { TsstoreError } from '../../../src/errors.js';
 

@@ -3,7 +3,8 @@
  * has a deadline, so a wedged bus or service can never make a helper hang, and an idle connection
  * never keeps the process alive (the socket is referenced only while a call waits for its reply).
  */
-import { type DBusValue, MESSAGE_TYPE, type Message, type MethodCall, decodeMessage, encodeMethodCall, messageLength } from './dbus-wire.js';
+import { MESSAGE_TYPE, type Message, type MethodCall, decodeMessage, encodeMethodCall, messageLength } from './message.js';
+import type { DBusValue } from './types.js';
 import { type SocketEvents, type UnixSocket, connectUnixSocket } from './unix-socket.js';
 
 /** The error name of a call that got no answer in time (ours, or the bus daemon's own). */

@@ -1,9 +1,9 @@
 /** tsstore's own D-Bus client against a real dbus-daemon and gnome-keyring (see test/support/secret-service.ts). */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecretServiceClient, inspectSecretService } from '../../../src/backends/keyring/secret-service.js';
-import { haveAll } from '../../support/real-components.js';
-import { SECRET_SERVICE_PROGRAMS, type SecretServiceSession, startSecretService } from '../../support/secret-service.js';
+import { SecretServiceClient, inspectSecretService } from '../../../../src/backends/keyring/secret-service/client.js';
+import { haveAll } from '../../../support/real-components.js';
+import { SECRET_SERVICE_PROGRAMS, type SecretServiceSession, startSecretService } from '../../../support/secret-service.js';
 
 describe.skipIf(!haveAll([...SECRET_SERVICE_PROGRAMS]))('SecretServiceClient against gnome-keyring', () => {
   let keyring: SecretServiceSession;

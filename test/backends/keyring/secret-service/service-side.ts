@@ -4,10 +4,10 @@
  * independent of dh-session.ts).
  */
 import * as nodeCrypto from 'node:crypto';
-import { DBusError } from '../../../src/backends/keyring/dbus-client.js';
-import type { DBusValue, DBusVariant } from '../../../src/backends/keyring/dbus-wire.js';
-import { DH_ALGORITHM, MODP_1024 } from '../../../src/backends/keyring/dh-session.js';
-import type { ItemPaths } from '../../../src/backends/keyring/secret-service.js';
+import { DBusError } from '../../../../src/dbus/connection.js';
+import type { DBusValue, DBusVariant } from '../../../../src/dbus/types.js';
+import { DH_ALGORITHM, MODP_1024 } from '../../../../src/backends/keyring/secret-service/dh-session.js';
+import type { ItemPaths } from '../../../../src/backends/keyring/secret-service/state.js';
 
 const PRIME = Buffer.from(MODP_1024.toString(16), 'hex');
 

@@ -4,14 +4,14 @@
  * writes itself come back byte for byte through the library, and the library is never loaded for them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeyringBackend } from '../../../src/backends/keyring/keyring-backend.js';
-import type { KeyringLibrary } from '../../../src/backends/keyring/native.js';
-import { SecretServiceGuard } from '../../../src/backends/keyring/open-keyring.js';
-import { SecretReader } from '../../../src/backends/keyring/secret-reader.js';
-import { SecretServiceClient } from '../../../src/backends/keyring/secret-service.js';
-import { errorCodeOf } from '../../support/error-code.js';
-import { haveAll } from '../../support/real-components.js';
-import { SECRET_SERVICE_PROGRAMS, type SecretServiceSession, startSecretService } from '../../support/secret-service.js';
+import { KeyringBackend } from '../../../../src/backends/keyring/keyring-backend.js';
+import type { KeyringLibrary } from '../../../../src/backends/keyring/native.js';
+import { SecretReader } from '../../../../src/backends/keyring/secret-service/reader.js';
+import { SecretServiceClient } from '../../../../src/backends/keyring/secret-service/client.js';
+import { DirectStore } from '../../../../src/backends/keyring/secret-service/store.js';
+import { errorCodeOf } from '../../../support/error-code.js';
+import { haveAll } from '../../../support/real-components.js';
+import { SECRET_SERVICE_PROGRAMS, type SecretServiceSession, startSecretService } from '../../../support/secret-service.js';
 
 const login = (serverURL: string, username: string, secret: string) => JSON.stringify({ ServerURL: serverURL, Username: username, Secret: secret });
 const keyringOnly = { TSSTORE_BACKEND: 'keyring' };
@@ -46,19 +46,21 @@ function forbiddenLoader(calls: string[]): () => Promise<KeyringLibrary> {
   };
 }
 
-describe.skipIf(!haveAll([...SECRET_SERVICE_PROGRAMS]))('SecretReader against gnome-keyring', { retry: 2 }, () => {
-  let session: SecretServiceSession;
-  beforeAll(async () => {
-    session = await startSecretService({ prefix: 'tsstore-reader-' });
-    // Written by the library itself: the direct read must understand exactly what it writes.
-    for (const [serverURL, username, secret] of SECRETS) {
-      await runLibrary(session, ['set', serverURL, JSON.stringify({ tsstore: 1, Username: username, Secret: secret })]);
-    }
-  });
-  afterAll(async () => {
-    await session?.stop();
-  });
+const haveKeyring = haveAll([...SECRET_SERVICE_PROGRAMS]);
+let session: SecretServiceSession;
+beforeAll(async () => {
+  if (!haveKeyring) return;
+  session = await startSecretService({ prefix: 'tsstore-reader-' });
+  // Written by the library itself: the direct read must understand exactly what it writes.
+  for (const [serverURL, username, secret] of SECRETS) {
+    await runLibrary(session, ['set', serverURL, JSON.stringify({ tsstore: 1, Username: username, Secret: secret })]);
+  }
+});
+afterAll(async () => {
+  await session?.stop();
+});
 
+describe.skipIf(!haveKeyring)('SecretReader and DirectStore against gnome-keyring', { retry: 2 }, () => {
   it('reads what the library wrote, byte for byte (non-ASCII, long)', async () => {
     const client = new SecretServiceClient(session.env);
     try {
@@ -67,8 +69,8 @@ describe.skipIf(!haveAll([...SECRET_SERVICE_PROGRAMS]))('SecretReader against gn
         // secret-tool, over D-Bus and independent of tsstore, says what the item holds.
         const [item] = await session.searchItems(attributes(serverURL));
         const answer = await reader.read(attributes(serverURL));
-        expect(answer.kind, serverURL).toBe('secret');
-        if (answer.kind !== 'secret') continue;
+        expect(answer.kind, serverURL).toBe('found');
+        if (answer.kind !== 'found') continue;
         expect(Buffer.from(answer.text, 'utf8').equals(Buffer.from(item?.secret ?? '', 'utf8')), serverURL).toBe(true);
       }
       expect(await reader.read(attributes('never-stored.example'))).toEqual({ kind: 'absent' });
@@ -81,7 +83,7 @@ describe.skipIf(!haveAll([...SECRET_SERVICE_PROGRAMS]))('SecretReader against gn
     const calls: string[] = [];
     const client = new SecretServiceClient(session.env);
     try {
-      const backend = new KeyringBackend(forbiddenLoader(calls), new SecretServiceGuard(client));
+      const backend = new KeyringBackend(forbiddenLoader(calls), new DirectStore(client));
       for (const [serverURL, username, secret] of SECRETS) {
         expect(await backend.get(serverURL)).toEqual({ username, secret });
       }
@@ -95,12 +97,14 @@ describe.skipIf(!haveAll([...SECRET_SERVICE_PROGRAMS]))('SecretReader against gn
       client.close();
     }
   });
+});
 
+describe.skipIf(!haveKeyring)('DirectStore writing to gnome-keyring', { retry: 2 }, () => {
   it('store and erase over the direct path: the library reads our items byte for byte, and ours replace and erase its items', async () => {
     const calls: string[] = [];
     const client = new SecretServiceClient(session.env);
     try {
-      const backend = new KeyringBackend(forbiddenLoader(calls), new SecretServiceGuard(client));
+      const backend = new KeyringBackend(forbiddenLoader(calls), new DirectStore(client));
       const written: Array<[string, string, string]> = [
         ['ours.example', 'ünï', 'pä$$ "q" \\ 🔑'],
         ['ours-long.example', '<token>', `eyJ${'ẞ🔑xyz0123456789'.repeat(2_000)}`],
@@ -133,16 +137,18 @@ describe.skipIf(!haveAll([...SECRET_SERVICE_PROGRAMS]))('SecretReader against gn
       client.close();
     }
   });
+});
 
-  it('a locked collection: the direct path steps aside and the guard says "locked", as before', async () => {
+describe.skipIf(!haveKeyring)('DirectStore against a locked gnome-keyring', { retry: 2 }, () => {
+  it('a locked collection: the direct path declines and explains "locked", as before', async () => {
     const locked = await startSecretService({ prefix: 'tsstore-reader-locked-' });
     try {
       expect(await locked.run(['store'], login('locked.example', 'u', 's'), keyringOnly)).toMatchObject({ exitCode: 0 });
       await locked.lock();
       const client = new SecretServiceClient(locked.env);
       try {
-        expect(await new SecretReader(client).read(attributes('locked.example'))).toEqual({ kind: 'unknown' });
-        // The library (here a stand-in that answers null, as the real one does for a locked item) then the guard.
+        expect(await new SecretReader(client).read(attributes('locked.example'))).toEqual({ kind: 'declined' });
+        // The library (here a stand-in that answers null, as the real one does for a locked item), then the explanation.
         const library: KeyringLibrary = {
           Entry: class {
             setPassword(): void {}
@@ -155,14 +161,14 @@ describe.skipIf(!haveAll([...SECRET_SERVICE_PROGRAMS]))('SecretReader against gn
           },
           findCredentials: () => [],
         };
-        const backend = new KeyringBackend(async () => library, new SecretServiceGuard(client));
+        const backend = new KeyringBackend(async () => library, new DirectStore(client));
         for (const serverURL of ['locked.example', 'never-stored.example']) {
           await expect(backend.get(serverURL), serverURL).rejects.toMatchObject({
             code: 'locked',
             message: expect.stringContaining('the keyring is locked (Secret Service collection "Login")'),
           });
         }
-        // Store and erase step aside too (the library, then the guard): the same 'locked' error as before.
+        // Store and erase decline too (the library, then the explanation): the same 'locked' error as before.
         const lockedError = { code: 'locked', message: expect.stringContaining('the keyring is locked (Secret Service collection "Login")') };
         const failing: KeyringLibrary = {
           ...library,
@@ -178,7 +184,7 @@ describe.skipIf(!haveAll([...SECRET_SERVICE_PROGRAMS]))('SecretReader against gn
             }
           },
         };
-        const writing = new KeyringBackend(async () => failing, new SecretServiceGuard(client));
+        const writing = new KeyringBackend(async () => failing, new DirectStore(client));
         await expect(writing.add('locked.example', { username: 'u', secret: 's' })).rejects.toMatchObject(lockedError);
         await expect(writing.add('new.example', { username: 'u', secret: 's' })).rejects.toMatchObject(lockedError);
         await expect(writing.delete('locked.example')).rejects.toMatchObject(lockedError);

@@ -1,16 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type DBusValue,
-  DBusWireError,
-  HEADER_FIELD,
-  MESSAGE_TYPE,
-  completeTypeEnd,
-  decodeMessage,
-  encodeMethodCall,
-  messageLength,
-  splitSignature,
-} from '../../../src/backends/keyring/dbus-wire.js';
+import { HEADER_FIELD, MESSAGE_TYPE, decodeMessage, encodeMethodCall, messageLength } from '../../src/dbus/message.js';
+import { type DBusValue, DBusWireError, completeTypeEnd, splitSignature } from '../../src/dbus/types.js';
 
 // Built independently (by hand, with Python's struct module) from the D-Bus specification.
 const HELLO_HEX =
@@ -85,11 +76,24 @@ describe('encodeMethodCall', () => {
     );
   });
 
+  it('round-trips byte arrays, alone and inside structs and variants, as each byte would be written (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 600 }), fc.string().filter((s) => !s.includes('\u0000')), (bytes, text) => {
+        const body: DBusValue[] = [bytes, ['/s', bytes, text], { signature: 'ay', value: bytes }, [bytes, []]];
+        const message = decodeMessage(encodeMethodCall({ serial: 5, destination: 'd', path: '/', interface: 'a.b', member: 'C', signature: 'ay(oays)vaay', body }));
+        expect(message.body).toEqual(body);
+      }),
+    );
+  });
+
   it('refuses values that do not fit their type, and NUL in strings', () => {
     const call = (signature: string, body: DBusValue[]) => () => encodeMethodCall({ serial: 1, destination: 'd', path: '/', interface: 'a.b', member: 'C', signature, body });
     expect(call('s', [1])).toThrow(/expected a string/);
     expect(call('s', ['a\u0000b'])).toThrow(/NUL/);
     expect(call('u', ['1'])).toThrow(/expected a number/);
+    expect(call('ay', [[1, '2']])).toThrow(/expected a number for y/);
+    expect(call('ay', [[256]])).toThrow(RangeError);
+    expect(call('y', [256])).toThrow(RangeError);
     expect(call('(ss)', [['only one']])).toThrow(/needs 2 members/);
     expect(call('ss', ['one'])).toThrow(/has 2 values, got 1/);
   });

@@ -4,8 +4,8 @@ import { type Server, type Socket, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DBusConnection, DBusError } from '../../../src/backends/keyring/dbus-client.js';
-import { decodeMessage, messageLength } from '../../../src/backends/keyring/dbus-wire.js';
+import { DBusConnection, DBusError } from '../../src/dbus/connection.js';
+import { decodeMessage, messageLength } from '../../src/dbus/message.js';
 
 /** A method return (or error) with an optional string body, little-endian, laid out by hand. */
 function reply(replySerial: number, options: { errorName?: string; text?: string } = {}): Buffer {

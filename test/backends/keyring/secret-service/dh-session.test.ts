@@ -14,7 +14,7 @@ import {
   deriveSessionKey,
   modPow,
   sharedSecret,
-} from '../../../src/backends/keyring/dh-session.js';
+} from '../../../../src/backends/keyring/secret-service/dh-session.js';
 
 const PRIME = Buffer.from(MODP_1024.toString(16), 'hex');
 
@@ -36,7 +36,7 @@ function referenceKey(shared: Uint8Array): Uint8Array {
   return new Uint8Array(nodeCrypto.hkdfSync('sha256', shared, new Uint8Array(0), new Uint8Array(0), 16));
 }
 
-describe('dh-ietf1024-sha256-aes128-cbc-pkcs7', () => {
+describe('dh-ietf1024-sha256-aes128-cbc-pkcs7: Diffie-Hellman', () => {
   it('uses the 1024-bit MODP group of RFC 2409', () => {
     expect(MODP_1024).toBe(BigInt(`0x${RFC_2409_GROUP_2.replace(/\s+/g, '')}`));
     expect(MODP_1024.toString(2)).toHaveLength(1024);
@@ -83,7 +83,9 @@ describe('dh-ietf1024-sha256-aes128-cbc-pkcs7', () => {
     }
     expect(() => sharedSecret(pair, new Uint8Array(0))).toThrow(SessionCryptoError);
   });
+});
 
+describe('dh-ietf1024-sha256-aes128-cbc-pkcs7: the session key and AES', () => {
   it('derives the AES key as HKDF-SHA256 with no salt and empty info (fixed vector from node:crypto)', async () => {
     const shared = new Uint8Array(128).map((_, index) => (index * 7 + 3) & 0xff);
     shared[0] = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBusAddress, sessionBusLocation } from '../../../src/backends/keyring/bus-address.js';
+import { parseBusAddress, sessionBusLocation } from '../../src/dbus/bus-address.js';
 
 describe('parseBusAddress', () => {
   it('takes the path of a unix address, unescaping %XX', () => {

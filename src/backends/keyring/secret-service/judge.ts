@@ -1,14 +1,18 @@
 /**
- * The judgement behind every empty answer or failure of the keyring library on Linux: given what the
- * Secret Service says about itself, is this "locked", "unreachable", or nothing wrong (so not-found,
- * or the library's own error, is the truth)? Pure.
+ * The judgement behind every empty answer or failure of the keyring on Linux: given what the Secret
+ * Service says about itself, is this "locked", "unreachable", or nothing wrong (so not-found, or the
+ * library's own error, is the truth)? Pure.
  */
-import type { TsstoreError } from '../../errors.js';
-import type { CheckContext } from './keyring-backend.js';
+import type { TsstoreError } from '../../../errors.js';
 import { lockedError, unreachableError } from './messages.js';
-import type { SecretServiceReport } from './secret-service.js';
+import type { SecretServiceReport } from './state.js';
 
-export function judgeReport(report: SecretServiceReport, context: CheckContext): TsstoreError | undefined {
+export interface JudgeContext {
+  /** A store: a keyring with nowhere to write is a problem too. */
+  writing: boolean;
+}
+
+export function judgeReport(report: SecretServiceReport, context: JudgeContext): TsstoreError | undefined {
   const service = report.service;
   if (service.state === 'no-bus' || service.state === 'bus-unreachable' || service.state === 'no-service' || service.state === 'service-silent') return unreachableError(service);
   const label = service.state === 'ready' ? service.collection.label : undefined;

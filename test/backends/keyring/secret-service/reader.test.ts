@@ -1,15 +1,16 @@
 /**
  * The direct read of an item against a scripted Secret Service whose session crypto is node:crypto's
  * (an independent implementation of the service's side). The real gnome-keyring is in
- * secret-reader-real.test.ts.
+ * real-keyring.test.ts.
  */
 import * as nodeCrypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DBusError } from '../../../src/backends/keyring/dbus-client.js';
-import { type DBusValue, type DBusVariant, decodeMessage, encodeMethodCall } from '../../../src/backends/keyring/dbus-wire.js';
-import { DH_ALGORITHM } from '../../../src/backends/keyring/dh-session.js';
-import type { ItemPaths } from '../../../src/backends/keyring/secret-service.js';
-import { SecretReader, type SecretServiceCalls } from '../../../src/backends/keyring/secret-reader.js';
+import { DBusError } from '../../../../src/dbus/connection.js';
+import { decodeMessage, encodeMethodCall } from '../../../../src/dbus/message.js';
+import type { DBusValue, DBusVariant } from '../../../../src/dbus/types.js';
+import { DH_ALGORITHM } from '../../../../src/backends/keyring/secret-service/dh-session.js';
+import type { ItemPaths } from '../../../../src/backends/keyring/secret-service/state.js';
+import { SecretReader, type SecretServiceCalls } from '../../../../src/backends/keyring/secret-service/reader.js';
 import { matchingItems, openServiceSession } from './service-side.js';
 
 const SESSION_PATH = '/org/freedesktop/secrets/session/s7';
@@ -94,8 +95,8 @@ describe('SecretReader', () => {
     service.add('/c/1', 'reg.example', '{"tsstore":1,"Username":"ü","Secret":"p\\"ä 🔑"}');
     service.add('/c/2', 'long.example', long);
     const reader = new SecretReader(service);
-    expect(await reader.read(attributes('reg.example'))).toEqual({ kind: 'secret', text: '{"tsstore":1,"Username":"ü","Secret":"p\\"ä 🔑"}' });
-    expect(await reader.read(attributes('long.example'))).toEqual({ kind: 'secret', text: long });
+    expect(await reader.read(attributes('reg.example'))).toEqual({ kind: 'found', text: '{"tsstore":1,"Username":"ü","Secret":"p\\"ä 🔑"}' });
+    expect(await reader.read(attributes('long.example'))).toEqual({ kind: 'found', text: long });
     // One session for the process; never a plain one.
     expect(service.calls.filter((call) => call === 'OpenSession')).toHaveLength(1);
     expect(service.algorithms).toEqual([DH_ALGORITHM]);
@@ -107,7 +108,7 @@ describe('SecretReader', () => {
     expect(service.calls).not.toContain('GetSecret');
   });
 
-  it('locked, several, or unreadable items are left to the library ("unknown")', async () => {
+  it('locked, several, or unreadable items are left to the library (declined)', async () => {
     const service = new FakeService();
     service.add('/c/1', 'locked.example', 'x', true);
     service.add('/c/2', 'twice.example', 'a');
@@ -117,26 +118,26 @@ describe('SecretReader', () => {
     service.add('/c/6', 'binary.example', new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]));
     const reader = new SecretReader(service);
     for (const serverURL of ['locked.example', 'twice.example', 'mixed.example', 'binary.example']) {
-      expect(await reader.read(attributes(serverURL)), serverURL).toEqual({ kind: 'unknown' });
+      expect(await reader.read(attributes(serverURL)), serverURL).toEqual({ kind: 'declined' });
     }
     service.add('/c/7', 'fails.example', 'x');
     service.failGetSecret = true;
-    expect(await reader.read(attributes('fails.example'))).toEqual({ kind: 'unknown' });
+    expect(await reader.read(attributes('fails.example'))).toEqual({ kind: 'declined' });
   });
 
-  it('a service that refuses the DH session: "unknown", never a fallback to plain', async () => {
+  it('a service that refuses the DH session: declined, never a fallback to plain', async () => {
     const service = new FakeService();
     service.refuseDh = true;
     service.add('/c/1', 'reg.example', 'x');
-    expect(await new SecretReader(service).read(attributes('reg.example'))).toEqual({ kind: 'unknown' });
+    expect(await new SecretReader(service).read(attributes('reg.example'))).toEqual({ kind: 'declined' });
     expect(service.algorithms).toEqual([DH_ALGORITHM]);
     expect(service.calls).not.toContain('GetSecret');
   });
 
-  it('a search that cannot be asked is "unknown"', async () => {
+  it('a search that cannot be asked is declined', async () => {
     const service = new FakeService();
     service.items = async () => undefined;
-    expect(await new SecretReader(service).read(attributes('reg.example'))).toEqual({ kind: 'unknown' });
+    expect(await new SecretReader(service).read(attributes('reg.example'))).toEqual({ kind: 'declined' });
   });
 });
 
@@ -148,7 +149,7 @@ describe('SecretReader.readAll', () => {
     service.add('/c/1', 'a.example', '{"tsstore":1,"Username":"ä","Secret":"🔑"}');
     service.add('/c/2', 'b.example:5000', 'second');
     expect(await new SecretReader(service).readAll(all)).toEqual({
-      kind: 'items',
+      kind: 'found',
       items: [
         { account: 'a.example', text: '{"tsstore":1,"Username":"ä","Secret":"🔑"}' },
         { account: 'b.example:5000', text: 'second' },
@@ -158,19 +159,19 @@ describe('SecretReader.readAll', () => {
     expect(service.calls).not.toContain('GetSecret');
   });
 
-  it('none is "absent"; a locked item, an item without a username, or a secret that is not UTF-8 is "unknown"', async () => {
+  it('none is "absent"; a locked item, an item without a username, or a secret that is not UTF-8 is declined', async () => {
     expect(await new SecretReader(new FakeService()).readAll(all)).toEqual({ kind: 'absent' });
     const locked = new FakeService();
     locked.add('/c/1', 'a.example', 'x');
     locked.add('/c/2', 'b.example', 'y', true);
-    expect(await new SecretReader(locked).readAll(all)).toEqual({ kind: 'unknown' });
+    expect(await new SecretReader(locked).readAll(all)).toEqual({ kind: 'declined' });
     const anonymous = new FakeService();
     anonymous.add('/c/1', 'a.example', 'x');
     anonymous.stored.set('/c/2', { attributes: { service: 'tsstore' }, secret: Buffer.from('y'), locked: false });
-    expect(await new SecretReader(anonymous).readAll(all)).toEqual({ kind: 'unknown' });
+    expect(await new SecretReader(anonymous).readAll(all)).toEqual({ kind: 'declined' });
     const binary = new FakeService();
     binary.add('/c/1', 'a.example', new Uint8Array([0xc3, 0x28]));
-    expect(await new SecretReader(binary).readAll(all)).toEqual({ kind: 'unknown' });
+    expect(await new SecretReader(binary).readAll(all)).toEqual({ kind: 'declined' });
   });
 });
 

@@ -1,15 +1,15 @@
 /**
  * The direct write and delete against a scripted Secret Service whose session crypto is node:crypto's.
- * Every case that is not plain (locked, several items, a prompt, a refused session) must answer "not
- * done", so the library path takes over. The real gnome-keyring is in secret-reader-real.test.ts.
+ * Every case that is not plain (locked, several items, a prompt, a refused session) must be declined,
+ * so the library path takes over. The real gnome-keyring is in real-keyring.test.ts.
  */
 import * as nodeCrypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DBusError } from '../../../src/backends/keyring/dbus-client.js';
-import type { DBusValue, DBusVariant } from '../../../src/backends/keyring/dbus-wire.js';
-import { SecretReader } from '../../../src/backends/keyring/secret-reader.js';
-import type { ItemPaths, SecretServiceState } from '../../../src/backends/keyring/secret-service.js';
-import { SecretWriter, type SecretWriterCalls } from '../../../src/backends/keyring/secret-writer.js';
+import { DBusError } from '../../../../src/dbus/connection.js';
+import type { DBusValue, DBusVariant } from '../../../../src/dbus/types.js';
+import { EncryptedSession } from '../../../../src/backends/keyring/secret-service/session.js';
+import type { ItemPaths, SecretServiceState } from '../../../../src/backends/keyring/secret-service/state.js';
+import { SecretWriter, type SecretWriterCalls } from '../../../../src/backends/keyring/secret-service/writer.js';
 import { matchingItems, openServiceSession } from './service-side.js';
 
 const SESSION_PATH = '/org/freedesktop/secrets/session/s3';
@@ -86,14 +86,14 @@ class FakeService implements SecretWriterCalls {
 }
 
 const item = (serverURL: string) => ({ label: `keyring:${serverURL}@tsstore`, attributes: { service: 'tsstore', username: serverURL } });
-const writerFor = (service: FakeService) => new SecretWriter(service, new SecretReader(service));
+const writerFor = (service: FakeService) => new SecretWriter(service, new EncryptedSession(service));
 
 describe('SecretWriter.write', () => {
   it('creates the item as the library does, encrypted for the session, byte for byte (non-ASCII, long)', async () => {
     const service = new FakeService();
     const writer = writerFor(service);
     const long = `{"tsstore":1,"Username":"ü","Secret":"${'ẞ🔑x'.repeat(30_000)}"}`;
-    expect(await writer.write(item('reg.example'), long)).toBe(true);
+    expect(await writer.write(item('reg.example'), long)).toEqual({ kind: 'stored' });
     const [stored] = service.stored.values();
     expect(stored?.secret.equals(Buffer.from(long, 'utf8'))).toBe(true);
     expect(stored).toMatchObject({ label: 'keyring:reg.example@tsstore', attributes: { service: 'tsstore', username: 'reg.example' }, contentType: 'text/plain' });
@@ -103,7 +103,7 @@ describe('SecretWriter.write', () => {
   it('replaces the one existing item of the default collection: one item afterwards', async () => {
     const service = new FakeService();
     service.add(`${COLLECTION}/9`, 'reg.example');
-    expect(await writerFor(service).write(item('reg.example'), 'new')).toBe(true);
+    expect(await writerFor(service).write(item('reg.example'), 'new')).toEqual({ kind: 'stored' });
     expect([...service.stored.values()].map((entry) => entry.secret.toString())).toEqual(['new']);
   });
 
@@ -120,18 +120,18 @@ describe('SecretWriter.write', () => {
       const service = new FakeService();
       setUp(service);
       const before = JSON.stringify([...service.stored]);
-      expect(await writerFor(service).write(item('reg.example'), 'secret'), name).toBe(false);
+      expect(await writerFor(service).write(item('reg.example'), 'secret'), name).toEqual({ kind: 'declined' });
       expect(JSON.stringify([...service.stored]), name).toBe(before);
       if (name !== 'prompt') expect(service.calls, name).not.toContain('CreateItem');
     }
   });
 
-  it('a failing call is "not done", never an error', async () => {
+  it('a failing call is declined, never an error', async () => {
     const service = new FakeService();
     service.ask = async () => {
       throw new DBusError('org.freedesktop.DBus.Error.Failed: no', 'org.freedesktop.DBus.Error.Failed');
     };
-    expect(await writerFor(service).write(item('reg.example'), 'secret')).toBe(false);
+    expect(await writerFor(service).write(item('reg.example'), 'secret')).toEqual({ kind: 'declined' });
   });
 });
 
@@ -141,9 +141,9 @@ describe('SecretWriter.remove', () => {
     service.add(`${COLLECTION}/1`, 'reg.example');
     service.add(`${COLLECTION}/2`, 'keep.example');
     const writer = writerFor(service);
-    expect(await writer.remove(item('reg.example').attributes)).toBe('deleted');
+    expect(await writer.remove(item('reg.example').attributes)).toEqual({ kind: 'deleted' });
     expect([...service.stored.keys()]).toEqual([`${COLLECTION}/2`]);
-    expect(await writer.remove(item('none.example').attributes)).toBe('absent');
+    expect(await writer.remove(item('none.example').attributes)).toEqual({ kind: 'absent' });
   });
 
   it('leaves to the library: locked, several, a prompt, a failing call', async () => {
@@ -157,7 +157,7 @@ describe('SecretWriter.remove', () => {
       const service = new FakeService();
       setUp(service);
       const before = [...service.stored.keys()];
-      expect(await writerFor(service).remove(item('reg.example').attributes), name).toBe('unknown');
+      expect(await writerFor(service).remove(item('reg.example').attributes), name).toEqual({ kind: 'declined' });
       expect([...service.stored.keys()], name).toEqual(before);
     }
   });

@@ -1,11 +1,11 @@
 /**
- * Where the D-Bus session bus is, as the keyring library's libdbus finds it: DBUS_SESSION_BUS_ADDRESS
- * and nothing else. A systemd user bus at $XDG_RUNTIME_DIR/bus is only pointed out, because the library
- * would not use it (and the single file cannot hand it over: bun's process.env does not reach getenv(3)).
- * Pure: the caller says whether that socket exists.
+ * Where the D-Bus session bus is, as libdbus finds it (and so the keyring library, which uses it):
+ * DBUS_SESSION_BUS_ADDRESS and nothing else. A systemd user bus at $XDG_RUNTIME_DIR/bus is only pointed
+ * out, because libdbus would not use it (and the single file cannot hand it over: bun's process.env does
+ * not reach getenv(3)). Pure: the caller says whether that socket exists.
  */
 import { join } from 'node:path';
-import type { Environment } from '../../config/paths.js';
+import type { Environment } from '../config/paths.js';
 
 export type BusLocation =
   | { kind: 'socket'; path: string; display: string }
@@ -47,4 +47,13 @@ export function sessionBusLocation(env: Environment, socketExists: (path: string
     if (socketExists(path)) return { kind: 'none', runtimeBus: path };
   }
   return { kind: 'none' };
+}
+
+/** Why there is no bus to talk to, for a location that is not a socket. */
+export function noBusDetail(bus: BusLocation): string {
+  if (bus.kind === 'unsupported') return `DBUS_SESSION_BUS_ADDRESS names no unix socket (${bus.display.slice(0, 120)})`;
+  if (bus.kind === 'none' && bus.runtimeBus) {
+    return `DBUS_SESSION_BUS_ADDRESS is not set, though a bus listens at ${bus.runtimeBus}: export DBUS_SESSION_BUS_ADDRESS=unix:path=${bus.runtimeBus}`;
+  }
+  return 'DBUS_SESSION_BUS_ADDRESS is not set';
 }

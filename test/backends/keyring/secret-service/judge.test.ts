@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judgeReport } from '../../../src/backends/keyring/judge.js';
-import type { SecretServiceReport } from '../../../src/backends/keyring/secret-service.js';
+import { judgeReport } from '../../../../src/backends/keyring/secret-service/judge.js';
+import type { SecretServiceReport } from '../../../../src/backends/keyring/secret-service/state.js';
 
 const address = 'unix:path=/tmp/bus';
 const ready = (locked: boolean): SecretServiceReport['service'] => ({ state: 'ready', address, collection: { path: '/c/login', label: 'Login', locked } });
