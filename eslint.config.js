@@ -15,6 +15,8 @@ export default tseslint.config(
       // Control characters are what this code looks for on purpose: escaping them on terminals, refusing
       // them in server URLs, parsing D-Bus and OpenPGP framing.
       'no-control-regex': 'off',
+      // An implementation may leave a parameter of its interface unused: it says so with a leading _.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
   {

@@ -17,96 +17,113 @@ export function positionOf(text: string, offset: number): TextPosition {
 
 /** The offset of the first syntax error, or undefined when `text` is valid JSON. */
 export function findJsonError(text: string): number | undefined {
-  let i = 0;
-  const fail = (): never => {
-    throw new SyntaxAt(i);
-  };
-  const space = (): void => {
-    while (i < text.length && ' \t\n\r'.includes(text[i] as string)) i++;
-  };
-  const literal = (word: string): void => {
-    for (const char of word) {
-      if (text[i++] !== char) {
-        i--;
-        fail();
-      }
-    }
-  };
-  const string = (): void => {
-    i++; // opening quote
-    for (;;) {
-      if (i >= text.length) fail();
-      const char = text[i] as string;
-      if (char === '"') return void i++;
-      if (char < ' ') fail();
-      if (char === '\\') {
-        i++;
-        const escape = text[i];
-        if (escape === 'u') {
-          for (let k = 1; k <= 4; k++) {
-            if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) {
-              i += k;
-              fail();
-            }
-          }
-          i += 5;
-        } else if (escape !== undefined && '"\\/bfnrt'.includes(escape)) i++;
-        else fail();
-      } else i++;
-    }
-  };
-  const number = (): void => {
-    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (!match || match[0] === '' || match[0] === '-') fail();
-    i += (match as RegExpExecArray)[0].length;
-  };
-  const value = (depth: number): void => {
-    if (depth > 512) fail();
-    space();
-    const char = text[i];
-    if (char === '{') {
-      i++;
-      space();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        space();
-        if (text[i] !== '"') fail();
-        string();
-        space();
-        if (text[i] !== ':') fail();
-        i++;
-        value(depth + 1);
-        space();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') return void i++;
-        else fail();
-      }
-    }
-    if (char === '[') {
-      i++;
-      space();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value(depth + 1);
-        space();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') return void i++;
-        else fail();
-      }
-    }
-    if (char === '"') return string();
-    if (char === 't') return literal('true');
-    if (char === 'f') return literal('false');
-    if (char === 'n') return literal('null');
-    return number();
-  };
+  const scanner = new JsonScanner(text);
   try {
-    value(0);
-    space();
-    return i < text.length ? i : undefined;
+    scanner.value(0);
+    scanner.space();
+    return scanner.i < text.length ? scanner.i : undefined;
   } catch (error) {
     if (!(error instanceof SyntaxAt)) throw error;
     return Math.min(error.offset, text.length);
+  }
+}
+
+/** A strict JSON grammar walk that only moves `i`; the first wrong character throws SyntaxAt. */
+class JsonScanner {
+  i = 0;
+  constructor(private readonly text: string) {}
+
+  private fail(): never {
+    throw new SyntaxAt(this.i);
+  }
+
+  space(): void {
+    while (this.i < this.text.length && ' \t\n\r'.includes(this.text[this.i] as string)) this.i++;
+  }
+
+  private literal(word: string): void {
+    for (const char of word) {
+      if (this.text[this.i] !== char) this.fail();
+      this.i++;
+    }
+  }
+
+  private string(): void {
+    this.i++; // opening quote
+    for (;;) {
+      if (this.i >= this.text.length) this.fail();
+      const char = this.text[this.i] as string;
+      if (char === '"') return void this.i++;
+      if (char < ' ') this.fail();
+      if (char === '\\') this.escape();
+      else this.i++;
+    }
+  }
+
+  private escape(): void {
+    this.i++;
+    const escape = this.text[this.i];
+    if (escape === 'u') {
+      for (let k = 1; k <= 4; k++) {
+        if (!/[0-9a-fA-F]/.test(this.text[this.i + k] ?? '')) {
+          this.i += k;
+          this.fail();
+        }
+      }
+      this.i += 5;
+    } else if (escape !== undefined && '"\\/bfnrt'.includes(escape)) this.i++;
+    else this.fail();
+  }
+
+  private number(): void {
+    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.i, this.i + 400));
+    if (!match || match[0] === '' || match[0] === '-') this.fail();
+    this.i += match[0].length;
+  }
+
+  value(depth: number): void {
+    if (depth > 512) this.fail();
+    this.space();
+    const char = this.text[this.i];
+    if (char === '{') return this.members(depth);
+    if (char === '[') return this.elements(depth);
+    if (char === '"') return this.string();
+    if (char === 't') return this.literal('true');
+    if (char === 'f') return this.literal('false');
+    if (char === 'n') return this.literal('null');
+    return this.number();
+  }
+
+  private members(depth: number): void {
+    this.i++;
+    this.space();
+    if (this.text[this.i] === '}') return void this.i++;
+    for (;;) {
+      this.space();
+      if (this.text[this.i] !== '"') this.fail();
+      this.string();
+      this.space();
+      if (this.text[this.i] !== ':') this.fail();
+      this.i++;
+      this.value(depth + 1);
+      this.space();
+      if (this.text[this.i] === ',') this.i++;
+      else if (this.text[this.i] === '}') return void this.i++;
+      else this.fail();
+    }
+  }
+
+  private elements(depth: number): void {
+    this.i++;
+    this.space();
+    if (this.text[this.i] === ']') return void this.i++;
+    for (;;) {
+      this.value(depth + 1);
+      this.space();
+      if (this.text[this.i] === ',') this.i++;
+      else if (this.text[this.i] === ']') return void this.i++;
+      else this.fail();
+    }
   }
 }
 

@@ -43,7 +43,9 @@ type Dlopen = (module: object, filename: string, flags?: number) => void;
  */
 export async function loadFromPrivateCopy<T>(load: () => Promise<T>, base: string, folderProblem: (folder: string) => string | undefined): Promise<T> {
   if (process.platform === 'win32') return load();
-  const original = process.dlopen as Dlopen;
+  // Put back exactly as it was afterwards, and always called with process as `this`.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const original: Dlopen = process.dlopen;
   // napi-rs catches what dlopen throws and reports "npm has a bug": keep ours to throw instead.
   let failure: TsstoreError | undefined;
   const dlopen: Dlopen = (module, filename, flags) => {
@@ -69,13 +71,13 @@ export async function loadFromPrivateCopy<T>(load: () => Promise<T>, base: strin
       rmSync(folder, { recursive: true, force: true });
     }
   };
-  process.dlopen = dlopen as typeof process.dlopen;
+  process.dlopen = dlopen;
   try {
     return await load();
   } catch (error) {
     throw failure ?? error;
   } finally {
-    process.dlopen = original as typeof process.dlopen;
+    process.dlopen = original;
   }
 }
 

@@ -50,7 +50,7 @@ export function firstCause(error: unknown): string {
   const lines: string[] = [];
   let current: unknown = error;
   for (let depth = 0; depth < 20 && current !== undefined && current !== null; depth++) {
-    const text = current instanceof Error ? current.message : String(current);
+    const text = current instanceof Error ? current.message : typeof current === 'string' ? current : 'a failure that is not an Error';
     lines.push(text.split('\n')[0]?.trim() || 'unknown error');
     current = current instanceof Error ? current.cause : undefined;
   }

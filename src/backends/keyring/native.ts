@@ -41,8 +41,11 @@ export async function loadKeyringLibrary(): Promise<KeyringLibrary> {
   try {
     const importLibrary = () => import('@napi-rs/keyring') as unknown as Promise<KeyringLibrary & { default?: KeyringLibrary }>;
     const module = await loadFromPrivateCopy(importLibrary, tmpdir(), temporaryFolderProblem);
-    loaded = typeof module.Entry === 'function' ? module : (module.default as KeyringLibrary);
-    return loaded;
+    const library = typeof module.Entry === 'function' ? module : module.default;
+    // Reported below as a library that cannot be loaded, with what to do.
+    if (library === undefined) throw new Error('@napi-rs/keyring exports no Entry');
+    loaded = library;
+    return library;
   } catch (error) {
     // The private copy's own failure already says what is wrong with TMPDIR.
     throw error instanceof TsstoreError ? error : explainLoadFailure(error);

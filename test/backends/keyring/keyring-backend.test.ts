@@ -15,6 +15,8 @@ class FakeLibrary implements KeyringLibrary {
   loads = 0;
 
   get Entry(): KeyringLibrary['Entry'] {
+    // The entries the library hands out record into this fake.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const library = this;
     return class implements KeyringEntry {
       private readonly key: string;
