@@ -20,6 +20,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileSystemError } from '../errors.js';
+import { processAlive } from '../runtime/process-alive.js';
 
 const PRIVATE_FILE_MODE = 0o600;
 const PRIVATE_DIR_MODE = 0o700;
@@ -69,18 +70,7 @@ export function isStaleTemporary(name: string, mtimeMs: number, now = Date.now()
   if (now - mtimeMs > STALE_TEMPORARY_MS) return true;
   const match = /\.(\d+)\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
   if (!match || match[2] !== currentPidNamespace() || match[2] === '0') return false;
-  return !processIsAlive(Number(match[1]));
-}
-
-function processIsAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return !processAlive(Number(match[1]));
 }
 
 /** Removes stale temporary files in `dir` (only those starting with `prefix`, when given). */

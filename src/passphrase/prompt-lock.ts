@@ -7,23 +7,13 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { TsstoreError } from '../errors.js';
+import { processAlive } from '../runtime/process-alive.js';
 
 export const PROMPT_LOCK_NAME = 'prompt.lock';
 const POLL_MS = 100;
 
 export interface PromptLock {
   release(): void;
-}
-
-/** Whether `pid` is a live process (of anyone: EPERM means it exists). */
-export function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function tryCreate(path: string): boolean {

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PROMPT_LOCK_NAME, acquirePromptLock, processAlive } from '../../src/passphrase/prompt-lock.js';
+import { PROMPT_LOCK_NAME, acquirePromptLock } from '../../src/passphrase/prompt-lock.js';
+import { processAlive } from '../../src/runtime/process-alive.js';
 
 let dir: string;
 beforeEach(() => {
