@@ -59,10 +59,11 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--fix', description: 'apply fixes, one at a time, and check again after each' },
       { flags: '--json', description: 'print one JSON object instead of text' },
       { flags: '--login', description: 're-run docker login for stored credentials to prove the chain works' },
+      { flags: '--list-checks', description: 'print the id and title of every check, and run none' },
     ],
     async run(checks, options) {
       const { runDoctor } = await import('./doctor.js');
-      return runDoctor({ fix: Boolean(options.fix), json: Boolean(options.json), login: Boolean(options.login), checks });
+      return runDoctor({ fix: Boolean(options.fix), json: Boolean(options.json), login: Boolean(options.login), listChecks: Boolean(options.listChecks), checks });
     },
   },
   {

@@ -27,6 +27,13 @@ export function renderJson(report: DoctorReport): string {
   return `${jsonSafe(JSON.stringify({ ok: report.ok, checks }, null, 2))}\n`;
 }
 
+/** `--list-checks`: each check's id and title, one per line (ids aligned), or a JSON array of both. */
+export function renderCheckList(checks: ReadonlyArray<{ id: string; title: string }>, options: { json: boolean }): string {
+  if (options.json) return `${jsonSafe(JSON.stringify(checks.map(({ id, title }) => ({ id, title })), null, 2))}\n`;
+  const width = Math.max(0, ...checks.map((check) => check.id.length));
+  return checks.map((check) => `${terminalSafe(check.id.padEnd(width))}  ${terminalSafe(check.title)}\n`).join('');
+}
+
 /** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
 export function useColor(env: Environment, isTTY: boolean): boolean {
   return isTTY && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';

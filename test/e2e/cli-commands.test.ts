@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/commands/table.js';
+import { CHECKS } from '../../src/doctor/checks/index.js';
 import { type TemporaryHome, runHelper, temporaryHome } from '../support/helper-binary.js';
 import { snapshotTree } from '../support/tree-snapshot.js';
 
@@ -44,6 +45,16 @@ describe('the commands for people, on the built file', () => {
     expect(await run(['--help'])).toEqual(help);
     expect(await run(['-h'])).toEqual(help);
     expect(await run([])).toEqual({ ...help, exitCode: 1 });
+  });
+
+  it('doctor --list-checks prints every check id and title, runs none and writes nothing', async () => {
+    const before = snapshotTree(home.home);
+    const listed = await run(['doctor', '--list-checks']);
+    expect(listed.exitCode).toBe(0);
+    expect(listed.stdout.trimEnd().split('\n').map((line) => line.split(/\s+/)[0])).toEqual(CHECKS.map((check) => check.id));
+    const json = await run(['doctor', '--list-checks', '--json']);
+    expect(JSON.parse(json.stdout)).toEqual(CHECKS.map(({ id, title }) => ({ id, title })));
+    expect(snapshotTree(home.home)).toEqual(before);
   });
 
   it('-v and --version print the version line, as the version verb does', async () => {
