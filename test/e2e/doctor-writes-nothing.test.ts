@@ -100,6 +100,7 @@ describe.skipIf(!haveAll(['docker', 'podman', 'gpg', 'gpgconf', 'docker-registry
     // Every check ran over these files, and found what report-only must leave alone.
     expect(status).toEqual({
       'config-json': 'ok',
+      'config-keys': 'ok',
       'docker-context': 'ok',
       'file-permissions': 'problem',
       'creds-store': 'ok',

@@ -2,6 +2,7 @@
 import type { Check } from '../check.js';
 import { backend } from './backend.js';
 import { configJson } from './config-json.js';
+import { configKeys } from './config-keys.js';
 import { containers } from './containers.js';
 import { credHelpers } from './cred-helpers.js';
 import { credsStore } from './creds-store.js';
@@ -11,4 +12,4 @@ import { gpgTty } from './gpg-tty.js';
 import { plaintextCredentials } from './plaintext-credentials.js';
 import { registryLogin } from './registry-login.js';
 
-export const CHECKS: readonly Check[] = [configJson, dockerContext, filePermissions, credsStore, plaintextCredentials, credHelpers, containers, backend, gpgTty, registryLogin];
+export const CHECKS: readonly Check[] = [configJson, configKeys, dockerContext, filePermissions, credsStore, plaintextCredentials, credHelpers, containers, backend, gpgTty, registryLogin];
