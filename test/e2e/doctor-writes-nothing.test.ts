@@ -110,6 +110,7 @@ describe.skipIf(!haveAll(['docker', 'podman', 'gpg', 'gpgconf', 'docker-registry
       backend: 'ok',
       'gpg-tty': 'problem',
       'registry-login': 'problem',
+      clock: 'ok',
     });
     const details = (id: string) => report.checks.find((check) => check.id === id)?.details ?? [];
     expect(details('backend').filter((line) => line.startsWith('read back the credential of '))).toHaveLength(1);

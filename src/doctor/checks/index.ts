@@ -1,6 +1,7 @@
 /** Every check, in the order they run: a later check may rely on an earlier one's fix. */
 import type { Check } from '../check.js';
 import { backend } from './backend.js';
+import { clock } from './clock.js';
 import { configJson } from './config-json.js';
 import { configKeys } from './config-keys.js';
 import { containers } from './containers.js';
@@ -12,4 +13,17 @@ import { gpgTty } from './gpg-tty.js';
 import { plaintextCredentials } from './plaintext-credentials.js';
 import { registryLogin } from './registry-login.js';
 
-export const CHECKS: readonly Check[] = [configJson, configKeys, dockerContext, filePermissions, credsStore, plaintextCredentials, credHelpers, containers, backend, gpgTty, registryLogin];
+export const CHECKS: readonly Check[] = [
+  configJson,
+  configKeys,
+  dockerContext,
+  filePermissions,
+  credsStore,
+  plaintextCredentials,
+  credHelpers,
+  containers,
+  backend,
+  gpgTty,
+  registryLogin,
+  clock,
+];

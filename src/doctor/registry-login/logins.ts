@@ -125,7 +125,7 @@ async function fromHelper(context: DoctorContext, helper: string, key: string): 
   }
 }
 
-function authsKeys(config: DockerConfig): string[] {
+export function authsKeys(config: DockerConfig): string[] {
   const auths = config.auths;
   return typeof auths === 'object' && auths !== null && !Array.isArray(auths) ? Object.keys(auths) : [];
 }

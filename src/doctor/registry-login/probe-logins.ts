@@ -50,7 +50,7 @@ export async function guarded(login: KnownLogin, doing: string, task: () => Prom
 }
 
 /** Runs `task` over `items` with at most `limit` at a time, keeping the order of `items` in the result. */
-async function inParallel<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+export async function inParallel<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
