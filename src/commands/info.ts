@@ -30,6 +30,7 @@ export async function runInfo(env: Environment = process.env): Promise<void> {
   if (shown === 'pgp') {
     // info only looks (list reads no secret): it never asks for a passphrase.
     const pgp = new PgpBackend(paths.pgpDir, storeKeySource(env, { mayPrompt: false }));
+    pgp.writesListCache = false; // info only looks: not even list's cache is written
     lines.push(`store:        ${pgp.layout.root}`);
     lines.push(`store key:    ${pgp.hasKey() ? pgp.layout.privateKeyFile : 'none yet'}`);
     const recipients = pgp.readExtraRecipients().length;

@@ -3,13 +3,14 @@
  * moves credentials into tsstore, verified one by one. A login tsstore already holds is replaced only
  * when named with --overwrite; --discard removes a file's copy of a registry tsstore holds already.
  */
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openBackend } from '../backends/open.js';
 import type { Environment } from '../config/paths.js';
 import { HelperClient } from '../credential-helper/client.js';
 import { runCredentialHelper } from '../credential-helper/run.js';
 import { plaintextEntries, withoutSecrets } from '../docker/auths.js';
-import { type DockerConfigFile, assertRewritable, readConfigFile, readDockerConfig } from '../docker/config-file.js';
+import { type DockerConfigFile, assertRewritable, dockerConfigPath, readConfigFile, readDockerConfig } from '../docker/config-file.js';
 import { replaceConfigFile } from '../backup/encrypted-backup.js';
 import { TsstoreError } from '../errors.js';
 import { findOnPath } from '../fs/find-on-path.js';
@@ -17,6 +18,9 @@ import { type Migration, migrateFromConfig, migrateFromHelper, removableRegistri
 import { MigrationPlanner } from '../migrate/plan.js';
 import { type Source, migrationLines, showRegistry } from '../migrate/wording.js';
 import { say } from '../text/output.js';
+import { readCredentialHelpers } from '../containers/read-credential-helpers.js';
+import { PgpBackend } from '../backends/pgp/pgp-backend.js';
+import type { Backend } from '../backends/backend.js';
 
 export interface MigrateOptions {
   from: string;
@@ -31,6 +35,8 @@ export async function runMigrate(options: MigrateOptions, env: Environment = pro
   if (!fromFile && (options.discard ?? []).length > 0) {
     throw new TsstoreError('usage', '--discard applies to files (config, or an auth file path); nothing is ever removed from another helper');
   }
+  const both = (options.overwrite ?? []).filter((registry) => (options.discard ?? []).includes(registry));
+  if (both.length > 0) throw new TsstoreError('usage', `${both.map(showRegistry).join(', ')}: --overwrite takes the source's login, --discard keeps tsstore's; pick one`);
   const { migration, source, notes } = fromFile ? await fromConfigFile(options, env) : await fromHelper(options, env);
   const lines = [...notes, ...migrationLines(migration, source, verb)];
   const offered = new Set([...migration.moved, ...migration.alreadyHeld, ...migration.conflicts.map((conflict) => conflict.registry), ...migration.failed.map((failure) => failure.registry)]);
@@ -47,7 +53,7 @@ async function fromHelper(options: MigrateOptions, env: Environment): Promise<{ 
   }
   const program = `docker-credential-${options.from}`;
   if (!findOnPath(program, env.PATH ?? '')) throw new TsstoreError('usage', `${program} is not on PATH`);
-  const store = await openBackend({ forWrite: !options.dryRun }, env);
+  const store = await openStore(options, env);
   const client = new HelperClient(program, (verb, input) => runCredentialHelper(program, verb, input, env));
   const planner = new MigrationPlanner(store, new Set(options.overwrite ?? []));
   const migration = await migrateFromHelper(client, planner, options.dryRun);
@@ -55,7 +61,8 @@ async function fromHelper(options: MigrateOptions, env: Environment): Promise<{ 
 }
 
 async function fromConfigFile(options: MigrateOptions, env: Environment): Promise<{ migration: Migration; source: Source; notes: string[] }> {
-  const isDockerConfig = options.from === 'config';
+  // Docker's own config.json named by its path is docker's config all the same (credsStore is set with it).
+  const isDockerConfig = options.from === 'config' || samePath(resolve(options.from), dockerConfigPath(env));
   const file: DockerConfigFile = isDockerConfig ? readDockerConfig(env) : readConfigFile(resolve(options.from));
   const source: Source = { label: isDockerConfig ? 'config.json' : file.path, from: isDockerConfig ? 'config' : file.path, file: true };
   if (!isDockerConfig && !file.exists) throw new TsstoreError('usage', `${file.path} does not exist`);
@@ -65,7 +72,11 @@ async function fromConfigFile(options: MigrateOptions, env: Environment): Promis
     // Docker reads these logins from the other helper, not from config.json: switching here would hide them.
     throw new TsstoreError('usage', `docker uses credsStore "${current}"; run docker-credential-tsstore doctor --fix creds-store instead`);
   }
-  const store = await openBackend({ forWrite: !options.dryRun }, env);
+  if (!isDockerConfig && !options.dryRun && readCredentialHelpers(env).helpers[0] !== 'tsstore') {
+    // The file's readers (podman, skopeo, buildah) would lose every login taken out of it.
+    throw new TsstoreError('usage', `podman, skopeo and buildah do not use tsstore yet (credential-helpers in registries.conf); run docker-credential-tsstore doctor --fix containers first`);
+  }
+  const store = await openStore(options, env);
   const entries = plaintextEntries(file.config);
   const discard = new Set(options.discard ?? []);
   const notes: string[] = [];
@@ -91,4 +102,22 @@ async function fromConfigFile(options: MigrateOptions, env: Environment): Promis
     notes.push(`removed the secrets tsstore now holds from ${file.path}${isDockerConfig ? ' and set "credsStore": "tsstore"' : ''}`);
   }
   return { migration, source, notes };
+}
+
+/** The store to move into; a dry run only looks, so it writes nothing, not even list's cache. */
+async function openStore(options: MigrateOptions, env: Environment): Promise<Backend> {
+  const store = await openBackend({ forWrite: !options.dryRun }, env);
+  if (options.dryRun && store instanceof PgpBackend) store.writesListCache = false;
+  return store;
+}
+
+function samePath(a: string, b: string): boolean {
+  const real = (path: string) => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return resolve(path);
+    }
+  };
+  return real(a) === real(b);
 }

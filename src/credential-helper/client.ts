@@ -19,7 +19,10 @@ export interface HelperLogin {
 function errorLine(output: HelperOutput): string {
   if (output.exitCode === 124 && output.stdout === '') return 'it did not answer in time';
   const line = output.stdout.trim().split('\n')[0]?.trim() ?? '';
-  return line === '' ? `it exited with code ${output.exitCode}` : line.slice(0, 200);
+  if (line === '') return `it exited with code ${output.exitCode}`;
+  // A login printed before failing would carry the secret: an error line is text, never JSON.
+  if (line.startsWith('{') || line.startsWith('[')) return `it exited with code ${output.exitCode} after printing JSON (not shown: it may hold a secret)`;
+  return line.slice(0, 200);
 }
 
 export class HelperClient {

@@ -65,7 +65,8 @@ export async function acquirePromptLock(dir: string, limitMs: number): Promise<{
       };
     }
     const pid = holder(path);
-    if (pid !== undefined && !processAlive(pid)) {
+    // An empty file (its holder between create and write) reads as no pid, never as a dead holder.
+    if (pid !== undefined && pid > 0 && !processAlive(pid)) {
       // Left by a process that died while asking. Two waiters racing here can, at worst, both ask.
       try {
         unlinkSync(path);

@@ -114,6 +114,24 @@ describe.skipIf(!haveAll(['podman']))('doctor --fix containers with several auth
   });
 });
 
+describe('migrate --from an auth file', () => {
+  it('refuses while podman, skopeo and buildah do not use tsstore: they would lose the logins', async () => {
+    const m = machine();
+    const file = join(m.home.home, 'auth.json');
+    const text = authFile({ 'reg.example.test': auth('alice', 'ALICE-secret') });
+    writeFileSync(file, text, { mode: 0o600 });
+    const refused = await m.tsstore(['migrate', '--from', file]);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('doctor --fix containers first');
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(await m.get('reg.example.test')).toBe('credentials not found in native keychain');
+    // Naming both ways to settle one registry is a usage error, not a silent pick.
+    const both = await m.tsstore(['migrate', '--from', 'config', '--overwrite', 'reg.example.test', '--discard', 'reg.example.test']);
+    expect(both.exitCode).toBe(1);
+    expect(both.stderr).toContain('pick one');
+  });
+});
+
 describe('moving plain-text logins from config.json', () => {
   it('never replaces a login tsstore holds, even when credsStore is already tsstore', async () => {
     const m = machine();

@@ -4,6 +4,8 @@
  * DOCKER_AUTH_CONFIG wins over the stored logins; under sudo, docker reads root's file, not the user's.
  * Nothing here is fixed for the person: the commands say what to change.
  */
+import { loginCommand } from '../../migrate/wording.js';
+import { shellQuote } from '../../text/shell-quote.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConfigFile } from '../../docker/config-file.js';
@@ -97,11 +99,11 @@ function describeSudo(env: Record<string, string | undefined>, path: string, roo
   lines.notes.push(`under sudo (SUDO_USER=${user}) docker reads ${path}, not ${user}'s ${userPath}`);
   if (onlyRoot.length > 0) {
     lines.problems.push(`logins only ${path} has (sudo docker login writes there): ${onlyRoot.join(', ')}; docker run as ${user} does not see them`);
-    for (const name of onlyRoot) lines.commands.push(`docker login ${name}   # as ${user}, without sudo`);
+    for (const name of onlyRoot) lines.commands.push(`${loginCommand(name)}   # as ${user}, without sudo`);
   }
   if (onlyUser.length > 0) {
     lines.problems.push(`logins only ${user}'s ${userPath} has: ${onlyUser.join(', ')}; sudo docker does not see them`);
-    for (const name of onlyUser) lines.commands.push(`sudo docker login ${name}`);
+    for (const name of onlyUser) lines.commands.push(`sudo ${loginCommand(name)}`);
   }
 }
 
@@ -118,7 +120,7 @@ export const configKeys: Check = {
     const keyProblems = lines.problems.length;
     describeAuthEnv(judgeAuthConfigEnv(context.env.DOCKER_AUTH_CONFIG, config.auths), path, lines);
     describeSudo(context.env, path, config.auths, lines);
-    if (keyProblems > 0) lines.commands.unshift(`\${EDITOR:-nano} ${path}`);
+    if (keyProblems > 0) lines.commands.unshift(`\${EDITOR:-nano} ${shellQuote(path)}`);
     const details = [...lines.problems, ...lines.notes];
     if (lines.problems.length === 0) return { status: 'ok', details: details.length > 0 ? details : [`docker reads every key of ${path}`] };
     return { status: 'problem', fixable: false, details, commands: lines.commands };

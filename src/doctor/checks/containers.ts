@@ -5,7 +5,7 @@
  * the person's own registries.conf is touched. Auth files are taken in the order podman reads them: the
  * first copy of a registry wins, and a copy that differs from what tsstore holds is left in place.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { userHome } from '../../config/paths.js';
 import { replaceConfigFile } from '../../backup/encrypted-backup.js';
@@ -13,9 +13,8 @@ import {
   DROP_IN_NAME,
   DROP_IN_TEXT,
   containersAuthFiles,
-  effectiveCredentialHelpers,
-  registriesConfFiles,
 } from '../../containers/registries-conf.js';
+import { readCredentialHelpers } from '../../containers/read-credential-helpers.js';
 import { type PlaintextEntry, plaintextEntries, withoutSecrets } from '../../docker/auths.js';
 import { type DockerConfigFile, readConfigFile } from '../../docker/config-file.js';
 import { describeDuplicateKeys } from '../../json/duplicate-keys.js';
@@ -83,15 +82,7 @@ export function judgeContainers(state: ContainersState): Diagnosis {
 function readFiles(context: DoctorContext): Omit<ContainersState, 'authFiles'> & { authFiles: AuthFileRead[] } {
   const home = userHome(context.env);
   const tools = CONTAINER_TOOLS.filter((tool) => findOnPath(tool, context.env.PATH ?? '') !== undefined);
-  const listDir = (dir: string) => {
-    try {
-      return readdirSync(dir);
-    } catch {
-      return [];
-    }
-  };
-  const confFiles = registriesConfFiles(home, existsSync, listDir, context.env).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
-  const { helpers, from } = effectiveCredentialHelpers(confFiles);
+  const { helpers, from } = readCredentialHelpers(context.env);
   const authFiles: AuthFileRead[] = [];
   for (const path of containersAuthFiles(home, context.env)) {
     if (!existsSync(path)) continue;
