@@ -4,11 +4,11 @@
  * `docker-credential-tsstore` (a symlink to dist/), so no other docker-credential-* can be picked, and
  * whose config.json names `"credsStore": "tsstore"` (without it docker would pick `pass` by itself).
  */
-import { lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HELPER_BINARY, type HelperResult, type TemporaryHome, runHelper, temporaryHome } from '../support/helper-binary.js';
+import { type HelperResult } from '../support/helper-binary.js';
+import { type DockerClient, dockerClient, envValue } from '../support/docker-client.js';
 import { findOnPath, haveAll } from '../support/real-components.js';
 import { filesContaining } from '../support/tree-snapshot.js';
 import { type RegistryUser, type StartedRegistry, randomSecret, startRegistry } from '../support/registry.js';
@@ -17,63 +17,6 @@ const NOT_FOUND = 'credentials not found in native keychain\n';
 
 const alice: RegistryUser = { username: 'alice', password: `alice-${randomSecret()}` };
 const bob: RegistryUser = { username: 'bob', password: `bob-${randomSecret()}` };
-
-interface DockerClient {
-  home: TemporaryHome;
-  env: Record<string, string>;
-  configFile: string;
-  credentialsDir: string;
-  docker(args: readonly string[], input?: string): Promise<HelperResult>;
-  helper(args: readonly string[], input?: string): Promise<HelperResult>;
-  login(user: RegistryUser, host: string): Promise<HelperResult>;
-  config(): unknown;
-}
-
-/** A fresh HOME in which docker uses exactly our helper and nothing else. */
-function dockerClient(): DockerClient {
-  const home = temporaryHome('tsstore-e2e-docker-');
-  const bin = join(home.home, 'bin');
-  mkdirSync(bin, { mode: 0o700 });
-  const dockerProgram = findOnPath('docker');
-  if (!dockerProgram) throw new Error('docker is not on PATH');
-  symlinkSync(dockerProgram, join(bin, 'docker'));
-  symlinkSync(HELPER_BINARY, join(bin, 'docker-credential-tsstore'));
-  // PATH is only `bin`; the pgp backend is named so the store files asserted below are where we look.
-  const env = { ...home.env, PATH: bin, TSSTORE_BACKEND: 'pgp' };
-  const dockerConfigDir = envValue(env, 'DOCKER_CONFIG');
-  mkdirSync(dockerConfigDir, { recursive: true, mode: 0o700 });
-  const configFile = join(dockerConfigDir, 'config.json');
-  writeFileSync(configFile, '{\n\t"credsStore": "tsstore"\n}\n', { mode: 0o600 });
-  const run = async (file: string, args: readonly string[], input?: string): Promise<HelperResult> => {
-    const result = await execa(file, args, {
-      input: input ?? '',
-      env,
-      extendEnv: false,
-      reject: false,
-      cwd: home.home,
-      timeout: 60_000,
-    });
-    return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode: result.exitCode ?? -1 };
-  };
-  return {
-    home,
-    env,
-    configFile,
-    credentialsDir: join(envValue(env, 'TSSTORE_HOME'), 'pgp', 'credentials'),
-    docker: (args, input) => run(join(bin, 'docker'), args, input),
-    helper: (args, input) => runHelper(args, { input, env, cwd: home.home }),
-    // The password only ever travels on stdin.
-    login: (user, host) => run(join(bin, 'docker'), ['login', '-u', user.username, '--password-stdin', host], user.password),
-    config: () => JSON.parse(readFileSync(configFile, 'utf8')) as unknown,
-  };
-}
-
-/** A variable the temporary HOME always sets. */
-function envValue(env: Record<string, string>, name: string): string {
-  const value = env[name];
-  if (value === undefined) throw new Error(`${name} is not set in the test environment`);
-  return value;
-}
 
 function credentialsJson(serverURL: string, user: RegistryUser): string {
   return `${JSON.stringify({ ServerURL: serverURL, Username: user.username, Secret: user.password })}\n`;

@@ -17,6 +17,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,13 +41,18 @@ export interface RegistryOptions {
    * JWT signed by a certificate that `rootCertBundle` (a PEM file) vouches for.
    */
   token?: { realmBase: string; service: string; issuer: string; rootCertBundle: string };
+  /**
+   * HTTPS instead of HTTP: the server certificate and key (PEM text, e.g. from makeTlsFixture) and the CA
+   * that signed it, which this handle's own requests trust.
+   */
+  tls?: { cert: string; key: string; ca: string };
 }
 
 export interface StartedRegistry {
   /** `127.0.0.1:PORT`: what docker and containers/image use as the registry key. */
   host: string;
   port: number;
-  /** `http://127.0.0.1:PORT` */
+  /** `http://127.0.0.1:PORT`, or `https://` with the tls option */
   url: string;
   username: string;
   password: string;
@@ -81,6 +87,11 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Star
     const htpasswdFile = join(dir, 'htpasswd');
     writeFileSync(htpasswdFile, await htpasswdLines(users), { mode: 0o600 });
     mkdirSync(join(dir, 'data'), { mode: 0o700 });
+    const tls = options.tls ? { certFile: join(dir, 'server.crt'), keyFile: join(dir, 'server.key'), ca: options.tls.ca } : undefined;
+    if (options.tls && tls) {
+      writeFileSync(tls.certFile, options.tls.cert);
+      writeFileSync(tls.keyFile, options.tls.key, { mode: 0o600 });
+    }
 
     const failures: string[] = [];
     for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -88,10 +99,10 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Star
       const instance = `tsstore-e2e-${randomSecret(9)}`;
       const realm = options.token ? `${options.token.realmBase}/${instance}` : instance;
       const configFile = join(dir, `config-${port}.yml`);
-      writeFileSync(configFile, registryConfig({ port, realm, dir, htpasswdFile, token: options.token }), { mode: 0o600 });
-      const started = await startOnce(binary, configFile, port, realm, dir, startTimeoutMs);
+      writeFileSync(configFile, registryConfig({ port, realm, dir, htpasswdFile, token: options.token, tls }), { mode: 0o600 });
+      const started = await startOnce(binary, configFile, port, realm, dir, startTimeoutMs, tls?.ca);
       if (started.ok) {
-        return makeHandle({ ...started, port, dir, users, first });
+        return makeHandle({ ...started, port, dir, users, first, ca: tls?.ca });
       }
       failures.push(`attempt ${attempt} on port ${port}: ${started.reason}\n${started.logs}`);
       if (!started.retryable) break;
@@ -148,7 +159,15 @@ function yamlString(value: string): string {
   return JSON.stringify(value);
 }
 
-function registryConfig(config: { port: number; realm: string; dir: string; htpasswdFile: string; token: RegistryOptions['token'] }): string {
+function registryConfig(config: {
+  port: number;
+  realm: string;
+  dir: string;
+  htpasswdFile: string;
+  token: RegistryOptions['token'];
+  tls: { certFile: string; keyFile: string } | undefined;
+}): string {
+  const tls = config.tls ? ['  tls:', `    certificate: ${yamlString(config.tls.certFile)}`, `    key: ${yamlString(config.tls.keyFile)}`] : [];
   const auth = config.token
     ? [
         '  token:',
@@ -174,6 +193,7 @@ function registryConfig(config: { port: number; realm: string; dir: string; htpa
     'http:',
     `  addr: ${yamlString(`127.0.0.1:${config.port}`)}`,
     `  secret: ${yamlString(randomSecret())}`,
+    ...tls,
     'auth:',
     ...auth,
     '',
@@ -191,6 +211,7 @@ async function startOnce(
   realm: string,
   dir: string,
   timeoutMs: number,
+  ca: string | undefined,
 ): Promise<StartResult> {
   let log = '';
   const append = (chunk: Buffer) => {
@@ -222,7 +243,7 @@ async function startOnce(
     if (exitInfo !== undefined) {
       return { ok: false, retryable: /address already in use/i.test(log), reason: `the registry ${exitInfo}`, logs: log };
     }
-    if (await answersWithRealm(port, realm)) {
+    if (await answersWithRealm(port, realm, ca)) {
       return { ok: true, child, logs: () => log, exited };
     }
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 50))]);
@@ -231,14 +252,49 @@ async function startOnce(
   return { ok: false, retryable: true, reason: `no 401 from GET /v2/ within ${timeoutMs} ms`, logs: log };
 }
 
-async function answersWithRealm(port: number, realm: string): Promise<boolean> {
+async function answersWithRealm(port: number, realm: string, ca: string | undefined): Promise<boolean> {
   try {
-    const response = await fetch(`http://127.0.0.1:${port}/v2/`, { signal: AbortSignal.timeout(2_000) });
-    await response.arrayBuffer();
+    const response = await registryFetch(port, '/v2/', { method: 'GET', headers: {}, timeoutMs: 2_000, ca });
     return response.status === 401 && (response.headers.get('www-authenticate') ?? '').includes(`"${realm}"`);
   } catch {
     return false;
   }
+}
+
+/** fetch for HTTP; node:https with the test's CA for HTTPS (Node's fetch takes no CA of its own). */
+async function registryFetch(
+  port: number,
+  path: string,
+  init: { method: string; headers: Record<string, string>; timeoutMs: number; ca: string | undefined },
+): Promise<Response> {
+  if (init.ca === undefined) {
+    const response = await fetch(`http://127.0.0.1:${port}${path}`, { method: init.method, headers: init.headers, signal: AbortSignal.timeout(init.timeoutMs) });
+    const body = await response.arrayBuffer();
+    return new Response(response.status === 204 || response.status === 304 ? null : body, { status: response.status, headers: response.headers });
+  }
+  const { ca } = init;
+  return new Promise<Response>((resolve, reject) => {
+    const req = httpsRequest(
+      { host: '127.0.0.1', port, path, method: init.method, headers: init.headers, ca, timeout: init.timeoutMs },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) {
+            if (typeof value === 'string') headers.set(name, value);
+            else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+          }
+          const status = response.statusCode ?? 0;
+          resolve(new Response(status === 204 || status === 304 ? null : Buffer.concat(chunks), { status, headers }));
+        });
+        response.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${init.timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 async function kill(child: ChildProcess, exited: Promise<void>): Promise<void> {
@@ -259,6 +315,7 @@ function makeHandle(started: {
   dir: string;
   users: readonly RegistryUser[];
   first: RegistryUser;
+  ca: string | undefined;
 }): StartedRegistry {
   const { child, exited, port, dir } = started;
   // A test process that ends without afterAll (crash, kill) must not leave a registry behind.
@@ -271,7 +328,7 @@ function makeHandle(started: {
   return {
     host,
     port,
-    url: `http://${host}`,
+    url: `${started.ca === undefined ? 'http' : 'https'}://${host}`,
     username: started.first.username,
     password: started.first.password,
     users: started.users,
@@ -283,7 +340,7 @@ function makeHandle(started: {
         headers.authorization = `Basic ${Buffer.from(`${init.user.username}:${init.user.password}`).toString('base64')}`;
       }
       if (init.accept) headers.accept = init.accept;
-      return fetch(`http://${host}${path}`, { method: init.method ?? 'GET', headers, signal: AbortSignal.timeout(30_000) });
+      return registryFetch(port, path, { method: init.method ?? 'GET', headers, timeoutMs: 30_000, ca: started.ca });
     },
     stop() {
       stopping ??= (async () => {
