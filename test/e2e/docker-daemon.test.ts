@@ -12,6 +12,7 @@ import { type HelperResult } from '../support/helper-binary.js';
 import { haveAll, requireReal } from '../support/real-components.js';
 import { type RegistryUser, type StartedRegistry, randomSecret, startRegistry } from '../support/registry.js';
 import { makeTlsFixture } from '../support/tls-fixture.js';
+import { type OffLoopbackAddress, addOffLoopbackAddress, offLoopbackUnavailable } from '../support/off-loopback-address.js';
 
 const alice: RegistryUser = { username: 'alice', password: `alice-${randomSecret()}` };
 const daemonMissing = dockerDaemonUnavailable();
@@ -72,3 +73,44 @@ describe.skipIf(daemonMissing !== undefined || !haveAll(['docker', 'docker-regis
     }, 120_000);
   }
 });
+
+describe.skipIf(daemonMissing !== undefined || offLoopbackUnavailable() !== undefined || !haveAll(['docker', 'docker-registry', 'htpasswd']))(
+  'a plain-HTTP registry off loopback with a real daemon',
+  () => {
+    let address: OffLoopbackAddress;
+    let registry: StartedRegistry;
+    beforeAll(async () => {
+      address = addOffLoopbackAddress();
+      registry = await startRegistry({ users: [alice], address: address.address });
+    }, 60_000);
+    afterAll(async () => {
+      await registry?.stop();
+      address?.remove();
+    });
+
+    it('is refused until daemon.json lists it in insecure-registries', async () => {
+      for (const insecure of [false, true]) {
+        const daemon = await startDockerDaemon({ config: insecure ? { 'insecure-registries': [registry.host] } : {} });
+        const client = dockerClient({ daemonHost: daemon.host });
+        try {
+          await daemon.importImage('tsstore-e2e/app:1');
+          const login = await client.login(alice, registry.host);
+          if (!insecure) {
+            // The daemon does the login itself, over HTTPS only: the login already fails, with docker's words.
+            expect(login.exitCode).not.toBe(0);
+            expect(login.stderr).toContain('server gave HTTP response to HTTPS client');
+            continue;
+          }
+          expect(login.exitCode, shown(login, daemon)).toBe(0);
+          const image = `${registry.host}/alice/app:1`;
+          expect((await client.docker(['tag', 'tsstore-e2e/app:1', image])).exitCode).toBe(0);
+          const push = await client.docker(['push', image]);
+          expect(push.exitCode, shown(push, daemon)).toBe(0);
+        } finally {
+          client.home.cleanup();
+          await daemon.stop();
+        }
+      }
+    }, 180_000);
+  },
+);

@@ -46,13 +46,15 @@ export interface RegistryOptions {
    * that signed it, which this handle's own requests trust.
    */
   tls?: { cert: string; key: string; ca: string };
+  /** The address to listen on; default 127.0.0.1 (see off-loopback-address.ts for one dockerd does not trust). */
+  address?: string;
 }
 
 export interface StartedRegistry {
-  /** `127.0.0.1:PORT`: what docker and containers/image use as the registry key. */
+  /** `ADDRESS:PORT` (127.0.0.1 by default): what docker and containers/image use as the registry key. */
   host: string;
   port: number;
-  /** `http://127.0.0.1:PORT`, or `https://` with the tls option */
+  /** `http://ADDRESS:PORT`, or `https://` with the tls option */
   url: string;
   username: string;
   password: string;
@@ -81,6 +83,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Star
   if (!first) throw new Error('startRegistry needs at least one user');
   const attempts = options.attempts ?? 5;
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
+  const address = options.address ?? '127.0.0.1';
 
   const dir = mkdtempSync(join(tmpdir(), 'tsstore-registry-'));
   try {
@@ -95,14 +98,14 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Star
 
     const failures: string[] = [];
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const port = await freePort();
+      const port = await freePort(address);
       const instance = `tsstore-e2e-${randomSecret(9)}`;
       const realm = options.token ? `${options.token.realmBase}/${instance}` : instance;
       const configFile = join(dir, `config-${port}.yml`);
-      writeFileSync(configFile, registryConfig({ port, realm, dir, htpasswdFile, token: options.token, tls }), { mode: 0o600 });
-      const started = await startOnce(binary, configFile, port, realm, dir, startTimeoutMs, tls?.ca);
+      writeFileSync(configFile, registryConfig({ port, realm, dir, htpasswdFile, token: options.token, tls, address }), { mode: 0o600 });
+      const started = await startOnce(binary, configFile, { address, port }, realm, dir, startTimeoutMs, tls?.ca);
       if (started.ok) {
-        return makeHandle({ ...started, port, dir, users, first, ca: tls?.ca });
+        return makeHandle({ ...started, address, port, dir, users, first, ca: tls?.ca });
       }
       failures.push(`attempt ${attempt} on port ${port}: ${started.reason}\n${started.logs}`);
       if (!started.retryable) break;
@@ -137,12 +140,12 @@ async function htpasswdLines(users: readonly RegistryUser[]): Promise<string> {
   return `${lines.join('\n')}\n`;
 }
 
-function freePort(): Promise<number> {
+function freePort(address: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
     server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => {
+    server.listen({ port: 0, host: address, exclusive: true }, () => {
       const address = server.address();
       if (address === null || typeof address === 'string') {
         server.close();
@@ -166,6 +169,7 @@ function registryConfig(config: {
   htpasswdFile: string;
   token: RegistryOptions['token'];
   tls: { certFile: string; keyFile: string } | undefined;
+  address: string;
 }): string {
   const tls = config.tls ? ['  tls:', `    certificate: ${yamlString(config.tls.certFile)}`, `    key: ${yamlString(config.tls.keyFile)}`] : [];
   const auth = config.token
@@ -191,7 +195,7 @@ function registryConfig(config: {
     '    uploadpurging:',
     '      enabled: false',
     'http:',
-    `  addr: ${yamlString(`127.0.0.1:${config.port}`)}`,
+    `  addr: ${yamlString(`${config.address}:${config.port}`)}`,
     `  secret: ${yamlString(randomSecret())}`,
     ...tls,
     'auth:',
@@ -207,7 +211,7 @@ type StartResult =
 async function startOnce(
   binary: string,
   configFile: string,
-  port: number,
+  where: { address: string; port: number },
   realm: string,
   dir: string,
   timeoutMs: number,
@@ -243,7 +247,7 @@ async function startOnce(
     if (exitInfo !== undefined) {
       return { ok: false, retryable: /address already in use/i.test(log), reason: `the registry ${exitInfo}`, logs: log };
     }
-    if (await answersWithRealm(port, realm, ca)) {
+    if (await answersWithRealm(where, realm, ca)) {
       return { ok: true, child, logs: () => log, exited };
     }
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 50))]);
@@ -252,9 +256,9 @@ async function startOnce(
   return { ok: false, retryable: true, reason: `no 401 from GET /v2/ within ${timeoutMs} ms`, logs: log };
 }
 
-async function answersWithRealm(port: number, realm: string, ca: string | undefined): Promise<boolean> {
+async function answersWithRealm(where: { address: string; port: number }, realm: string, ca: string | undefined): Promise<boolean> {
   try {
-    const response = await registryFetch(port, '/v2/', { method: 'GET', headers: {}, timeoutMs: 2_000, ca });
+    const response = await registryFetch(where, '/v2/', { method: 'GET', headers: {}, timeoutMs: 2_000, ca });
     return response.status === 401 && (response.headers.get('www-authenticate') ?? '').includes(`"${realm}"`);
   } catch {
     return false;
@@ -263,19 +267,19 @@ async function answersWithRealm(port: number, realm: string, ca: string | undefi
 
 /** fetch for HTTP; node:https with the test's CA for HTTPS (Node's fetch takes no CA of its own). */
 async function registryFetch(
-  port: number,
+  where: { address: string; port: number },
   path: string,
   init: { method: string; headers: Record<string, string>; timeoutMs: number; ca: string | undefined },
 ): Promise<Response> {
   if (init.ca === undefined) {
-    const response = await fetch(`http://127.0.0.1:${port}${path}`, { method: init.method, headers: init.headers, signal: AbortSignal.timeout(init.timeoutMs) });
+    const response = await fetch(`http://${where.address}:${where.port}${path}`, { method: init.method, headers: init.headers, signal: AbortSignal.timeout(init.timeoutMs) });
     const body = await response.arrayBuffer();
     return new Response(response.status === 204 || response.status === 304 ? null : body, { status: response.status, headers: response.headers });
   }
   const { ca } = init;
   return new Promise<Response>((resolve, reject) => {
     const req = httpsRequest(
-      { host: '127.0.0.1', port, path, method: init.method, headers: init.headers, ca, timeout: init.timeoutMs },
+      { host: where.address, port: where.port, path, method: init.method, headers: init.headers, ca, timeout: init.timeoutMs },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -316,6 +320,7 @@ function makeHandle(started: {
   users: readonly RegistryUser[];
   first: RegistryUser;
   ca: string | undefined;
+  address: string;
 }): StartedRegistry {
   const { child, exited, port, dir } = started;
   // A test process that ends without afterAll (crash, kill) must not leave a registry behind.
@@ -324,7 +329,7 @@ function makeHandle(started: {
   };
   process.once('exit', onExit);
   let stopping: Promise<void> | undefined;
-  const host = `127.0.0.1:${port}`;
+  const host = `${started.address}:${port}`;
   return {
     host,
     port,
@@ -340,7 +345,7 @@ function makeHandle(started: {
         headers.authorization = `Basic ${Buffer.from(`${init.user.username}:${init.user.password}`).toString('base64')}`;
       }
       if (init.accept) headers.accept = init.accept;
-      return registryFetch(port, path, { method: init.method ?? 'GET', headers, timeoutMs: 30_000, ca: started.ca });
+      return registryFetch({ address: started.address, port }, path, { method: init.method ?? 'GET', headers, timeoutMs: 30_000, ca: started.ca });
     },
     stop() {
       stopping ??= (async () => {
