@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { HELPER_BINARY, type TemporaryHome, temporaryHome } from '../support/helper-binary.js';
-import { findOnPath } from '../support/real-components.js';
+import { dockerClient } from '../support/docker-client.js';
+import { findOnPath, haveAll } from '../support/real-components.js';
+import { randomSecret, startRegistry } from '../support/registry.js';
 
 interface Report {
   checks: Array<{ id: string; status: string; details: string[] }>;
@@ -107,4 +109,35 @@ describe('doctor config-keys on the built file', () => {
       home.cleanup();
     }
   });
+
+  // What the wording above claims of docker, asked of the real docker CLI: a login lands in the helper for
+  // "credsstore" (Go folds case) and in plain text for "credStore" (an unknown key).
+  it.skipIf(!haveAll(['docker', 'docker-registry', 'htpasswd']))('matches what the real docker CLI does with credsstore and credStore', async () => {
+    const user = { username: 'alice', password: `alice-${randomSecret()}` };
+    const registry = await startRegistry({ users: [user] });
+    try {
+      for (const [key, inHelper] of [['credsstore', true], ['credStore', false]] as const) {
+        const client = dockerClient();
+        try {
+          writeFileSync(client.configFile, JSON.stringify({ [key]: 'tsstore' }), { mode: 0o600 });
+          const login = await client.login(user, registry.host);
+          expect(login.exitCode, login.stderr).toBe(0);
+          const auths = (client.config() as { auths?: Record<string, { auth?: string }> }).auths ?? {};
+          const get = await client.helper(['get'], registry.host);
+          if (inHelper) {
+            expect(get.exitCode).toBe(0);
+            expect(JSON.parse(get.stdout)).toMatchObject({ Username: 'alice' });
+            expect(auths[registry.host]?.auth).toBeUndefined();
+          } else {
+            expect(get.exitCode).toBe(1);
+            expect(auths[registry.host]?.auth).toBe(b64(`alice:${user.password}`));
+          }
+        } finally {
+          client.home.cleanup();
+        }
+      }
+    } finally {
+      await registry.stop();
+    }
+  }, 120_000);
 });
