@@ -44,9 +44,12 @@ export function parseImageReference(given: string): ImageReference {
   if (IMAGE_ID.test(given)) throw invalid(given, 'an image ID (64 hexadecimal digits) is not a repository name');
   const { domain, remainder } = splitDomain(given);
   const remoteName = remainder.split(/[:@]/)[0] ?? '';
+  const lowered = `${domain}/${remoteName.toLowerCase()}${remainder.slice(remoteName.length)}`;
+  // Upper case is named only where it is the one thing wrong (docker names it first, whatever else is).
+  if (!REFERENCE.test(lowered) || !DOMAIN_ONLY.test(domain)) throw invalid(given, 'invalid reference format (docker accepts [HOST[:PORT]/]NAME[:TAG][@DIGEST], NAME in lower case)');
   if (remoteName !== remoteName.toLowerCase()) throw invalid(given, `invalid reference format: repository name (${remoteName}) must be lowercase`);
   const match = REFERENCE.exec(`${domain}/${remainder}`);
-  if (match === null || !DOMAIN_ONLY.test(domain)) throw invalid(given, 'invalid reference format (docker accepts [HOST[:PORT]/]NAME[:TAG][@DIGEST], NAME in lower case)');
+  if (match === null) throw invalid(given, 'invalid reference format (docker accepts [HOST[:PORT]/]NAME[:TAG][@DIGEST], NAME in lower case)');
   const name = match[1] ?? '';
   if (name.length > MAX_NAME_CHARS) throw invalid(given, `repository name must not be more than ${MAX_NAME_CHARS} characters`);
   const reference: ImageReference = { given, domain, path: name.slice(domain.length + 1), hub: domain === DOCKER_HUB_DOMAIN };

@@ -32,7 +32,7 @@ describe('parseImageReference: as docker normalises names', () => {
   it.each([
     ['', 'an image reference is needed'],
     ['a'.repeat(64).replace(/a/g, 'f'), 'an image ID (64 hexadecimal digits) is not a repository name'],
-    ['Bob', 'invalid reference format'],
+    ['Bob', 'invalid reference format: repository name (library/Bob) must be lowercase'],
     ['reg.example/Team/app', 'invalid reference format: repository name (Team/app) must be lowercase'],
     ['bob/App:1', 'invalid reference format: repository name (bob/App) must be lowercase'],
     ['reg.example:5000/', 'invalid reference format'],
