@@ -12,6 +12,8 @@ export interface OptionSpec {
   description?: string;
   required?: boolean;
   choices?: readonly string[];
+  /** May be given more than once (`--image a --image b`): the value is the list, in order. */
+  repeatable?: boolean;
 }
 
 export interface CommandSpec {
@@ -60,10 +62,16 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--json', description: 'print one JSON object instead of text' },
       { flags: '--login', description: 're-run docker login for stored credentials to prove the chain works' },
       { flags: '--list-checks', description: 'print the id and title of every check, and run none' },
+      {
+        flags: '--image <ref>',
+        description: 'also check what docker will do for a push or pull of this image: the login it sends, and what the registry grants (repeatable)',
+        repeatable: true,
+      },
     ],
     async run(checks, options) {
       const { runDoctor } = await import('./doctor.js');
-      return runDoctor({ fix: Boolean(options.fix), json: Boolean(options.json), login: Boolean(options.login), listChecks: Boolean(options.listChecks), checks });
+      const images = Array.isArray(options.image) ? options.image.filter((ref): ref is string => typeof ref === 'string') : [];
+      return runDoctor({ fix: Boolean(options.fix), json: Boolean(options.json), login: Boolean(options.login), listChecks: Boolean(options.listChecks), checks, images });
     },
   },
   {

@@ -6,7 +6,7 @@
  */
 import { TsstoreError } from '../errors.js';
 import { CREDENTIALS_NOT_FOUND } from '../protocol/messages.js';
-import type { HelperOutput, HelperVerb } from './run.js';
+import { HELPER_TIMEOUT_MS, type HelperOutput, type HelperVerb, TIMED_OUT_EXIT_CODE } from './run.js';
 
 export type RunHelper = (verb: HelperVerb, input: string) => Promise<HelperOutput>;
 
@@ -17,7 +17,7 @@ export interface HelperLogin {
 
 /** A helper's error line as the protocol defines it (first line of stdout), short enough to show. */
 function errorLine(output: HelperOutput): string {
-  if (output.exitCode === 124 && output.stdout === '') return 'it did not answer in time';
+  if (output.exitCode === TIMED_OUT_EXIT_CODE && output.stdout === '') return `it did not answer within ${HELPER_TIMEOUT_MS / 1000} s`;
   const line = output.stdout.trim().split('\n')[0]?.trim() ?? '';
   if (line === '') return `it exited with code ${output.exitCode}`;
   // A login printed before failing would carry the secret: an error line is text, never JSON.

@@ -21,7 +21,7 @@ export function verbReadsInput(verb: ProtocolVerb): verb is 'store' | 'get' | 'e
 }
 
 /** The exact key, else another spelling of the same registry; a miss stays the not-found error. */
-async function getWithAliases(backend: Backend, serverURL: string): Promise<StoredLogin> {
+export async function getWithAliases(backend: Backend, serverURL: string): Promise<StoredLogin> {
   const [exact, ...aliases] = lookupCandidates(serverURL);
   try {
     return await backend.get(exact as string);

@@ -8,6 +8,7 @@
 import { type HttpOutcome, type HttpRequest, MAX_BODY_BYTES } from './http-request.js';
 import type { Endpoint } from './endpoints.js';
 import { type Challenge, findChallenge, parseChallenges } from './www-authenticate.js';
+import { type GrantedActions, grantedActions, pullPushScope } from './granted-actions.js';
 
 export const IDENTITY_TOKEN_USERNAME = '<token>';
 
@@ -23,12 +24,17 @@ export interface ProbeOptions {
   timeoutMs: number;
   /** Certificate authorities for verified https. */
   ca: readonly string[];
+  /**
+   * With token authentication, ask for `repository:NAME:pull,push` on this repository instead of the
+   * challenge's scope, and report what the token grants (doctor --image). Nothing is pushed.
+   */
+  repository?: string;
   now?: () => number;
 }
 
 export type ProbeResult =
   /** `how`: 'anonymous' when /v2/ answers without asking for a login (nothing to verify there). */
-  | { kind: 'ok'; url: string; how: 'basic' | 'token' | 'anonymous' }
+  | { kind: 'ok'; url: string; how: 'basic' | 'token' | 'anonymous'; granted?: GrantedActions }
   | { kind: 'rejected'; url: string; status: number; how: 'basic' | 'token' }
   | { kind: 'unreachable'; url: string; reason: string }
   | { kind: 'tls-unknown-authority'; url: string; reason: string }
@@ -171,7 +177,9 @@ class Probe {
     const identityToken = login.username === IDENTITY_TOKEN_USERNAME;
     const params = new URLSearchParams();
     if (challenge.params.service) params.set('service', challenge.params.service);
-    if (challenge.params.scope) params.set('scope', challenge.params.scope);
+    const { repository } = this.options;
+    if (repository !== undefined) params.set('scope', pullPushScope(repository));
+    else if (challenge.params.scope) params.set('scope', challenge.params.scope);
     params.set('client_id', 'docker');
     let answer: HttpOutcome;
     // Same transport as the registry, as docker's token handler uses.
@@ -202,7 +210,9 @@ class Probe {
     if ('unusable' in token) return { kind: 'unexpected', url: realmUrl, reason: `the token service answered ${token.unusable}` };
     const final = await this.fetch({ url, headers: { authorization: `Bearer ${token.token}` } }, endpoint);
     if (final.kind === 'error') return this.explain(url, final);
-    if (final.status >= 200 && final.status < 300) return { kind: 'ok', url, how: 'token' };
+    if (final.status >= 200 && final.status < 300) {
+      return { kind: 'ok', url, how: 'token', ...(repository !== undefined ? { granted: grantedActions(token.token, repository) } : {}) };
+    }
     if (final.status === 401 || final.status === 403) return { kind: 'rejected', url, status: final.status, how: 'token' };
     return { kind: 'unexpected', url, reason: `HTTP ${final.status} for GET /v2/ with a token` };
   }

@@ -34,7 +34,7 @@ describe('HelperClient', () => {
     const printedLogin = await failure(answering('{"Username":"u","Secret":"Hunter2"}\n', 1).get('r'));
     expect(printedLogin.message).not.toContain('Hunter2');
     expect(printedLogin.message).toBe('docker-credential-x get failed: it exited with code 1 after printing JSON (not shown: it may hold a secret)');
-    expect((await failure(answering('', 124).get('r'))).message).toBe('docker-credential-x get failed: it did not answer in time');
+    expect((await failure(answering('', 124).get('r'))).message).toBe('docker-credential-x get failed: it did not answer within 30 s');
     expect((await failure(answering('{"Username":"u","Secret":""}').get('r'))).message).toBe('docker-credential-x answers an empty login');
     expect((await failure(answering('[]').list())).message).toContain('not an object');
   });

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/commands/table.js';
+import { LISTED_CHECKS } from '../../src/commands/doctor.js';
 import { CHECKS } from '../../src/doctor/checks/index.js';
 import { type TemporaryHome, runHelper, temporaryHome } from '../support/helper-binary.js';
 import { snapshotTree } from '../support/tree-snapshot.js';
@@ -51,9 +52,11 @@ describe('the commands for people, on the built file', () => {
     const before = snapshotTree(home.home);
     const listed = await run(['doctor', '--list-checks']);
     expect(listed.exitCode).toBe(0);
-    expect(listed.stdout.trimEnd().split('\n').map((line) => line.split(/\s+/)[0])).toEqual(CHECKS.map((check) => check.id));
+    // The fixed checks in their order, then image, which runs only with --image REF.
+    expect(LISTED_CHECKS.map((check) => check.id)).toEqual([...CHECKS.map((check) => check.id), 'image']);
+    expect(listed.stdout.trimEnd().split('\n').map((line) => line.split(/\s+/)[0])).toEqual(LISTED_CHECKS.map((check) => check.id));
     const json = await run(['doctor', '--list-checks', '--json']);
-    expect(JSON.parse(json.stdout)).toEqual(CHECKS.map(({ id, title }) => ({ id, title })));
+    expect(JSON.parse(json.stdout)).toEqual(LISTED_CHECKS.map(({ id, title }) => ({ id, title })));
     expect(snapshotTree(home.home)).toEqual(before);
   });
 

@@ -11,12 +11,10 @@
  * /etc/hosts name pointing at 127.0.0.1: the tests forward this machine's own non-loopback IPv4 address
  * (e.g. eth0's) to the registry instead, and skip those cases on a machine that has none.
  */
-import { X509Certificate, randomUUID, sign } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, type Server, type Socket, connect, createServer } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { networkInterfaces } from 'node:os';
 import { lookup } from 'node:dns/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -25,6 +23,7 @@ import { type TlsFixture, makeTlsFixture } from '../support/tls-fixture.js';
 import { HELPER_BINARY, type HelperResult, type TemporaryHome, runHelper, temporaryHome } from '../support/helper-binary.js';
 import { findOnPath, haveAll } from '../support/real-components.js';
 import { type RegistryUser, type StartedRegistry, randomSecret, startRegistry } from '../support/registry.js';
+import { type StartedTokenIssuer, startTokenIssuer } from '../support/token-issuer.js';
 
 const TITLE = 'Registries accept the stored logins';
 const alice: RegistryUser = { username: 'alice', password: `alice-${randomSecret()}` };
@@ -356,15 +355,6 @@ describe.skipIf(!haveAll(['openssl']))('doctor registry-login against a TLS regi
   });
 });
 
-/** A JWT the distribution registry accepts: ES256, signed by the key of the certificate in x5c. */
-function registryJwt(tls: TlsFixture, claims: Record<string, unknown>): string {
-  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const x5c = [new X509Certificate(tls.serverCert).raw.toString('base64')];
-  const input = `${part({ alg: 'ES256', typ: 'JWT', x5c })}.${part(claims)}`;
-  return `${input}.${sign('sha256', Buffer.from(input), { key: tls.serverKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
-}
-
-const ISSUER = 'tsstore-e2e-issuer';
 const BAD_CHARACTERS = 'the token service answered a token with characters a token cannot have (RFC 6750 allows letters, digits and -._~+/ then = padding)';
 /** What the hostile token service answers, and the reason doctor gives (never quoting the token). */
 const HOSTILE: Array<[string, string, string]> = [
@@ -380,43 +370,21 @@ const HOSTILE: Array<[string, string, string]> = [
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f]/;
 
 describe.skipIf(!haveAll(['docker-registry', 'htpasswd', 'openssl']))('doctor registry-login: a hostile token service for one registry, a good one for another', () => {
-  let tls: TlsFixture;
-  let issuer: Server;
+  let issuer: StartedTokenIssuer;
   let good: StartedRegistry;
   let hostile: StartedRegistry;
-  let bundleDir = '';
   let hostileBody = '';
   let c: Client;
 
   beforeAll(async () => {
-    tls = await makeTlsFixture({ dns: ['tsstore-e2e-issuer'] });
-    bundleDir = mkdtempSync(join(tmpdir(), 'tsstore-e2e-issuer-'));
-    const rootCertBundle = join(bundleDir, 'root.crt');
-    writeFileSync(rootCertBundle, tls.caCert);
-    const expected = `Basic ${Buffer.from(`${alice.username}:${alice.password}`).toString('base64')}`;
-    // One issuer for both registries, told apart by the service they name.
-    issuer = createHttpServer((request, response) => {
-      const url = new URL(request.url ?? '/', 'http://issuer');
-      const service = url.searchParams.get('service');
-      if (service === 'hostile') {
-        response.writeHead(200, { 'content-type': 'application/json' }).end(hostileBody);
-      } else if (service === 'good' && request.headers.authorization === expected) {
-        const now = Math.floor(Date.now() / 1000);
-        const token = registryJwt(tls, { iss: ISSUER, sub: alice.username, aud: 'good', exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access: [] });
-        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, expires_in: 300 }));
-      } else {
-        response.writeHead(401, { 'content-type': 'application/json' }).end('{"details":"incorrect username or password"}');
-      }
-    });
-    const issuerPort = await new Promise<number>((resolve) => issuer.listen(0, '127.0.0.1', () => resolve((issuer.address() as AddressInfo).port)));
-    const realmBase = `http://127.0.0.1:${issuerPort}/token`;
-    const start = (service: string) => startRegistry({ users: [alice], token: { realmBase, service, issuer: ISSUER, rootCertBundle } });
+    // One issuer for both registries, told apart by the service they name; alice is granted nothing.
+    issuer = await startTokenIssuer({ users: [alice], answer: (service) => (service === 'hostile' ? { status: 200, body: hostileBody } : undefined) });
+    const start = (service: string) => startRegistry({ users: [alice], token: issuer.registryOption(service) });
     [good, hostile] = await Promise.all([start('good'), start('hostile')]);
   });
   afterAll(async () => {
     await Promise.all([good?.stop(), hostile?.stop()]);
-    if (issuer) await new Promise<void>((resolve) => issuer.close(() => resolve()));
-    if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
+    await issuer?.stop();
   });
   beforeEach(() => {
     c = client();

@@ -145,6 +145,40 @@ describe('probeRegistry: Bearer token flow', () => {
   });
 });
 
+describe('probeRegistry: with a repository (doctor --image), the scope asked for and what the token grants', () => {
+  const challenge = 'Bearer realm="https://auth.example/token",service="registry.example",scope="registry:catalog:*"';
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const jwt = `${part({ alg: 'ES256' })}.${part({ sub: 'alice', access: [{ type: 'repository', name: 'dream/base', actions: ['pull'] }] })}.c2ln`;
+  const registry = (token: string) =>
+    at('https://registry.example/v2/', (request) => (request.headers?.authorization === `Bearer ${token}` ? response(200) : response(401, { 'www-authenticate': challenge })));
+  const tokens = (token: string): Route => (request) =>
+    request.url.startsWith('https://auth.example/token') ? response(200, {}, JSON.stringify(request.method === 'POST' ? { access_token: token } : { token })) : undefined;
+  const withRepository = (login: ProbeLogin, fetcher: (request: HttpRequest) => Promise<HttpOutcome>) =>
+    probeRegistry(SECURE, login, fetcher, { timeoutMs: 5_000, ca: CA, repository: 'dream/base' });
+
+  it('asks for repository:NAME:pull,push instead of the challenge scope, and reads the granted actions from the JWT', async () => {
+    const { requests, fetcher } = network(registry(jwt), tokens(jwt));
+    expect(await withRepository(alice, fetcher)).toEqual({ kind: 'ok', url: 'https://registry.example/v2/', how: 'token', granted: { readable: true, actions: ['pull'] } });
+    expect(new URL(requests[1]?.url ?? '').searchParams.getAll('scope')).toEqual(['repository:dream/base:pull,push']);
+  });
+
+  it('the refresh-token grant asks for the same scope', async () => {
+    const { requests, fetcher } = network(registry(jwt), tokens(jwt));
+    expect(await withRepository({ username: '<token>', secret: 'r' }, fetcher)).toMatchObject({ granted: { readable: true, actions: ['pull'] } });
+    expect(new URLSearchParams(requests[1]?.body ?? '').getAll('scope')).toEqual(['repository:dream/base:pull,push']);
+  });
+
+  it('an opaque token: accepted, but its actions cannot be read', async () => {
+    const { fetcher } = network(registry('opaque-123'), tokens('opaque-123'));
+    expect(await withRepository(alice, fetcher)).toEqual({ kind: 'ok', url: 'https://registry.example/v2/', how: 'token', granted: { readable: false, why: 'the token is not a JWT' } });
+  });
+
+  it('without a repository nothing about grants is reported (registry-login keeps its answer)', async () => {
+    const { fetcher } = network(registry(jwt), tokens(jwt));
+    expect(await probe(SECURE, alice, fetcher)).toEqual({ kind: 'ok', url: 'https://registry.example/v2/', how: 'token' });
+  });
+});
+
 describe('probeRegistry: what the token service answers is checked before it goes into a header', () => {
   const challenge = 'Bearer realm="https://auth.example/token",service="registry.example"';
   const issuing = (body: string): Route => (request) => (request.url.startsWith('https://auth.example/') ? response(200, {}, body) : undefined);

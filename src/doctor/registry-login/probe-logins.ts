@@ -5,8 +5,8 @@
  */
 import { isIP } from 'node:net';
 import { describeError } from '../../errors.js';
-import { endpointsFor, registryTarget, transportFor } from '../../registry/endpoints.js';
-import { probeRegistry } from '../../registry/login-probe.js';
+import { type RegistryTarget, type Transport, endpointsFor, registryTarget, transportFor } from '../../registry/endpoints.js';
+import { type ProbeLogin, type ProbeResult, probeRegistry } from '../../registry/login-probe.js';
 import { registryCertificateAuthorities } from '../../registry/trusted-authorities.js';
 import type { DoctorContext } from '../context.js';
 import type { DaemonSettings } from './docker-daemon.js';
@@ -25,19 +25,37 @@ export function probeLogins(context: DoctorContext, logins: readonly KnownLogin[
 async function probeLogin(context: DoctorContext, login: KnownLogin, daemon: DaemonSettings): Promise<Verdict> {
   const target = registryTarget(login.key);
   if (target === undefined) return { problem: true, line: `${describeSubject(login)}: the key names no registry host`, commands: [] };
-  const resolve = context.resolveHost.bind(context);
-  const addresses = target.hub || isIP(target.hostname) !== 0 ? [] : await resolve(target.hostname);
+  const { result, transport } = await probeTarget(context, target, login, daemon);
+  const verdict = describeProbe(result, login, target, { daemonJson: daemon.daemonJson, certsD: daemon.certsD });
+  if (!verdict.problem) verdict.line += insecureNote(result, transport);
+  return verdict;
+}
+
+/**
+ * One login against one registry, over the endpoints docker would use with the authorities it trusts;
+ * `repository` asks a token service what it grants there (doctor --image).
+ */
+export async function probeTarget(
+  context: DoctorContext,
+  target: RegistryTarget,
+  login: ProbeLogin,
+  daemon: DaemonSettings,
+  repository?: string,
+): Promise<{ result: ProbeResult; transport: Transport }> {
+  const addresses = target.hub || isIP(target.hostname) !== 0 ? [] : await context.resolveHost(target.hostname);
   const transport = transportFor(target, daemon.insecure, addresses, daemon.daemonJson);
   const result = await probeRegistry(endpointsFor(target, transport), login, context.httpRequest.bind(context), {
     timeoutMs: REGISTRY_TIMEOUT_MS,
     ca: [...daemon.systemCas, ...registryCertificateAuthorities(daemon.certsD, target.indexName)],
+    ...(repository !== undefined ? { repository } : {}),
   });
-  const verdict = describeProbe(result, login, target, { daemonJson: daemon.daemonJson, certsD: daemon.certsD });
-  // Say why docker's safeguards were off: a person should know the password crossed unprotected.
-  if (transport.insecure && !verdict.problem) {
-    verdict.line += result.url.startsWith('http:') ? ` over plain http (${transport.why})` : ` over https without verifying the certificate (${transport.why})`;
-  }
-  return verdict;
+  return { result, transport };
+}
+
+/** Why docker's safeguards were off, for a login that went through: the password crossed unprotected. */
+export function insecureNote(result: ProbeResult, transport: Transport): string {
+  if (!transport.insecure) return '';
+  return result.url.startsWith('http:') ? ` over plain http (${transport.why})` : ` over https without verifying the certificate (${transport.why})`;
 }
 
 /** A throw while handling one login is that login's problem verdict: the other registries keep theirs. */

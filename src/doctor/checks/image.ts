@@ -1,0 +1,128 @@
+/**
+ * image (one per `doctor --image REF`): what docker will do for a push or a pull of REF. Which
+ * config.json, helper and key docker uses (../image/where-docker-looks.ts), whether that helper answers,
+ * and the registry's verdict without pushing anything: with token authentication the token service is
+ * asked for `repository:NAME:pull,push` and the token read for what it grants; with Basic, whether the
+ * login is accepted. On Docker Hub, a repository outside the login's namespace gets the `docker tag`
+ * that works. Only reads: the token request is a GET, no blob or manifest is sent. No fix.
+ */
+import { getWithAliases } from '../../protocol/handle.js';
+import { HelperClient } from '../../credential-helper/client.js';
+import type { DockerConfig } from '../../docker/config-file.js';
+import { dockerConfigPath } from '../../docker/config-file.js';
+import { type ImageReference, fullName } from '../../docker/image-reference.js';
+import { describeError, isTsstoreError } from '../../errors.js';
+import { findOnPath } from '../../fs/find-on-path.js';
+import { registryTarget } from '../../registry/endpoints.js';
+import { redact } from '../../text/redact.js';
+import type { Check, Diagnosis } from '../check.js';
+import type { DoctorContext } from '../context.js';
+import { type LoginPlan, describePlan, planLogin, plaintextFor } from '../image/where-docker-looks.js';
+import { type ImageVerdict, describeAccess, hubNamespaceAdvice } from '../image/wording.js';
+import { readDaemonSettings } from '../registry-login/docker-daemon.js';
+import { insecureNote, probeTarget } from '../registry-login/probe-logins.js';
+import { loginCommandFor } from '../registry-login/wording.js';
+
+export const IMAGE_CHECK_ID = 'image';
+/** How `image` appears in --list-checks: it exists only with --image. */
+export const IMAGE_CHECK_LISTING = { id: IMAGE_CHECK_ID, title: 'Docker may pull and push an image (only with --image REF, one check per REF)' };
+
+interface FoundLogin {
+  username: string;
+  secret: string;
+  /** Where it came from, for the lines: "docker-credential-tsstore", "config.json", "DOCKER_AUTH_CONFIG". */
+  source: string;
+}
+
+type LoginOutcome = { login: FoundLogin; notes: ImageVerdict[] } | { login: undefined; notes: ImageVerdict[] };
+
+export function imageCheck(reference: ImageReference): Check {
+  return {
+    id: IMAGE_CHECK_ID,
+    title: `Pull and push of ${reference.given}`,
+    diagnose: (context) => diagnoseImage(context, reference),
+  };
+}
+
+async function diagnoseImage(context: DoctorContext, reference: ImageReference): Promise<Diagnosis> {
+  const notes: string[] = [];
+  const read = context.readDockerConfig();
+  const config: DockerConfig = read.ok ? read.file.config : {};
+  const configPath = read.ok ? read.file.path : dockerConfigPath(context.env);
+  if (!read.ok) notes.push(`${configPath} cannot be read (see config-json): docker goes on without it, and so does this check`);
+  const plan = planLogin(reference, { config, authEnv: authEnvConfig(context, notes), onPath: (program) => onPath(context, program) });
+  notes.push(describePlan(reference, plan, configPath));
+  const found = await findLogin(context, plan, config);
+  const verdicts = [...found.notes];
+  if (found.login !== undefined) verdicts.push(...(await registryVerdicts(context, reference, found.login, notes)));
+  const secrets = found.login ? [found.login.secret, Buffer.from(`${found.login.username}:${found.login.secret}`).toString('base64')] : [];
+  const details = [...notes, ...verdicts.map((verdict) => verdict.line)].map((line) => redact(line, secrets));
+  const commands = [...new Set(verdicts.flatMap((verdict) => verdict.commands))].map((command) => redact(command, secrets));
+  if (verdicts.some((verdict) => verdict.status === 'problem')) return { status: 'problem', fixable: false, details, commands };
+  if (verdicts.some((verdict) => verdict.status === 'skipped')) return { status: 'skipped', details, commands };
+  return { status: 'ok', details };
+}
+
+/** DOCKER_AUTH_CONFIG as a config.json, when set and usable; config-keys reports it when not. */
+function authEnvConfig(context: DoctorContext, notes: string[]): DockerConfig | undefined {
+  const value = context.env.DOCKER_AUTH_CONFIG;
+  if (value === undefined || value === '') return undefined;
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as DockerConfig;
+  } catch {
+    // worded below, never quoted: it holds secrets
+  }
+  notes.push('DOCKER_AUTH_CONFIG is set but is not a JSON object (see config-keys): not used here');
+  return undefined;
+}
+
+function onPath(context: DoctorContext, program: string): boolean {
+  const helper = /^docker-credential-(.+)$/.exec(program)?.[1];
+  return helper !== undefined ? context.findHelper(helper) !== undefined : findOnPath(program, context.env.PATH ?? '') !== undefined;
+}
+
+/** The login docker would send, asked the way docker asks; whatever stops it is a verdict. */
+async function findLogin(context: DoctorContext, plan: LoginPlan, config: DockerConfig): Promise<LoginOutcome> {
+  const target = registryTarget(plan.key);
+  const again = target ? [loginCommandFor(target, '')] : [];
+  const none = (line: string, status: ImageVerdict['status'] = 'problem'): LoginOutcome => ({ login: undefined, notes: [{ status, line, commands: again }] });
+  const { place } = plan;
+  if (place.kind === 'auth-env' || place.kind === 'config') {
+    const entry = place.kind === 'auth-env' ? place.entry : plaintextFor(config, plan.key);
+    const source = place.kind === 'auth-env' ? 'DOCKER_AUTH_CONFIG' : 'config.json';
+    if (entry === undefined) return none(`no login for "${plan.key}" anywhere docker looks: docker pulls without credentials, and a push needs a login`);
+    if (entry.kind === 'unusable') return none(`${source} holds "${entry.registry}", but ${entry.reason}`);
+    return { login: { username: entry.username, secret: entry.secret, source }, notes: [] };
+  }
+  const program = `docker-credential-${place.helper}`;
+  if (context.findHelper(place.helper) === undefined) {
+    return { login: undefined, notes: [{ status: 'problem', line: `${program} is not on PATH: docker cannot ask it, and fails every push and pull of this registry (see creds-store)`, commands: [] }] };
+  }
+  try {
+    const login = place.helper === 'tsstore' ? await fromTsstore(context, plan.key) : await new HelperClient(program, (verb, input) => context.runHelper(place.helper, verb, input)).get(plan.key);
+    return { login: { ...login, source: program }, notes: [{ status: 'ok', line: `${program} answers with ${login.username === '<token>' ? 'an identity token' : `${login.username}'s login`}`, commands: [] }] };
+  } catch (error) {
+    if (isTsstoreError(error, 'not-found')) return none(`${program} holds no login for "${plan.key}": docker pulls without credentials, and a push needs a login`);
+    return { login: undefined, notes: [{ status: 'problem', line: `${program} gives no login for "${plan.key}": ${describeError(error)}`, commands: [] }] };
+  }
+}
+
+/** tsstore's own store, read the way its `get` reads it (other spellings of the key too), never prompting. */
+async function fromTsstore(context: DoctorContext, key: string): Promise<{ username: string; secret: string }> {
+  const store = await context.store({ forWrite: false });
+  return getWithAliases(store, key);
+}
+
+async function registryVerdicts(context: DoctorContext, reference: ImageReference, login: FoundLogin, notes: string[]): Promise<ImageVerdict[]> {
+  const target = registryTarget(reference.hub ? 'docker.io' : reference.domain);
+  if (target === undefined) return [{ status: 'problem', line: `${fullName(reference)} names no registry host docker can reach`, commands: [] }];
+  const daemon = readDaemonSettings(context.env, notes);
+  const subject = { key: target.key, username: login.username, source: login.source };
+  const { result, transport } = await probeTarget(context, target, login, daemon, reference.path);
+  const access = describeAccess(result, subject, target, reference, { daemonJson: daemon.daemonJson, certsD: daemon.certsD }, insecureNote(result, transport));
+  const pushGranted = result.kind === 'ok' && result.granted?.readable === true && result.granted.actions.some((action) => action === 'push' || action === '*');
+  // The token's word wins over the namespace rule: an organisation alice belongs to may take her pushes.
+  const hub = pushGranted ? undefined : hubNamespaceAdvice(reference, login.username);
+  return hub === undefined ? [access] : [access, hub];
+}
