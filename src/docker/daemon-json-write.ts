@@ -58,7 +58,8 @@ export function daemonJsonWritable(path: string): { writable: true } | { writabl
 export function refusalToEdit(file: DaemonJsonFile): string | undefined {
   switch (file.kind) {
     case 'missing':
-      return undefined;
+      // Writing would replace the link with a file; where it should point is the person's choice.
+      return file.link === undefined ? undefined : `${file.path} is a symbolic link to ${file.link}, which does not exist: create that file by hand`;
     case 'parsed':
       return file.duplicates.length > 0 ? describeDuplicateKeys(file.path, file.duplicates).replace(/docker merges them/, 'dockerd keeps only the last') : undefined;
     case 'syntax':
