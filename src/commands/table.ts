@@ -94,6 +94,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'add-insecure-registry',
+    description: "add registries to insecure-registries of the docker daemon's daemon.json, keeping every other byte (doctor prints it to run with sudo)",
+    operands: { syntax: '<registry...>', description: 'host:port, an IP or a CIDR' },
+    options: [{ flags: '--daemon-json <path>', description: 'the file to edit (default: the one doctor reads, /etc/docker/daemon.json)' }],
+    async run(registries, options) {
+      const { runAddInsecureRegistry } = await import('./add-insecure-registry.js');
+      return runAddInsecureRegistry(registries, { daemonJson: options.daemonJson as string | undefined });
+    },
+  },
+  {
     name: 'info',
     description: 'show the backend in use, where its data lives and how many credentials it holds',
     options: [],

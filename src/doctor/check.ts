@@ -33,6 +33,8 @@ export interface Check<D extends Diagnosis = Diagnosis> {
   diagnose(context: DoctorContext): Promise<D>;
   /** Returns what it did, one line each. Throws when it could not. */
   fix?(context: DoctorContext, diagnosis: D): Promise<string[]>;
+  /** The fix changes something outside the person's Docker set-up (the daemon's file): only `--fix ID` runs it. */
+  fixOnlyWhenNamed?: boolean;
   verify?: WritePhase<D>;
 }
 

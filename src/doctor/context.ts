@@ -11,7 +11,7 @@ import { describeError } from '../errors.js';
 import { findOnPath } from '../fs/find-on-path.js';
 import { writeFileAtomic } from '../fs/private-files.js';
 import { backupFile, replaceConfigFile } from '../backup/encrypted-backup.js';
-import { runDockerCli, runDockerOnTerminal } from '../docker/cli.js';
+import { type DockerOutput, runDockerCli, runDockerOnTerminal } from '../docker/cli.js';
 import { type HelperOutput, runCredentialHelper } from '../credential-helper/run.js';
 import { type HttpOutcome, type HttpRequest, httpRequest } from '../registry/http-request.js';
 import { resolveHostAddresses } from '../registry/resolve-host.js';
@@ -43,8 +43,8 @@ export interface DoctorContext {
   httpRequest(request: HttpRequest): Promise<HttpOutcome>;
   /** The addresses a host name resolves to (empty when it does not resolve). */
   resolveHost(hostname: string): Promise<string[]>;
-  /** Runs the docker CLI with `input` on stdin (secrets go there, never in argv). */
-  runDocker(args: readonly string[], input: string): Promise<HelperOutput>;
+  /** Runs the docker CLI with `input` on stdin (secrets go there, never in argv), stopped at `timeoutMs` (default 60 s). */
+  runDocker(args: readonly string[], input: string, options?: { timeoutMs?: number }): Promise<DockerOutput>;
   /** Runs the docker CLI on the terminal, for a person to type a password; returns its exit code. */
   runDockerOnTerminal(args: readonly string[]): Promise<number>;
 }
@@ -106,8 +106,8 @@ export class RealDoctorContext implements DoctorContext {
     return resolveHostAddresses(hostname);
   }
 
-  runDocker(args: readonly string[], input: string): Promise<HelperOutput> {
-    return runDockerCli(args, input, this.env);
+  runDocker(args: readonly string[], input: string, options?: { timeoutMs?: number }): Promise<DockerOutput> {
+    return runDockerCli(args, input, this.env, options);
   }
 
   runDockerOnTerminal(args: readonly string[]): Promise<number> {

@@ -47,6 +47,9 @@ async function runOne(check: Check, context: DoctorContext, options: RunOptions)
     return { status: 'crashed', details: [`the check itself failed: ${describeError(error)}`] };
   }
   if (diagnosis.status !== 'problem' || !options.fix || !check.fix || diagnosis.fixable === false) return present(diagnosis);
+  if (check.fixOnlyWhenNamed && !options.only.includes(check.id)) {
+    return present({ ...diagnosis, details: [...diagnosis.details, `not fixed: this fix is run only when named: docker-credential-tsstore doctor --fix ${check.id}`] });
+  }
   if (!context.fixesAllowed()) {
     return present({ ...diagnosis, details: [...diagnosis.details, 'not fixed: config.json must be fixed by hand first (see config-json)'] });
   }

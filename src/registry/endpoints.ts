@@ -51,7 +51,11 @@ export interface InsecureRegistries {
 /** The `insecure-registries` of a daemon.json text; entries docker would refuse are listed in `ignored`. */
 export function parseInsecureRegistries(daemonJson: string): { insecure: InsecureRegistries; ignored: string[] } {
   const value = JSON.parse(daemonJson) as unknown;
-  const list = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['insecure-registries'] : undefined;
+  return insecureRegistriesOf(typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['insecure-registries'] : undefined);
+}
+
+/** The same, for the `insecure-registries` value of a daemon.json already parsed. */
+export function insecureRegistriesOf(list: unknown): { insecure: InsecureRegistries; ignored: string[] } {
   const insecure: InsecureRegistries = { names: [], cidrs: [] };
   const ignored: string[] = [];
   if (!Array.isArray(list)) return { insecure, ignored };
@@ -70,7 +74,7 @@ export function parseInsecureRegistries(daemonJson: string): { insecure: Insecur
   return { insecure, ignored };
 }
 
-function parseCidr(text: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | undefined {
+export function parseCidr(text: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | undefined {
   const match = /^([^/]+)\/(\d{1,3})$/.exec(text);
   if (!match) return undefined;
   const address = match[1] ?? '';

@@ -113,3 +113,27 @@ describe('rendering', () => {
     expect(useColor({ TERM: 'dumb' }, true)).toBe(false);
   });
 });
+
+describe('a fix run only when named', () => {
+  const broken = { value: true };
+  const named: Check = {
+    id: 'named-only',
+    title: 'Edits a system file',
+    fixOnlyWhenNamed: true,
+    async diagnose(): Promise<Diagnosis> {
+      return broken.value ? { status: 'problem', details: ['needs an edit'] } : { status: 'ok', details: [] };
+    },
+    async fix() {
+      broken.value = false;
+      return ['edited'];
+    },
+  };
+
+  it('--fix without ids leaves it and says how to run it; --fix ID runs it', async () => {
+    const all = await runChecks([named], new FakeContext(), { fix: true, only: [], now });
+    expect(broken.value).toBe(true);
+    expect(all.checks[0]).toMatchObject({ status: 'problem', details: ['needs an edit', 'not fixed: this fix is run only when named: docker-credential-tsstore doctor --fix named-only'] });
+    const byName = await runChecks([named], new FakeContext(), { fix: true, only: ['named-only'], now });
+    expect(byName.checks[0]).toMatchObject({ status: 'fixed', details: ['edited'] });
+  });
+});

@@ -2,7 +2,7 @@
  * Report-only `doctor` (no --fix, no --login) writes nothing: on the built file, in a HOME with a real
  * pgp store (logins stored with `store`, the store key and an extra GnuPG recipient), a config.json with
  * plain-text auths beside a credsStore, podman on PATH with a plain-text containers auth.json, and a
- * ~/.bashrc, every entry under HOME (TMPDIR too) keeps its bytes, type, mode and mtime through `doctor`
+ * ~/.bashrc, and a daemon.json (TSSTORE_DOCKER_DAEMON_JSON) under HOME, every entry under HOME (TMPDIR too) keeps its bytes, type, mode and mtime through `doctor`
  * and `doctor --json`, while every check that reads those files runs. `doctor --fix` then changes the
  * same snapshot: it sees the writes doctor can make.
  */
@@ -47,7 +47,17 @@ describe.skipIf(!haveAll(['docker', 'podman', 'gpg', 'gpgconf', 'docker-registry
     const tmp = join(home.home, 'tmp');
     mkdirSync(join(runtime, 'containers'), { recursive: true, mode: 0o700 });
     mkdirSync(tmp, { mode: 0o700 });
-    env = { ...home.env, PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin`, XDG_RUNTIME_DIR: runtime, TMPDIR: tmp, SHELL: '/bin/bash' };
+    // daemon.json inside HOME (so the snapshot covers it), and a daemon socket nobody listens on: docker
+    // info runs and gets no answer, whatever this machine runs.
+    env = {
+      ...home.env,
+      PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin`,
+      XDG_RUNTIME_DIR: runtime,
+      TMPDIR: tmp,
+      SHELL: '/bin/bash',
+      TSSTORE_DOCKER_DAEMON_JSON: join(home.home, 'etc-docker', 'daemon.json'),
+      DOCKER_HOST: `unix://${join(runtime, 'docker.sock')}`,
+    };
 
     // A team member's GnuPG key as an extra recipient; their GnuPG home (and its agent) lives elsewhere.
     const gpg = await createGpgHome('tsnw-');
@@ -74,6 +84,8 @@ describe.skipIf(!haveAll(['docker', 'podman', 'gpg', 'gpgconf', 'docker-registry
     writeFileSync(join(dockerDir, 'config.json'), `${JSON.stringify({ auths, credsStore: 'tsstore', detachKeys: 'ctrl-e,e' }, null, '\t')}\n`, { mode: 0o644 });
     writeFileSync(join(runtime, 'containers', 'auth.json'), JSON.stringify({ auths: { 'quay.invalid': { auth: b64('erin:erin-secret') } } }), { mode: 0o600 });
     writeFileSync(join(home.home, '.bashrc'), 'alias d=docker\n', { mode: 0o644 });
+    mkdirSync(join(home.home, 'etc-docker'), { mode: 0o755 });
+    writeFileSync(join(home.home, 'etc-docker', 'daemon.json'), '{\n  "insecure-registries": ["legacy.invalid:5000"],\n  "log-level": "info"\n}\n', { mode: 0o644 });
 
     // `list` caches its answer once the credentials folder has not changed for SETTLE_MS: wait for that,
     // so a cache written by doctor would show (a bounded wait of about a second, not an assertion).
@@ -88,7 +100,7 @@ describe.skipIf(!haveAll(['docker', 'podman', 'gpg', 'gpgconf', 'docker-registry
 
   it('doctor and doctor --json leave every byte, mode and mtime under HOME as it was', async () => {
     const before = snapshotEntries(home.home);
-    expect(Object.keys(before)).toEqual(expect.arrayContaining(['tsstore/pgp/private-key.asc', '.docker/config.json', 'run/containers/auth.json', '.bashrc']));
+    expect(Object.keys(before)).toEqual(expect.arrayContaining(['tsstore/pgp/private-key.asc', '.docker/config.json', 'run/containers/auth.json', '.bashrc', 'etc-docker/daemon.json']));
 
     const text = await run(['doctor']);
     expect(text.exitCode, text.stdout + text.stderr).toBe(1);
@@ -109,12 +121,14 @@ describe.skipIf(!haveAll(['docker', 'podman', 'gpg', 'gpgconf', 'docker-registry
       containers: 'problem',
       backend: 'ok',
       'gpg-tty': 'problem',
+      'daemon-json': 'ok',
       'registry-login': 'problem',
       clock: 'ok',
     });
     const details = (id: string) => report.checks.find((check) => check.id === id)?.details ?? [];
     expect(details('backend').filter((line) => line.startsWith('read back the credential of '))).toHaveLength(1);
     expect(details('registry-login').join('\n')).toContain(`${registry.host} (alice, in tsstore): the registry accepts this login`);
+    expect(details('daemon-json')).toEqual(expect.arrayContaining(['insecure-registries: "legacy.invalid:5000"', expect.stringMatching(/^no daemon answered \(docker info: Cannot connect/)]));
 
     const after = snapshotEntries(home.home);
     expect(snapshotChanges(before, after)).toEqual([]);

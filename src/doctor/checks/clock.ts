@@ -12,7 +12,7 @@ import type { Check, Diagnosis } from '../check.js';
 import type { DoctorContext } from '../context.js';
 import { type ClockVerdict, MAX_SKEW_MS, describeOffset, judgeDate } from '../clock/judge-date.js';
 import { gatherRegistries } from '../clock/registries.js';
-import { type DaemonSettings, readDaemonSettings } from '../registry-login/docker-daemon.js';
+import { type DaemonSettings, readDaemonSettings } from '../../docker/daemon-settings.js';
 import { REGISTRY_TIMEOUT_MS, inParallel } from '../registry-login/probe-logins.js';
 
 const PARALLEL_REGISTRIES = 4;

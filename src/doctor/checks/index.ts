@@ -7,6 +7,7 @@ import { configKeys } from './config-keys.js';
 import { containers } from './containers.js';
 import { credHelpers } from './cred-helpers.js';
 import { credsStore } from './creds-store.js';
+import { daemonJson } from './daemon-json.js';
 import { dockerContext } from './docker-context.js';
 import { filePermissions } from './file-permissions.js';
 import { gpgTty } from './gpg-tty.js';
@@ -24,6 +25,7 @@ export const CHECKS: readonly Check[] = [
   containers,
   backend,
   gpgTty,
+  daemonJson,
   registryLogin,
   clock,
 ];

@@ -8,7 +8,7 @@
  */
 import { redact } from '../../text/redact.js';
 import type { Check, Diagnosis } from '../check.js';
-import { readDaemonSettings } from '../registry-login/docker-daemon.js';
+import { readDaemonSettings } from '../../docker/daemon-settings.js';
 import { type GatheredLogins, type KnownLogin, gatherLogins } from '../registry-login/logins.js';
 import { probeLogins } from '../registry-login/probe-logins.js';
 import { reRunLogins } from '../registry-login/re-login.js';

@@ -9,7 +9,7 @@ import { type RegistryTarget, type Transport, endpointsFor, registryTarget, tran
 import { type ProbeLogin, type ProbeResult, probeRegistry } from '../../registry/login-probe.js';
 import { registryCertificateAuthorities } from '../../registry/trusted-authorities.js';
 import type { DoctorContext } from '../context.js';
-import type { DaemonSettings } from './docker-daemon.js';
+import type { DaemonSettings } from '../../docker/daemon-settings.js';
 import type { KnownLogin } from './logins.js';
 import { type Verdict, describeProbe, describeSubject } from './wording.js';
 

@@ -1,0 +1,24 @@
+/**
+ * `add-insecure-registry REGISTRY... [--daemon-json PATH]`: the edit `doctor --fix daemon-json` makes,
+ * as a command of its own, for the person to run with sudo when daemon.json is root's. Says what it
+ * added and that the daemon must be restarted to use it.
+ */
+import type { Environment } from '../config/paths.js';
+import { addToDaemonJson } from '../docker/daemon-json-write.js';
+import { daemonPaths } from '../docker/daemon-settings.js';
+import { restartCommand } from '../doctor/daemon-json/commands.js';
+import { terminalSafe } from '../text/safe-text.js';
+import { say } from '../text/output.js';
+
+export async function runAddInsecureRegistry(registries: readonly string[], options: { daemonJson?: string }, env: Environment = process.env): Promise<number> {
+  const paths = daemonPaths(env);
+  const path = options.daemonJson ?? paths.daemonJson;
+  const added = addToDaemonJson(path, registries);
+  const quoted = (items: readonly string[]) => items.map((item) => terminalSafe(JSON.stringify(item))).join(', ');
+  if (added.length === 0) {
+    say(`${terminalSafe(path)} already lists ${quoted(registries)} in insecure-registries; nothing changed`);
+    return 0;
+  }
+  say(`added ${quoted(added)} to insecure-registries in ${terminalSafe(path)}; dockerd reads it when it starts: ${restartCommand(paths.rootless !== undefined)}`);
+  return 0;
+}

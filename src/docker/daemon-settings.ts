@@ -1,0 +1,74 @@
+/**
+ * Where the docker daemon keeps the settings that change how it talks to a registry, and what they say:
+ * daemon.json's `insecure-registries` (plain http allowed), the extra authorities in certs.d, and the
+ * system's CA bundle. The one place that decides the paths: TSSTORE_DOCKER_DAEMON_JSON and
+ * TSSTORE_DOCKER_CERTS_D win (tests set them); else a rootless daemon reads
+ * `$XDG_CONFIG_HOME/docker/daemon.json` and `.../certs.d`, the system daemon /etc/docker/...
+ * Read once per run; what cannot be used becomes a note for the person.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { type Environment, userHome } from '../config/paths.js';
+import { describeError } from '../errors.js';
+import { type InsecureRegistries, parseInsecureRegistries } from '../registry/endpoints.js';
+import { systemCertificateAuthorities } from '../registry/trusted-authorities.js';
+import { dockerEndpoint } from './docker-endpoint.js';
+
+export const DEFAULT_DAEMON_JSON = '/etc/docker/daemon.json';
+export const DEFAULT_CERTS_D = '/etc/docker/certs.d';
+
+export interface DaemonPaths {
+  daemonJson: string;
+  certsD: string;
+  /** Why the daemon is taken for rootless, when it is. */
+  rootless?: string;
+}
+
+export interface DaemonSettings extends DaemonPaths {
+  insecure: InsecureRegistries;
+  systemCas: string[];
+}
+
+/** What else is known about the daemon: `docker info`'s SecurityOptions, when a caller asked it. */
+export interface DaemonHints {
+  securityOptions?: readonly string[];
+}
+
+/** Pure: why docker's daemon is rootless (its endpoint, or the daemon saying so), or undefined. */
+export function rootlessReason(env: Environment, endpointHost: string, hints: DaemonHints = {}): string | undefined {
+  const runtime = env.XDG_RUNTIME_DIR;
+  if (runtime && isAbsolute(runtime) && endpointHost === `unix://${join(runtime, 'docker.sock')}`) {
+    return `docker talks to ${endpointHost}, a rootless daemon's socket`;
+  }
+  if (hints.securityOptions?.some((option) => /(^|,)name=rootless(,|$)/.test(option))) return 'the daemon says it runs rootless';
+  return undefined;
+}
+
+/** Pure: the paths, given whether the daemon is rootless. */
+export function daemonPathsFor(env: Environment, rootless: string | undefined): DaemonPaths {
+  const configHome = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(userHome(env), '.config');
+  const base = rootless ? join(configHome, 'docker') : '/etc/docker';
+  return {
+    daemonJson: env.TSSTORE_DOCKER_DAEMON_JSON || (rootless ? join(base, 'daemon.json') : DEFAULT_DAEMON_JSON),
+    certsD: env.TSSTORE_DOCKER_CERTS_D || (rootless ? join(base, 'certs.d') : DEFAULT_CERTS_D),
+    ...(rootless ? { rootless } : {}),
+  };
+}
+
+export function daemonPaths(env: Environment, hints: DaemonHints = {}): DaemonPaths {
+  return daemonPathsFor(env, rootlessReason(env, dockerEndpoint(env).host, hints));
+}
+
+export function readDaemonSettings(env: Environment, notes: string[], hints: DaemonHints = {}): DaemonSettings {
+  const paths = daemonPaths(env, hints);
+  const { daemonJson } = paths;
+  let insecure: InsecureRegistries = { names: [], cidrs: [] };
+  try {
+    const parsed = parseInsecureRegistries(readFileSync(daemonJson, 'utf8'));
+    insecure = parsed.insecure;
+    if (parsed.ignored.length > 0) notes.push(`${daemonJson}: docker refuses these insecure-registries entries: ${parsed.ignored.join(', ')}`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') notes.push(`cannot use ${daemonJson} (${describeError(error)}): assuming no insecure-registries`);
+  }
+  return { ...paths, insecure, systemCas: systemCertificateAuthorities(env) };
+}

@@ -1,0 +1,57 @@
+/**
+ * Which daemon the docker CLI talks to, resolved in the CLI's order: DOCKER_HOST, then DOCKER_CONTEXT,
+ * then config.json's currentContext (the context's meta.json names its endpoint), else the default
+ * socket. Used to tell a rootless daemon (its socket is $XDG_RUNTIME_DIR/docker.sock) from the system one.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Environment } from '../config/paths.js';
+import { contextMetaPath } from '../doctor/checks/docker-context.js';
+import { readDockerConfig } from './config-file.js';
+
+export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
+
+export interface DockerEndpoint {
+  host: string;
+  /** What decided it, for a person: `DOCKER_HOST`, `context "NAME"`, or `the default`. */
+  source: string;
+}
+
+/** Pure: the endpoint from what the CLI would read. `contextHost` is the named context's docker host. */
+export function endpointFrom(inputs: { dockerHost?: string; contextName?: string; contextHost?: string }): DockerEndpoint {
+  if (inputs.dockerHost) return { host: inputs.dockerHost, source: 'DOCKER_HOST' };
+  if (inputs.contextName && inputs.contextName !== 'default' && inputs.contextHost) {
+    return { host: inputs.contextHost, source: `context ${JSON.stringify(inputs.contextName)}` };
+  }
+  return { host: DEFAULT_DOCKER_HOST, source: 'the default' };
+}
+
+export function dockerEndpoint(env: Environment): DockerEndpoint {
+  if (env.DOCKER_HOST) return endpointFrom({ dockerHost: env.DOCKER_HOST });
+  let contextName = env.DOCKER_CONTEXT;
+  let configDir: string | undefined;
+  try {
+    const file = readDockerConfig(env);
+    configDir = dirname(file.path);
+    if (!contextName && typeof file.config.currentContext === 'string') contextName = file.config.currentContext;
+  } catch {
+    // An unreadable config.json is config-json's to report; the CLI then uses its default too.
+  }
+  if (!contextName || contextName === 'default' || configDir === undefined) return endpointFrom({});
+  return endpointFrom({ contextName, contextHost: contextDockerHost(contextMetaPath(configDir, contextName)) });
+}
+
+function contextDockerHost(metaPath: string): string | undefined {
+  try {
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { Endpoints?: { docker?: { Host?: unknown } } };
+    const host = meta.Endpoints?.docker?.Host;
+    return typeof host === 'string' && host !== '' ? host : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the endpoint is a socket on this machine (so its daemon reads this machine's daemon.json). */
+export function isLocalEndpoint(host: string): boolean {
+  return host.startsWith('unix://') || host.startsWith('npipe://');
+}
