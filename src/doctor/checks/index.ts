@@ -8,6 +8,7 @@ import { containers } from './containers.js';
 import { credHelpers } from './cred-helpers.js';
 import { credsStore } from './creds-store.js';
 import { dockerContext } from './docker-context.js';
+import { duplicateLogins } from './duplicate-logins.js';
 import { filePermissions } from './file-permissions.js';
 import { gpgTty } from './gpg-tty.js';
 import { plaintextCredentials } from './plaintext-credentials.js';
@@ -22,6 +23,9 @@ export const CHECKS: readonly Check[] = [
   plaintextCredentials,
   credHelpers,
   containers,
+  // After every fix that moves logins into tsstore (plain text, the old helper, podman's auth files), so
+  // the spellings they bring are judged in the same run; before registry-login, which then probes one key.
+  duplicateLogins,
   backend,
   gpgTty,
   registryLogin,
