@@ -17,6 +17,7 @@ import { type RegistryUser, type StartedRegistry, randomSecret, startRegistry } 
 import { snapshotChanges, snapshotEntries } from '../support/tree-snapshot.js';
 
 const alice: RegistryUser = { username: 'alice', password: `alice-${randomSecret()}` };
+const carolSecret = `carol-${randomSecret()}`;
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 interface Report {
@@ -72,7 +73,10 @@ describe.skipIf(!haveAll(['docker', 'podman', 'gpg', 'gpgconf', 'docker-registry
     for (const [server, username, secret] of [
       [registry.host, alice.username, alice.password],
       ['https://index.docker.io/v1/access-token', 'bob', 'not-a-real-jwt'],
-      ['127.0.0.1:1', 'carol', `carol-${randomSecret()}`],
+      ['127.0.0.1:1', 'carol', carolSecret],
+      // duplicate-logins has something to erase: a second spelling with the same login, Desktop's token.
+      ['http://127.0.0.1:1', 'carol', carolSecret],
+      ['https://index.docker.io/v1//access-token', 'bob', 'not-a-real-jwt-either'],
     ]) {
       await must(['store'], JSON.stringify({ ServerURL: server, Username: username, Secret: secret }));
     }
@@ -119,6 +123,7 @@ describe.skipIf(!haveAll(['docker', 'podman', 'gpg', 'gpgconf', 'docker-registry
       'plaintext-credentials': 'problem',
       'cred-helpers': 'ok',
       containers: 'problem',
+      'duplicate-logins': 'problem',
       backend: 'ok',
       'gpg-tty': 'problem',
       'daemon-json': 'ok',
@@ -139,5 +144,10 @@ describe.skipIf(!haveAll(['docker', 'podman', 'gpg', 'gpgconf', 'docker-registry
     const before = snapshotEntries(home.home);
     await run(['doctor', '--fix']);
     expect(snapshotChanges(before, snapshotEntries(home.home))).toEqual(expect.arrayContaining(['~ .docker/config.json', '~ .bashrc', '+ tsstore/backups/']));
+    // duplicate-logins erased what docker never reads, and only that.
+    const keys = Object.keys(JSON.parse((await must(['list'], 'unused')).stdout) as Record<string, string>);
+    expect(keys).toEqual(expect.arrayContaining(['127.0.0.1:1', 'https://index.docker.io/v1/access-token', registry.host]));
+    expect(keys).not.toContain('http://127.0.0.1:1');
+    expect(keys).not.toContain('https://index.docker.io/v1//access-token');
   });
 });

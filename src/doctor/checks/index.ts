@@ -9,6 +9,7 @@ import { credHelpers } from './cred-helpers.js';
 import { credsStore } from './creds-store.js';
 import { daemonJson } from './daemon-json.js';
 import { dockerContext } from './docker-context.js';
+import { duplicateLogins } from './duplicate-logins.js';
 import { filePermissions } from './file-permissions.js';
 import { gpgTty } from './gpg-tty.js';
 import { plaintextCredentials } from './plaintext-credentials.js';
@@ -23,6 +24,9 @@ export const CHECKS: readonly Check[] = [
   plaintextCredentials,
   credHelpers,
   containers,
+  // After every fix that moves logins into tsstore (plain text, the old helper, podman's auth files), so
+  // the spellings they bring are judged in the same run; before registry-login, which then probes one key.
+  duplicateLogins,
   backend,
   gpgTty,
   daemonJson,

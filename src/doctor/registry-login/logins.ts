@@ -9,7 +9,7 @@ import { HelperClient } from '../../credential-helper/client.js';
 import { plaintextEntries } from '../../docker/auths.js';
 import type { DockerConfig } from '../../docker/config-file.js';
 import { isDockerHubTokenKey, lookupCandidates, registryHost } from '../../docker/server-url.js';
-import { describeError } from '../../errors.js';
+import { describeError, isTsstoreError } from '../../errors.js';
 import { type RegistryTarget, registryTarget } from '../../registry/endpoints.js';
 import type { DoctorContext } from '../context.js';
 import { isProbeKey } from '../probe-credential.js';
@@ -30,6 +30,10 @@ export interface GatheredLogins {
   notes: string[];
   /** Registries docker uses without any login: with --login at a terminal, the person logs in again. */
   withoutLogin: Array<{ key: string; target: RegistryTarget; verdict: Verdict }>;
+  /** tsstore's keys as listed (probe and token keys included); undefined when it could not be listed. */
+  tsstoreKeys: ReadonlyMap<string, string> | undefined;
+  /** config.json `auths` keys whose store (the one docker uses for them) answered that it holds no login. */
+  unheld: string[];
 }
 
 /** The helper docker uses for `key` (credHelpers first, then credsStore), or "config" for none. */
@@ -47,11 +51,12 @@ export function dockerStoreFor(config: DockerConfig, key: string): StoreName {
 export const sourceName = (store: StoreName): string => (store === 'tsstore' ? 'tsstore' : store === 'config' ? 'config.json' : `docker-credential-${store}`);
 
 export async function gatherLogins(context: DoctorContext): Promise<GatheredLogins> {
-  const gathered: GatheredLogins = { logins: [], verdicts: [], notes: [], withoutLogin: [] };
+  const gathered: GatheredLogins = { logins: [], verdicts: [], notes: [], withoutLogin: [], tsstoreKeys: undefined, unheld: [] };
   const read = context.readDockerConfig();
   const config: DockerConfig = read.ok ? read.file.config : {};
   if (!read.ok) gathered.notes.push('config.json cannot be read (see config-json): only the logins in tsstore are checked');
   const tsstore = await fromTsstore(context, gathered);
+  if (tsstore.listed) gathered.tsstoreKeys = tsstore.keys;
   for (const key of authsKeys(config)) {
     if (tsstore.keys.has(key) || isDockerHubTokenKey(key)) continue;
     await fromConfigJson(context, config, key, tsstore, gathered);
@@ -97,10 +102,12 @@ async function fromConfigJson(context: DoctorContext, config: DockerConfig, key:
     if (!tsstore.listed || lookupCandidates(key).some((candidate) => tsstore.keys.has(candidate))) return;
     const verdict = { problem: true, line: `${key}: config.json names it, but tsstore holds no login for it: docker uses it without credentials`, commands: again };
     gathered.verdicts.push(verdict);
+    gathered.unheld.push(key);
     if (target) gathered.withoutLogin.push({ key, target, verdict });
   } else if (where === 'config') {
     const entry = plaintextEntries(config).find((candidate) => candidate.registry === key);
     if (entry === undefined) {
+      gathered.unheld.push(key);
       gathered.verdicts.push({ problem: true, line: `${key}: config.json names it without a login and no credsStore: docker uses it without credentials`, commands: again });
     } else if (entry.kind === 'unusable') {
       gathered.verdicts.push({ problem: true, line: `${key}: ${entry.reason}`, commands: again });
@@ -111,17 +118,18 @@ async function fromConfigJson(context: DoctorContext, config: DockerConfig, key:
     gathered.verdicts.push({ problem: true, line: `${key}: its login is in docker-credential-${where}, which is not on PATH (see creds-store)`, commands: [] });
   } else {
     const login = await fromHelper(context, where, key);
+    if ('reason' in login && login.notFound) gathered.unheld.push(key);
     if ('reason' in login) gathered.verdicts.push({ problem: true, line: `${key}: docker-credential-${where} gives no login for it: ${login.reason}`, commands: again });
     else gathered.logins.push({ key, ...login, source: `docker-credential-${where}`, store: where });
   }
 }
 
-async function fromHelper(context: DoctorContext, helper: string, key: string): Promise<{ username: string; secret: string } | { reason: string }> {
+async function fromHelper(context: DoctorContext, helper: string, key: string): Promise<{ username: string; secret: string } | { reason: string; notFound: boolean }> {
   const client = new HelperClient(`docker-credential-${helper}`, (verb, input) => context.runHelper(helper, verb, input));
   try {
     return await client.get(key);
   } catch (error) {
-    return { reason: describeError(error) };
+    return { reason: describeError(error), notFound: isTsstoreError(error, 'not-found') };
   }
 }
 
