@@ -4,6 +4,7 @@
  * `$TMPDIR/tsstore-<uid>`, and a folder of that name made by someone else made `unlock` fail for good.
  */
 import { chownSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -99,10 +100,26 @@ describe.skipIf(!isRoot)('the agent folder of a store too deep for a socket', ()
     expect(await runDetached(['lock'], { env: store.env })).toMatchObject({ stdout: 'Locked: the agent forgot the store key and stopped.\n', exitCode: 0 });
     await eventually(() => agentPids(first.socket).length === 0, 'the agent exiting after lock');
     rmSync(first.dir, { recursive: true, force: true });
-    takeAsAnotherUser(first.dir);
-    expect(readdirSync(deep.tmp)).toEqual([first.dir.split('/').pop()]);
+    // Their folder, with their socket listening where ours was: as root, get could connect to it, so only
+    // the client's own check of folder and socket owner keeps it from talking to them.
+    mkdirSync(first.dir, { mode: 0o700 });
+    let connections = 0;
+    const planted = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => planted.listen(first.socket, resolve));
+    try {
+      chownSync(first.socket, NOBODY, NOBODY);
+      chownSync(first.dir, NOBODY, NOBODY);
+      expect(readdirSync(deep.tmp)).toEqual([first.dir.split('/').pop()]);
+      expect(lstatSync(first.socket)).toMatchObject({ uid: NOBODY });
 
-    expect(await runDetached(['get'], { env: store.env, input: HOST })).toEqual({ stdout: LOCKED_NO_TERMINAL, stderr: '', exitCode: 1, timedOut: false });
+      expect(await runDetached(['get'], { env: store.env, input: HOST })).toEqual({ stdout: LOCKED_NO_TERMINAL, stderr: '', exitCode: 1, timedOut: false });
+      expect(connections).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => planted.close(() => resolve()));
+    }
     expect(await runDetached(['unlock'], { env: withFile })).toMatchObject({ stdout: expect.stringMatching(/^Unlocked for /), exitCode: 0 });
     const second = store.agent;
     expect(second.dir).not.toBe(first.dir);
