@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Backend, BackendName } from '../../backends/backend.js';
-import { backendOverride } from '../../backends/open.js';
+import { backendOverride } from '../../backends/in-force.js';
 import { PgpBackend } from '../../backends/pgp/pgp-backend.js';
 import { type Environment, tsstorePaths } from '../../config/paths.js';
 import { readSettings } from '../../config/settings.js';
