@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, lstatSync } from 'node:fs';
 import { basename, isAbsolute, join, normalize, resolve } from 'node:path';
 import { TsstoreError, fileSystemError } from '../errors.js';
+import { onlyOwnerMayAccess } from '../fs/owner-only.js';
 import { ensurePrivateDir } from '../fs/private-files.js';
 
 export interface AgentLocation {
@@ -101,7 +102,7 @@ export function agentDirProblem(dir: string, uid = currentUid()): string | undef
   }
   if (stat.isSymbolicLink() || !stat.isDirectory()) return 'it is not a folder';
   if (uid !== undefined && stat.uid !== uid) return `it belongs to uid ${stat.uid}, not to you`;
-  if (stat.mode & 0o077) return `its mode is ${(stat.mode & 0o777).toString(8)}, not 700`;
+  if (!onlyOwnerMayAccess(stat.mode)) return `its mode is ${(stat.mode & 0o777).toString(8)}, not 700`;
   return undefined;
 }
 

@@ -4,25 +4,43 @@
  * any local user, who would then lock us out for good; a random one cannot be guessed, and when the
  * recorded folder is gone (a reboot cleared the temporary folder) or someone else's, a new one is made.
  */
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TsstoreError, fileSystemError } from '../errors.js';
-import { createFileExclusive, writeFileAtomic } from '../fs/private-files.js';
+import { createFileExclusive, removeQuietly, writeFileAtomic } from '../fs/private-files.js';
 import { randomHex } from '../runtime/lazy-crypto.js';
 import { type AgentLocation, type AgentPlace, agentDirProblem, parseRecord, recordText, RECORDED_SOCKET_NAME } from './location.js';
 
 /** Enough to outlast a few names taken meanwhile; 64 random bits each, so more never happens. */
 const NEW_FOLDER_TRIES = 4;
+/** Each try that fails saw another process change the record; a few cover any real contention. */
+const CLAIM_TRIES = 4;
+
+/** The record as read: its text, or that there is none, or that it cannot be read. */
+type RecordState = { text: string } | 'none' | 'unreadable';
+
+function readRecordState(recordFile: string): RecordState {
+  try {
+    return { text: readFileSync(recordFile, 'utf8') };
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'none' : 'unreadable';
+  }
+}
+
+function sameState(one: RecordState, two: RecordState): boolean {
+  return typeof one === 'string' || typeof two === 'string' ? one === two : one.text === two.text;
+}
 
 /** The recorded location; 'none' when there is no record yet, 'invalid' when it holds something else. */
+function recordedLocation(state: RecordState): AgentLocation | 'none' | 'invalid' {
+  if (state === 'none') return 'none';
+  if (state === 'unreadable') return 'invalid';
+  return parseRecord(state.text) ?? 'invalid';
+}
+
 function readRecord(recordFile: string): AgentLocation | 'none' | 'invalid' {
-  let text: string;
-  try {
-    text = readFileSync(recordFile, 'utf8');
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'none' : 'invalid';
-  }
-  return parseRecord(text) ?? 'invalid';
+  return recordedLocation(readRecordState(recordFile));
 }
 
 /**
@@ -66,27 +84,73 @@ function newFolder(parent: string): AgentLocation {
 }
 
 /**
+ * The successor of a record that names a folder we cannot use: the first process to create this file
+ * (exclusively) picks the new folder, every other one that read the same record adopts it. Keyed by the
+ * record's text, so a later record has a successor of its own.
+ */
+function successorFile(recordFile: string, state: RecordState): string {
+  const seen = typeof state === 'string' ? state : createHash('sha256').update(state.text, 'utf8').digest('hex').slice(0, 16);
+  return `${recordFile}.next-${seen}`;
+}
+
+function removeFolderQuietly(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // left empty in the temporary folder; harmless
+  }
+}
+
+/**
+ * Replaces a record that names a folder we cannot use (or nothing valid), compare-and-swap: the new
+ * folder is agreed through the successor file, and the record is rewritten only while it still holds
+ * what was read. Undefined when the record changed meanwhile: the caller reads it again.
+ */
+function replaceRecord(place: { recordFile: string; parent: string }, seen: RecordState): AgentLocation | undefined {
+  const successor = successorFile(place.recordFile, seen);
+  const fresh = newFolder(place.parent);
+  let next: AgentLocation | undefined = fresh;
+  if (!createFileExclusive(successor, recordText(fresh))) {
+    removeFolderQuietly(fresh.dir);
+    const picked = readRecord(successor);
+    next = typeof picked === 'string' || !reuse(picked) ? undefined : picked;
+    if (next === undefined) {
+      // A successor we cannot use (left by a process killed long ago, its folder taken since): start over.
+      removeQuietly(successor);
+      return undefined;
+    }
+  }
+  const text = recordText(next);
+  const written = writeFileAtomic(place.recordFile, text, { accept: () => sameState(readRecordState(place.recordFile), seen) });
+  // Another process that adopted the same successor may have written it first: that is agreement too.
+  const agreed = written || sameState(readRecordState(place.recordFile), { text });
+  if (!agreed && next === fresh) removeFolderQuietly(fresh.dir);
+  // The record names the successor now (or moved on): its decision is no longer needed.
+  removeQuietly(successor);
+  return agreed ? next : undefined;
+}
+
+/**
  * The location to start an agent at, its folder made and recorded: the recorded one when it is ours
- * or can be made again, else a new random folder (and record). Concurrent first uses agree on one.
+ * or can be made again, else a new random folder (and record). Concurrent first uses agree on one, and
+ * so do concurrent uses that all find the recorded folder taken.
  */
 export function claimAgentLocation(place: AgentPlace): AgentLocation {
   if (place.kind === 'fixed') return place.location;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const recorded = readRecord(place.recordFile);
+  for (let attempt = 0; attempt < CLAIM_TRIES; attempt++) {
+    const seen = readRecordState(place.recordFile);
+    const recorded = recordedLocation(seen);
     if (typeof recorded !== 'string' && reuse(recorded)) return recorded;
-    const fresh = newFolder(place.parent);
     if (recorded !== 'none') {
       // The recorded name was taken by someone else (or the record is damaged): ours moves, the record with it.
-      writeFileAtomic(place.recordFile, recordText(fresh));
-      return fresh;
+      const moved = replaceRecord(place, seen);
+      if (moved) return moved;
+      continue;
     }
+    const fresh = newFolder(place.parent);
     if (createFileExclusive(place.recordFile, recordText(fresh))) return fresh;
     // Another process recorded its folder first: use that one.
-    try {
-      rmdirSync(fresh.dir);
-    } catch {
-      // left empty in the temporary folder; harmless
-    }
+    removeFolderQuietly(fresh.dir);
   }
   throw new TsstoreError('backend-unavailable', `cannot settle on an agent folder: ${place.recordFile} keeps changing`);
 }

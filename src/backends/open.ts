@@ -11,9 +11,6 @@ import { backendInForce } from './in-force.js';
 import type { StoreKeySource } from './pgp/key-source.js';
 import { PgpBackend } from './pgp/pgp-backend.js';
 
-// src/doctor/checks/backend.ts still imports it from here.
-export { backendOverride } from './in-force.js';
-
 export interface OpenOptions {
   forWrite: boolean;
   /** How a locked pgp key is unlocked; by default a person may be asked at the terminal (doctor's never is). */

@@ -19,6 +19,11 @@ const DOCKER_HUB_TOKEN_KEYS = new Set(['access-token', 'refresh-token'].flatMap(
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
+/** Whether `serverURL` starts with a URL scheme (`https://`, `http://`, `oci://`...). */
+export function hasScheme(serverURL: string): boolean {
+  return SCHEME.test(serverURL);
+}
+
 /** Like the docker CLI's ConvertToHostname: drop the scheme and everything from the first '/'. */
 export function registryHost(serverURL: string): string {
   const withoutScheme = serverURL.replace(SCHEME, '');
@@ -41,7 +46,7 @@ export function isDockerHubTokenKey(serverURL: string): boolean {
  * `scheme://host` and `scheme://host/`, and for Docker Hub `.../v1` and `.../v1/` too.
  */
 export function namesRegistry(serverURL: string): boolean {
-  if (!SCHEME.test(serverURL)) return true;
+  if (!hasScheme(serverURL)) return true;
   const withoutScheme = serverURL.replace(SCHEME, '');
   const slash = withoutScheme.indexOf('/');
   const path = slash === -1 ? '' : withoutScheme.slice(slash);

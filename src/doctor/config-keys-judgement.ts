@@ -3,7 +3,7 @@
  * credHelpers keys can never match; which registries DOCKER_AUTH_CONFIG covers; which logins root's
  * config.json and the sudo user's differ in. No I/O here, and no secret in any result.
  */
-import { DOCKER_HUB_KEY, isDockerHub, isDockerHubTokenKey, registryHost } from '../docker/server-url.js';
+import { DOCKER_HUB_KEY, hasScheme, isDockerHub, isDockerHubTokenKey, registryHost } from '../docker/server-url.js';
 import { findJsonError, positionOf } from '../json/position.js';
 
 /** The docker CLI's ConfigFile fields (cli/config/configfile/file.go), by their JSON names. */
@@ -111,8 +111,6 @@ export type HelperKeyFinding =
   /** A scheme or a path: docker looks helpers up by `host[:port]` alone; `host` is what to write instead. */
   | { kind: 'url'; key: string; host: string; hostAlsoGiven: boolean };
 
-const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
-
 /**
  * Pure: credHelpers keys the docker CLI can never look up. It looks a helper up by the exact name it
  * stores logins under: `host[:port]`, or `https://index.docker.io/v1/` for Docker Hub.
@@ -127,7 +125,7 @@ export function judgeCredHelperKeys(credHelpers: unknown): HelperKeyFinding[] {
       findings.push({ kind: 'wildcard', key });
       continue;
     }
-    if (SCHEME.test(key) || key.includes('/')) {
+    if (hasScheme(key) || key.includes('/')) {
       const host = isDockerHub(key) ? DOCKER_HUB_KEY : registryHost(key);
       findings.push({ kind: 'url', key, host, hostAlsoGiven: keys.includes(host) });
     }

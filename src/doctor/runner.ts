@@ -1,8 +1,8 @@
 /**
  * Runs checks one after another: times each, reports a check that throws as crashed and goes on, and
  * with `fix` applies each fix and diagnoses again. No fix runs once config.json is found unreadable.
- * A check's write phase runs after its diagnose, and only when its flag was given: `fix` here, or the
- * context's `login`.
+ * A check's write phase runs after its diagnose, and only when its flag was given: `fix` here (and only
+ * while fixes may run), or the context's `login`.
  */
 import { describeError } from '../errors.js';
 import type { Check, CheckStatus, Diagnosis, WriteFlag } from './check.js';
@@ -76,8 +76,9 @@ async function look(check: Check, context: DoctorContext, options: RunOptions): 
   return check.verify.run(context, diagnosis);
 }
 
+/** `--login` is its own permission; a write under `--fix` is a fix, so none once config.json is unreadable. */
 function given(flag: WriteFlag, context: DoctorContext, options: RunOptions): boolean {
-  return flag === 'fix' ? options.fix : context.login;
+  return flag === 'fix' ? options.fix && context.fixesAllowed() : context.login;
 }
 
 function present(diagnosis: Diagnosis): { status: CheckStatus; details: string[] } {

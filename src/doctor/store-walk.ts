@@ -101,8 +101,10 @@ export function lookAtThroughLink(path: string, into: Inspection): void {
   let real: string;
   try {
     real = realpathSync(path);
-  } catch {
-    return; // dangling: nothing to protect yet
+  } catch (error) {
+    // Dangling: nothing to protect yet. Anything else (a loop, a folder on the way closed) hides a file.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') into.notLooked.push({ path, why: `the link cannot be followed to the file docker writes (${reasonOf(error)})` });
+    return;
   }
   const target = look(real, into);
   if (target) into.entries.push({ ...target, via: path });

@@ -16,8 +16,8 @@ export interface Candidate {
 }
 
 export type Step =
-  /** Not in tsstore yet (or named with --overwrite): store it. `replaces`: the username it overwrites. */
-  | { action: 'store'; candidate: Candidate; replaces?: string }
+  /** Not in tsstore yet (or named with --overwrite): store it. */
+  | { action: 'store'; candidate: Candidate }
   /** tsstore holds this very login: nothing to store, the copy elsewhere may go. */
   | { action: 'already-held'; candidate: Candidate }
   /** tsstore holds another login for the registry: kept, and the copy elsewhere is left in place. */
@@ -34,7 +34,7 @@ export function judgeCandidate(candidate: Candidate, held: StoredLogin | undefin
   }
   if (held === undefined) return { action: 'store', candidate };
   if (held.username === candidate.username && held.secret === candidate.secret) return { action: 'already-held', candidate };
-  if (overwrite) return { action: 'store', candidate, replaces: held.username };
+  if (overwrite) return { action: 'store', candidate };
   return { action: 'conflict', candidate, heldUsername: held.username };
 }
 

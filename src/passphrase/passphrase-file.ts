@@ -4,6 +4,7 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { TsstoreError, fileSystemError } from '../errors.js';
+import { onlyOwnerMayAccess } from '../fs/owner-only.js';
 
 export const PASSPHRASE_FILE_VARIABLE = 'TSSTORE_PASSPHRASE_FILE';
 
@@ -24,7 +25,7 @@ export function readPassphraseFile(path: string): string {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new TsstoreError('config', `${PASSPHRASE_FILE_VARIABLE} ${path} is not a regular file`);
     const mode = stat.mode & 0o777;
-    if (mode & 0o077) {
+    if (!onlyOwnerMayAccess(mode)) {
       throw new TsstoreError(
         'unsafe-permissions',
         `${PASSPHRASE_FILE_VARIABLE} ${path} can be read by other users (mode ${mode.toString(8)}); run chmod 600 ${path}`,

@@ -8,15 +8,10 @@
 import type { StoreKeySource } from '../backends/pgp/key-source.js';
 import type { Environment } from '../config/paths.js';
 
-export interface UnlockingKeySource extends StoreKeySource {
-  /** Whether a locked key may be unlocked by asking a person at the terminal. */
-  readonly mayPrompt: boolean;
-}
-
-export function storeKeySource(env: Environment, options: { mayPrompt: boolean }): UnlockingKeySource {
+/** `mayPrompt`: whether a locked key may be unlocked by asking a person at the terminal. */
+export function storeKeySource(env: Environment, options: { mayPrompt: boolean }): StoreKeySource {
   const { mayPrompt } = options;
   return {
-    mayPrompt,
     async decrypt(store, message) {
       const { decryptWithStoreKey } = await import('./decrypt.js');
       return decryptWithStoreKey(store, message, { env, mayPrompt });

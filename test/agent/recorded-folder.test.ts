@@ -1,4 +1,5 @@
 /** The recorded agent folder of a store whose paths are too long for a socket (issue: guessable fallback). */
+import { createHash } from 'node:crypto';
 import { chownSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -118,6 +119,35 @@ describe('the recorded agent folder', () => {
     } finally {
       await new Promise<void>((resolve) => planted.close(() => resolve()));
     }
+  });
+
+  it('a process killed after it picked the successor of a taken folder: the next claim adopts its pick and clears it', () => {
+    const first = claimAgentLocation(place);
+    rmdirSync(first.dir);
+    symlinkSync(base, first.dir); // taken
+    const picked = join(tmp, 'tsstore-00112233445566aa');
+    const successor = `${recordFile()}.next-${createHash('sha256').update(`${first.dir}\n`).digest('hex').slice(0, 16)}`;
+    writeFileSync(successor, `${picked}\n`, { mode: 0o600 });
+    const second = claimAgentLocation(place);
+    expect(second.dir).toBe(picked);
+    expect(readFileSync(recordFile(), 'utf8')).toBe(`${picked}\n`);
+    expect(readdirSync(store).sort()).toEqual(['agent-folder']);
+    expect(readdirSync(tmp).sort()).toEqual([basename(first.dir), basename(picked)].sort());
+  });
+
+  it('a successor whose folder is taken too is dropped: the claim starts over with a folder of its own', () => {
+    const first = claimAgentLocation(place);
+    rmdirSync(first.dir);
+    symlinkSync(base, first.dir);
+    const picked = join(tmp, 'tsstore-00112233445566aa');
+    symlinkSync(base, picked);
+    const successor = `${recordFile()}.next-${createHash('sha256').update(`${first.dir}\n`).digest('hex').slice(0, 16)}`;
+    writeFileSync(successor, `${picked}\n`, { mode: 0o600 });
+    const second = claimAgentLocation(place);
+    expect([first.dir, picked]).not.toContain(second.dir);
+    expect(agentDirProblem(second.dir)).toBeUndefined();
+    expect(findAgentLocation(place)).toEqual(second);
+    expect(readdirSync(store).sort()).toEqual(['agent-folder']);
   });
 
   it('a fixed place is used as it is', () => {

@@ -75,6 +75,31 @@ describe('runChecks', () => {
     expect(fixed.value).toBe(false);
   });
 
+  it('runs no write phase under --fix when config.json cannot be read: the report is what diagnose found', async () => {
+    const ran: string[] = [];
+    const probing: Check = {
+      id: 'probing',
+      title: 'Writes a probe',
+      async diagnose(): Promise<Diagnosis> {
+        return { status: 'ok', details: ['looked'] };
+      },
+      verify: {
+        when: 'fix',
+        async run(_context, diagnosis) {
+          ran.push('verify');
+          return { ...diagnosis, details: [...diagnosis.details, 'wrote a probe'] };
+        },
+      },
+    };
+    const refused = await runChecks([probing], new FakeContext({ configText: '{' }), { fix: true, only: [], now });
+    expect(ran).toEqual([]);
+    expect(refused.checks[0]).toMatchObject({ status: 'ok', details: ['looked'] });
+    // The same check with a readable config.json does write: the refusal above is the guard's doing.
+    const allowed = await runChecks([probing], new FakeContext({ configText: '{}' }), { fix: true, only: [], now });
+    expect(ran).toEqual(['verify']);
+    expect(allowed.checks[0]).toMatchObject({ status: 'ok', details: ['looked', 'wrote a probe'] });
+  });
+
   it('runs only the checks asked for', async () => {
     const report = await runChecks([crashing, manual], new FakeContext(), { fix: false, only: ['manual'], now });
     expect(report.checks.map((check) => check.id)).toEqual(['manual']);

@@ -94,4 +94,14 @@ describe('single entries', () => {
     ]);
     expect(inspection.notLooked).toEqual([]);
   });
+
+  it('config.json through a link that cannot be followed (a loop): said, not skipped', () => {
+    symlinkSync(join(root, 'loop-b'), join(root, 'loop-a'));
+    symlinkSync(join(root, 'loop-a'), join(root, 'loop-b'));
+    symlinkSync(join(root, 'loop-a'), join(root, 'config.json'));
+    const inspection = fresh();
+    lookAtThroughLink(join(root, 'config.json'), inspection);
+    expect(inspection.entries).toEqual([]);
+    expect(inspection.notLooked).toEqual([{ path: join(root, 'config.json'), why: 'the link cannot be followed to the file docker writes (ELOOP)' }]);
+  });
 });

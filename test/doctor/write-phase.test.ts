@@ -108,6 +108,19 @@ describe('the checks that write do it in their write phase only', () => {
     expect([...context.backend.logins.keys()]).toEqual([]);
   });
 
+  it('backend: --fix with an unreadable config.json writes no probe credential (the runner holds it back)', async () => {
+    const context = new FakeContext({ fixing: true, configText: '{' });
+    const added: string[] = [];
+    const add = context.backend.add.bind(context.backend);
+    context.backend.add = async (key, login) => {
+      added.push(key);
+      await add(key, login);
+    };
+    const report = await runChecks([backend], context, { fix: true, only: [] });
+    expect(added).toEqual([]);
+    expect(report.checks[0]?.details).not.toContain('wrote, read back and erased a probe credential');
+  });
+
   it('registry-login: diagnose runs no docker login, even on a context with --login', async () => {
     const ok: HttpOutcome = { kind: 'response', status: 200, headers: {}, body: '' };
     const context = home({ login: true, config: { credsStore: 'tsstore' }, http: () => ok, docker: () => ({ stdout: 'Login Succeeded\n', stderr: '', exitCode: 0 }) });

@@ -148,10 +148,35 @@ describe('moving plain-text logins from config.json', () => {
     const config = JSON.parse(readFileSync(m.configFile, 'utf8')) as { auths: Record<string, unknown> };
     expect(config.auths['reg.example.test']).toEqual(auth('bob', 'STALE-secret'));
     expect(config.auths['new.example.test']).toEqual({});
-    // The same login in both places is no conflict: the plain-text copy goes.
-    const same = await m.tsstore(['migrate', '--from', 'config', '--overwrite', 'reg.example.test']);
-    expect(same.exitCode, same.stdout).toBe(0);
+    // --overwrite takes the plain-text copy instead.
+    const picked = await m.tsstore(['migrate', '--from', 'config', '--overwrite', 'reg.example.test']);
+    expect(picked.exitCode, picked.stdout).toBe(0);
     expect(await m.get('reg.example.test')).toMatchObject({ Username: 'bob', Secret: 'STALE-secret' });
+    expect((JSON.parse(readFileSync(m.configFile, 'utf8')) as { auths: Record<string, unknown> }).auths['reg.example.test']).toEqual({});
+  });
+
+  it('the same login in both places is no conflict: its plain-text copy goes, with no flag', async () => {
+    const m = machine();
+    await m.store('reg.example.test', 'alice', 'SAME-secret');
+    const text = `${JSON.stringify({ auths: { 'reg.example.test': auth('alice', 'SAME-secret') }, credsStore: 'tsstore' }, null, '\t')}`;
+    writeFileSync(m.configFile, text, { mode: 0o600 });
+    const same = await m.tsstore(['migrate', '--from', 'config']);
+    expect(same.exitCode, same.stdout).toBe(0);
+    expect(everything(same)).not.toContain('already holds another login');
+    expect(everything(same)).not.toContain('SAME-secret');
+    expect(await m.get('reg.example.test')).toMatchObject({ Username: 'alice', Secret: 'SAME-secret' });
+    expect((JSON.parse(readFileSync(m.configFile, 'utf8')) as { auths: Record<string, unknown> }).auths['reg.example.test']).toEqual({});
+  });
+
+  it('--discard of a registry tsstore does not hold is refused: that copy is the only login, so it is moved, not dropped', async () => {
+    const m = machine();
+    const text = `${JSON.stringify({ auths: { 'only-here.example.test': auth('frank', 'FRANK-secret') }, credsStore: 'tsstore' }, null, '\t')}`;
+    writeFileSync(m.configFile, text, { mode: 0o600 });
+    const refused = await m.tsstore(['migrate', '--from', 'config', '--discard', 'only-here.example.test']);
+    expect(everything(refused)).toContain('--discard only-here.example.test: not discarded, tsstore holds no login for it (it would be lost)');
+    expect(everything(refused)).not.toContain('FRANK-secret');
+    expect(everything(refused)).not.toContain('removed the copy of only-here.example.test');
+    expect(await m.get('only-here.example.test')).toMatchObject({ Username: 'frank', Secret: 'FRANK-secret' });
   });
 
   it('refuses to rewrite a config.json that gives a key twice, and changes nothing', async () => {

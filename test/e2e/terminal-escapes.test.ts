@@ -7,6 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PgpBackend } from '../../src/backends/pgp/pgp-backend.js';
+import { storeKeySource } from '../../src/unlock/store-key-source.js';
 import { type HelperResult, type TemporaryHome, runHelper, temporaryHome } from '../support/helper-binary.js';
 
 // What must never reach a terminal raw: C0 (but the line ends), DEL, C1, separators, bidi controls.
@@ -27,14 +29,14 @@ afterEach(() => {
   for (const home of homes.splice(0)) home.cleanup();
 });
 
-function setUp(config: Record<string, unknown>): { home: TemporaryHome; run(args: string[], input?: string): Promise<HelperResult> } {
+function setUp(config: Record<string, unknown>): { home: TemporaryHome; env: Record<string, string>; run(args: string[], input?: string): Promise<HelperResult> } {
   const home = temporaryHome('tsstore-e2e-escapes-');
   homes.push(home);
   const env: Record<string, string> = { ...home.env, TSSTORE_BACKEND: 'pgp' };
   const configDir = env.DOCKER_CONFIG as string;
   mkdirSync(configDir, { recursive: true, mode: 0o700 });
   writeFileSync(join(configDir, 'config.json'), JSON.stringify(config, null, '\t'), { mode: 0o600 });
-  return { home, run: (args, input = '') => runHelper(args, { env, input, cwd: home.home }) };
+  return { home, env, run: (args, input = '') => runHelper(args, { env, input, cwd: home.home }) };
 }
 
 const login = (username: string) => ({ auth: Buffer.from(`${username}:secret-${username}`).toString('base64') });
@@ -70,7 +72,7 @@ describe('no terminal escapes from outside text', () => {
     expect(info.stdout).toContain('credsStore "evil\\x1b[2J"');
   });
 
-  it('migrate --dry-run and its refusals escape registry keys and usernames', async () => {
+  it('migrate --dry-run and its refusals escape registry keys (a username with ESC is refused, not shown)', async () => {
     const auths = { ...Object.fromEntries(Object.values(hostile).map((key) => [key, login('user')])), 'reg.example.test': login(`name${OSC_TITLE}`) };
     const machine = setUp({ auths });
     const dryRun = await machine.run(['migrate', '--from', 'config', '--dry-run']);
@@ -81,6 +83,24 @@ describe('no terminal escapes from outside text', () => {
     expectSafe(refused);
     const unknown = await machine.run([`act${CLEAR}ion`]);
     expectSafe(unknown);
+  });
+
+  it('a migrate conflict escapes both usernames: the one tsstore holds (ESC, BEL, RLO) and the one offered', async () => {
+    // store refuses C0 controls in a username; RLO and a line separator it takes.
+    const offered = 'offered\u202e\u2028fake line';
+    const machine = setUp({ auths: { 'reg.example.test': login(offered) }, credsStore: 'tsstore' });
+    const first = await machine.run(['store'], JSON.stringify({ ServerURL: 'other.example.test', Username: 'u', Secret: 's' }));
+    expect(first.exitCode, first.stdout).toBe(0);
+    // A login store itself would refuse, as an older version or a hand-made file may have left it.
+    const held = `held${OSC_TITLE}\u202e`;
+    const pgpDir = join(machine.env.TSSTORE_HOME as string, 'pgp');
+    await new PgpBackend(pgpDir, storeKeySource(machine.env, { mayPrompt: false })).add('reg.example.test', { username: held, secret: 'held-secret' });
+
+    for (const args of [['migrate', '--from', 'config', '--dry-run'], ['migrate', '--from', 'config']]) {
+      const result = await machine.run(args);
+      expectSafe(result);
+      expect(result.stdout).toContain('reg.example.test: tsstore already holds another login for it (user held\\x1b]0;pwned\\x07\\u202e) than config.json (user offered\\u202e\\u2028fake line)');
+    }
   });
 
   it('init escapes the user id of a recipient key', async () => {

@@ -13,7 +13,7 @@ describe('judgeCandidate', () => {
   it('never replaces a different login unless told to', () => {
     for (const held of [{ username: 'bob', secret: 's' }, { username: 'alice', secret: 'other' }]) {
       expect(judgeCandidate(candidate('r'), held, false)).toEqual({ action: 'conflict', candidate: candidate('r'), heldUsername: held.username });
-      expect(judgeCandidate(candidate('r'), held, true)).toEqual({ action: 'store', candidate: candidate('r'), replaces: held.username });
+      expect(judgeCandidate(candidate('r'), held, true)).toEqual({ action: 'store', candidate: candidate('r') });
     }
   });
 
@@ -51,7 +51,7 @@ describe('MigrationPlanner', () => {
     const store = new MemoryBackend();
     await store.add('r', { username: 'current', secret: 'c' });
     const planner = new MigrationPlanner(store, new Set(['r']));
-    expect(await planner.plan([candidate('r', 'podman', 'p')])).toEqual([{ action: 'store', candidate: candidate('r', 'podman', 'p'), replaces: 'current' }]);
+    expect(await planner.plan([candidate('r', 'podman', 'p')])).toEqual([{ action: 'store', candidate: candidate('r', 'podman', 'p') }]);
     expect((await planner.plan([candidate('r', 'stale', 'x')])).map((step) => step.action)).toEqual(['conflict']);
     // Planning never writes.
     expect(await store.get('r')).toEqual({ username: 'current', secret: 'c' });

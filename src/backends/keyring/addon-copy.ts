@@ -14,18 +14,11 @@
 import { basename, join } from 'node:path';
 import { chmodSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { TsstoreError } from '../../errors.js';
-import { temporaryFolderError } from './messages.js';
+import { temporaryFolderError, writeProblem } from './messages.js';
 
 /** A path inside a bun executable's embedded file system (POSIX and Windows spellings). */
 export function isEmbeddedPath(filename: string): boolean {
   return filename.startsWith('/$bunfs/') || /^[A-Za-z]:[\\/]~BUN[\\/]/.test(filename);
-}
-
-/** What a write error says about the folder, for a person. */
-export function writeProblem(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const reasons: Record<string, string> = { EROFS: 'it is on a read-only file system', ENOSPC: 'the disk is full', EDQUOT: 'the disk quota is exhausted' };
-  return (code && reasons[code]) ?? `it is not writable (${code ?? 'unknown error'})`;
 }
 
 /** Why `folder` (just made by mkdtemp) is not a private folder of ours, or undefined when it is. */
@@ -88,9 +81,21 @@ function makePrivateFolder(base: string, folderProblem: (folder: string) => stri
   } catch (error) {
     throw temporaryFolderError(base, folderProblem(base) ?? writeProblem(error));
   }
-  const problem = privateFolderProblem(lstatSync(folder), process.getuid?.());
+  let stats;
+  try {
+    stats = lstatSync(folder);
+  } catch (error) {
+    throw temporaryFolderError(base, `a folder made there cannot be looked at (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+  }
+  const problem = privateFolderProblem(stats, process.getuid?.());
   if (problem) throw temporaryFolderError(base, problem); // left alone: it is not ours to remove
-  // mkdtemp's 0700 less the umask: a umask that takes the owner's own write right would stop the copy.
-  chmodSync(folder, 0o700);
+  try {
+    // mkdtemp's 0700 less the umask: a umask that takes the owner's own write right would stop the copy.
+    chmodSync(folder, 0o700);
+  } catch (error) {
+    // Ours (just checked): never left behind in the temporary folder.
+    rmSync(folder, { recursive: true, force: true });
+    throw temporaryFolderError(base, `a folder made there cannot be made private (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+  }
   return folder;
 }

@@ -26,6 +26,13 @@ export function libraryError(action: string, error: unknown): TsstoreError {
   return new TsstoreError('backend-unavailable', `the keyring refused to ${action}: ${line}`, { cause: error });
 }
 
+/** What a failed write in a folder says about the folder, for a person (the unpack probe and the copy alike). */
+export function writeProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const reasons: Record<string, string> = { EROFS: 'it is on a read-only file system', ENOSPC: 'the disk is full', EDQUOT: 'the disk quota is exhausted' };
+  return (code && reasons[code]) ?? `it is not writable (${code ?? 'unknown error'})`;
+}
+
 export function temporaryFolderError(folder: string, reason: string): TsstoreError {
   return new TsstoreError(
     'backend-unavailable',

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { TsstoreError } from '../../errors.js';
 import { loadFromPrivateCopy } from './addon-copy.js';
-import { libraryLoadError, temporaryFolderError } from './messages.js';
+import { libraryLoadError, temporaryFolderError, writeProblem } from './messages.js';
 
 export interface KeyringEntry {
   setPassword(password: string): void;
@@ -74,9 +74,7 @@ export function temporaryFolderProblem(folder: string): string | undefined {
   try {
     closeSync(openSync(probe, 'wx', 0o600));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reasons: Record<string, string> = { EROFS: 'it is on a read-only file system', ENOSPC: 'the disk is full', EDQUOT: 'the disk quota is exhausted' };
-    return (code && reasons[code]) ?? `it is not writable (${code ?? 'unknown error'})`;
+    return writeProblem(error);
   }
   try {
     unlinkSync(probe);

@@ -1,6 +1,7 @@
 /** The store key's file: whether there is one, and its text, refused (as ssh does) when others could read it. */
 import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { TsstoreError, fileSystemError } from '../../errors.js';
+import { onlyOwnerMayAccess } from '../../fs/owner-only.js';
 
 export function storeKeyExists(path: string): boolean {
   try {
@@ -23,7 +24,7 @@ export function readStoreKeyText(path: string): string {
   }
   try {
     const mode = fstatSync(fd).mode & 0o777;
-    if (mode & 0o077) {
+    if (!onlyOwnerMayAccess(mode)) {
       throw new TsstoreError('unsafe-permissions', `the store key ${path} can be read by others (mode ${mode.toString(8)}); run chmod 600 ${path}`);
     }
     return readFileSync(fd, 'utf8');

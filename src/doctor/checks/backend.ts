@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Backend, BackendName } from '../../backends/backend.js';
-import { backendOverride } from '../../backends/open.js';
+import { backendOverride } from '../../backends/in-force.js';
 import { PgpBackend } from '../../backends/pgp/pgp-backend.js';
 import { type Environment, tsstorePaths } from '../../config/paths.js';
 import { readSettings } from '../../config/settings.js';
@@ -33,8 +33,8 @@ export const backend: Check = {
   diagnose: (context) => inspectStore(context, { probe: false }),
   verify: {
     when: 'fix',
-    // A probe is a write: not once config.json turned out unreadable (no fix runs then).
-    run: async (context, diagnosis) => (context.fixesAllowed() ? inspectStore(context, { probe: true }) : diagnosis),
+    // A probe is a write: the runner runs it under --fix only while fixes may run (config.json readable).
+    run: (context) => inspectStore(context, { probe: true }),
   },
 };
 

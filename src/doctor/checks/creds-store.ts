@@ -95,17 +95,18 @@ export const credsStore: Check = {
     done.push(`set "credsStore": "tsstore" in ${file.path}`);
     // Registries docker knows (auths keys) whose secret is in neither place: a new login is needed.
     const recovered = new Set([...removableRegistries(fromHelper), ...removable, ...fromHelper.conflicts.map((c) => c.registry), ...fromConfig.conflicts.map((c) => c.registry)]);
-    const lost: Failure[] = [...fromHelper.failed, ...fromConfig.failed];
+    const failed: Failure[] = [...fromHelper.failed, ...fromConfig.failed];
+    const lost: Failure[] = [];
     if (state.kind === 'helper-missing') {
       for (const registry of Object.keys(file.config.auths ?? {})) {
-        if (!recovered.has(registry) && !lost.some((failure) => failure.registry === registry)) {
+        if (!recovered.has(registry) && !failed.some((failure) => failure.registry === registry)) {
           lost.push({ registry, reason: `its secret was in docker-credential-${state.helper}, which is not installed`, relogin: true });
         }
       }
     }
     for (const failure of fromHelper.failed) done.push(failureLine(failure, helperSource ?? CONFIG_SOURCE));
     for (const failure of fromConfig.failed) done.push(failureLine(failure, CONFIG_SOURCE));
-    for (const failure of lost.slice(fromHelper.failed.length + fromConfig.failed.length)) {
+    for (const failure of lost) {
       done.push(`log in again to ${showRegistry(failure.registry)} (${failure.reason}): ${loginCommand(failure.registry)}`);
     }
     return done;

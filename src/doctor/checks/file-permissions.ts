@@ -8,6 +8,7 @@ import { type Environment, tsstorePaths } from '../../config/paths.js';
 import { dockerConfigPath } from '../../docker/config-file.js';
 import { chmodNoFollow } from '../../fs/chmod-no-follow.js';
 import type { Check, Diagnosis } from '../check.js';
+import { onlyOwnerMayAccess } from '../../fs/owner-only.js';
 import { shellQuote } from '../../text/shell-quote.js';
 import { type FileEntry, type Inspection, lookAt, lookAtChosenFolder, lookAtThroughLink, walk } from '../store-walk.js';
 
@@ -19,7 +20,7 @@ export interface FileMode {
 
 /** Pure judgement: which of these are open to group or others, and the mode they should have. */
 export function tooOpen<T extends FileMode>(files: readonly T[]): Array<T & { wanted: number }> {
-  return files.filter((file) => (file.mode & 0o077) !== 0).map((file) => ({ ...file, wanted: file.directory ? 0o700 : 0o600 }));
+  return files.filter((file) => !onlyOwnerMayAccess(file.mode)).map((file) => ({ ...file, wanted: file.directory ? 0o700 : 0o600 }));
 }
 
 export interface CurrentUser {

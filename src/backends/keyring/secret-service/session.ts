@@ -38,14 +38,16 @@ export class EncryptedSession {
     return session.key;
   }
 
-  /** One encrypted session per process; undefined when the service refuses the algorithm or fails. */
+  /** One encrypted session per process; undefined when the service refuses the algorithm or anything fails. */
   open(): Promise<OpenSession | undefined> {
     this.session ??= (async () => {
-      // After the search's own wait for the connection: the search is on the socket before this runs.
-      if (!(await this.client.connected())) return undefined;
-      warmUpWebCrypto(); // its set-up runs while the key pair is computed and the service answers
-      const pair = createKeyPair();
+      // Everything inside: callers often never await a session they asked for (an absent item), so a
+      // throw here (no randomness, no WebCrypto) would be an unhandled rejection instead of "no session".
       try {
+        // After the search's own wait for the connection: the search is on the socket before this runs.
+        if (!(await this.client.connected())) return undefined;
+        warmUpWebCrypto(); // its set-up runs while the key pair is computed and the service answers
+        const pair = createKeyPair();
         const [output, path] = await this.client.ask(SERVICE_PATH, SERVICE_INTERFACE, 'OpenSession', 'sv', [
           DH_ALGORITHM,
           { signature: 'ay', value: byteArray(pair.publicKey) },

@@ -4,13 +4,14 @@
  * real-keyring.test.ts.
  */
 import * as nodeCrypto from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DBusError } from '../../../../src/dbus/connection.js';
 import { decodeMessage, encodeMethodCall } from '../../../../src/dbus/message.js';
 import type { DBusValue, DBusVariant } from '../../../../src/dbus/types.js';
 import { DH_ALGORITHM } from '../../../../src/backends/keyring/secret-service/dh-session.js';
 import type { ItemPaths } from '../../../../src/backends/keyring/secret-service/state.js';
 import { SecretReader, type SecretServiceCalls } from '../../../../src/backends/keyring/secret-service/reader.js';
+import { EncryptedSession } from '../../../../src/backends/keyring/secret-service/session.js';
 import { matchingItems, openServiceSession } from './service-side.js';
 
 const SESSION_PATH = '/org/freedesktop/secrets/session/s7';
@@ -190,5 +191,53 @@ describe('OpenSession on the wire', () => {
     const message = decodeMessage(bytes);
     expect(message.signature).toBe('sv');
     expect(message.body).toEqual([DH_ALGORITHM, { signature: 'ay', value: publicKey }]);
+  });
+});
+
+describe('the session crypto failing on this side (no randomness, no WebCrypto)', () => {
+  /** Rejections nobody handled while `body` ran and a few turns after it. */
+  async function unhandledDuring(body: () => Promise<void>): Promise<unknown[]> {
+    const seen: unknown[] = [];
+    const listener = (reason: unknown) => seen.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      await body();
+      for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+    return seen;
+  }
+
+  const failures = [
+    ['the key pair', () => vi.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation(() => {
+      throw new Error('no randomness');
+    })],
+    ['the WebCrypto warm-up', () => vi.spyOn(globalThis.crypto.subtle, 'digest').mockImplementation(() => {
+      throw new TypeError('no WebCrypto');
+    })],
+  ] as const;
+
+  afterEach(() => vi.restoreAllMocks());
+
+  it.each(failures)('%s throwing: no session (declined, the library takes over), never a rejection', async (_what, fail) => {
+    const service = new FakeService();
+    service.add('/c/1', 'reg.example', 'x');
+    fail();
+    const unhandled = await unhandledDuring(async () => {
+      expect(await new EncryptedSession(service).open()).toBeUndefined();
+      expect(await new SecretReader(service).read(attributes('reg.example'))).toEqual({ kind: 'declined' });
+    });
+    expect(unhandled).toEqual([]);
+    expect(service.calls).not.toContain('GetSecret');
+  });
+
+  it.each(failures)('%s throwing while the item is absent: "absent", and the session nobody waits for rejects nothing', async (_what, fail) => {
+    const service = new FakeService();
+    fail();
+    const unhandled = await unhandledDuring(async () => {
+      expect(await new SecretReader(service).read(attributes('none.example'))).toEqual({ kind: 'absent' });
+    });
+    expect(unhandled).toEqual([]);
   });
 });
