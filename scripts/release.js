@@ -8,7 +8,7 @@
 // (the release tests call it once per test run, under a lock).
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fetchAddon } from './release/addons.js';
@@ -70,11 +70,15 @@ for (const target of TARGETS) {
 const versionLine = execFileSync(join(out, 'docker-credential-tsstore-linux-x64'), ['version'], { encoding: 'utf8' });
 if (!versionLine.endsWith(` ${version}\n`)) throw new Error(`the built file says "${versionLine.trim()}", package.json says ${version}: update src/version.ts`);
 
-step('npm package: compiling build/ afresh and packing');
-// Afresh: tsc never removes the output of a source that is gone, and npm pack would ship it.
-rmSync(join(root, 'build'), { recursive: true, force: true });
-execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
-execFileSync('npm', ['pack', '--pack-destination', out, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'], cwd: root });
+step('npm package: compiling and packing');
+// In a folder of its own, compiled afresh: tsc never removes the output of a source that is gone (npm pack
+// would ship it), and the checkout's build/ stays as it is for whatever reads it meanwhile (npm run bench).
+const npmStage = join(cache, 'npm-package');
+rmSync(npmStage, { recursive: true, force: true });
+mkdirSync(npmStage, { recursive: true });
+for (const file of ['package.json', 'README.md']) copyFileSync(join(root, file), join(npmStage, file));
+execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(npmStage, 'build')], { stdio: 'inherit', cwd: root });
+execFileSync('npm', ['pack', '--pack-destination', out, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'], cwd: npmStage });
 
 const epoch = process.env.SOURCE_DATE_EPOCH;
 const date = epoch ? new Date(Number(epoch) * 1000) : new Date();

@@ -21,6 +21,10 @@ const OVERRIDES = [
   ['embedded-library', 'libjpeg [usr/bin/docker-credential-tsstore]', "bun's runtime carries its own libjpeg (for its image API), as every bun executable does."],
 ];
 
+// xz -1, not dpkg-deb's -6: measured on the 113 MB amd64 executable, 47.1 MB in 17 s against 42.2 MB in
+// 60 s (190 s on two busy cores), and the release tests rebuild the packages whenever a source changes.
+const XZ_LEVEL = 1;
+
 /** The control file's text. `installedSize` in KiB, as dpkg counts it. */
 export function controlText({ version, arch, installedSize }) {
   return [
@@ -83,7 +87,7 @@ export function buildDeb({ executable, arch, version, root, work, outfile, date 
   chmodDirs(stage);
   const installedSize = Math.ceil(treeBytes(join(stage, 'usr')) / 1024);
   write(join(stage, 'DEBIAN', 'control'), controlText({ version, arch, installedSize }), 0o644);
-  execFileSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', stage, outfile], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('dpkg-deb', ['--root-owner-group', '-Zxz', `-z${XZ_LEVEL}`, '--build', stage, outfile], { stdio: ['ignore', 'ignore', 'inherit'] });
   rmSync(stage, { recursive: true, force: true });
 }
 
