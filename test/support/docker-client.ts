@@ -22,24 +22,36 @@ export interface DockerClient {
   config(): unknown;
 }
 
+export interface DockerClientOptions {
+  daemonHost?: string;
+  /** The helper to use instead of the built single file (an installed package's, for the release tests). */
+  helper?: string;
+  /** Folders appended to PATH (an npm-installed helper needs node). */
+  extraPath?: readonly string[];
+  /** A command that runs each docker and helper process (e.g. nsenter into a mount namespace). */
+  launcher?: readonly string[];
+}
+
 /** A fresh HOME in which docker uses exactly our helper and nothing else. */
-export function dockerClient(options: { daemonHost?: string } = {}): DockerClient {
+export function dockerClient(options: DockerClientOptions = {}): DockerClient {
   const home = temporaryHome('tsstore-e2e-docker-');
   const bin = join(home.home, 'bin');
   mkdirSync(bin, { mode: 0o700 });
   const dockerProgram = findOnPath('docker');
   if (!dockerProgram) throw new Error('docker is not on PATH');
   symlinkSync(dockerProgram, join(bin, 'docker'));
-  symlinkSync(HELPER_BINARY, join(bin, 'docker-credential-tsstore'));
+  const helperBinary = options.helper ?? HELPER_BINARY;
+  symlinkSync(helperBinary, join(bin, 'docker-credential-tsstore'));
   // PATH is only `bin`; the pgp backend is named so the store files asserted below are where we look.
-  const env: Record<string, string> = { ...home.env, PATH: bin, TSSTORE_BACKEND: 'pgp' };
+  const env: Record<string, string> = { ...home.env, PATH: [bin, ...(options.extraPath ?? [])].join(':'), TSSTORE_BACKEND: 'pgp' };
+  const [launcher, ...launcherArgs] = options.launcher ?? [];
   if (options.daemonHost) env.DOCKER_HOST = options.daemonHost;
   const dockerConfigDir = envValue(env, 'DOCKER_CONFIG');
   mkdirSync(dockerConfigDir, { recursive: true, mode: 0o700 });
   const configFile = join(dockerConfigDir, 'config.json');
   writeFileSync(configFile, '{\n\t"credsStore": "tsstore"\n}\n', { mode: 0o600 });
   const run = async (file: string, args: readonly string[], input?: string): Promise<HelperResult> => {
-    const result = await execa(file, args, {
+    const result = await execa(launcher ?? file, launcher ? [...launcherArgs, file, ...args] : args, {
       input: input ?? '',
       env,
       extendEnv: false,
@@ -55,7 +67,8 @@ export function dockerClient(options: { daemonHost?: string } = {}): DockerClien
     configFile,
     credentialsDir: join(envValue(env, 'TSSTORE_HOME'), 'pgp', 'credentials'),
     docker: (args, input) => run(join(bin, 'docker'), args, input),
-    helper: (args, input) => runHelper(args, { input, env, cwd: home.home }),
+    helper: (args, input) =>
+      launcher ? runHelper([...launcherArgs, helperBinary, ...args], { binary: launcher, input, env, cwd: home.home }) : runHelper(args, { binary: helperBinary, input, env, cwd: home.home }),
     // The password only ever travels on stdin.
     login: (user, host) => run(join(bin, 'docker'), ['login', '-u', user.username, '--password-stdin', host], user.password),
     config: () => JSON.parse(readFileSync(configFile, 'utf8')) as unknown,
