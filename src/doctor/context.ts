@@ -15,6 +15,7 @@ import { type DockerOutput, runDockerCli, runDockerOnTerminal } from '../docker/
 import { type HelperOutput, runCredentialHelper } from '../credential-helper/run.js';
 import { type HttpOutcome, type HttpRequest, httpRequest } from '../registry/http-request.js';
 import { resolveHostAddresses } from '../registry/resolve-host.js';
+import { type ChainRequest, type PresentedChain, fetchPresentedChain } from '../registry/presented-chain.js';
 import { storeKeySource } from '../unlock/store-key-source.js';
 import { PgpBackend } from '../backends/pgp/pgp-backend.js';
 
@@ -43,6 +44,8 @@ export interface DoctorContext {
   httpRequest(request: HttpRequest): Promise<HttpOutcome>;
   /** The addresses a host name resolves to (empty when it does not resolve). */
   resolveHost(hostname: string): Promise<string[]>;
+  /** The certificate chain a TLS server presents, unverified, with a deadline; never throws (certs-d). */
+  presentedChain(request: ChainRequest): Promise<PresentedChain>;
   /** Runs the docker CLI with `input` on stdin (secrets go there, never in argv), stopped at `timeoutMs` (default 60 s). */
   runDocker(args: readonly string[], input: string, options?: { timeoutMs?: number }): Promise<DockerOutput>;
   /** Runs the docker CLI on the terminal, for a person to type a password; returns its exit code. */
@@ -104,6 +107,10 @@ export class RealDoctorContext implements DoctorContext {
 
   resolveHost(hostname: string): Promise<string[]> {
     return resolveHostAddresses(hostname);
+  }
+
+  presentedChain(request: ChainRequest): Promise<PresentedChain> {
+    return fetchPresentedChain(request);
   }
 
   runDocker(args: readonly string[], input: string, options?: { timeoutMs?: number }): Promise<DockerOutput> {

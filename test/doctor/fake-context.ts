@@ -5,6 +5,7 @@ import { configFileFromText, parseDockerConfig } from '../../src/docker/config-f
 import { type DockerConfigRead, type DoctorContext, configIsRewritable } from '../../src/doctor/context.js';
 import type { HelperOutput } from '../../src/credential-helper/run.js';
 import type { HttpOutcome } from '../../src/registry/http-request.js';
+import type { PresentedChain } from '../../src/registry/presented-chain.js';
 import { describeError } from '../../src/errors.js';
 
 export interface FakeOptions {
@@ -75,6 +76,10 @@ export class FakeContext implements DoctorContext {
   // The checks tested with this fake never reach the network or docker.
   async httpRequest(): Promise<HttpOutcome> {
     throw new Error('no network in FakeContext');
+  }
+
+  async presentedChain(): Promise<PresentedChain> {
+    return { kind: 'unreachable', code: 'ECONNREFUSED', reason: 'no network in unit tests' };
   }
 
   async resolveHost(): Promise<string[]> {

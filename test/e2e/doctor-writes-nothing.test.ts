@@ -2,8 +2,9 @@
  * Report-only `doctor` (no --fix, no --login) writes nothing: on the built file, in a HOME with a real
  * pgp store (logins stored with `store`, the store key and an extra GnuPG recipient), a config.json with
  * plain-text auths beside a credsStore, podman on PATH with a plain-text containers auth.json, and a
- * ~/.bashrc, and a daemon.json (TSSTORE_DOCKER_DAEMON_JSON) under HOME, every entry under HOME (TMPDIR too) keeps its bytes, type, mode and mtime through `doctor`
- * and `doctor --json`, while every check that reads those files runs. `doctor --fix` then changes the
+ * ~/.bashrc, a daemon.json (TSSTORE_DOCKER_DAEMON_JSON) and a TLS registry whose CA is in a certs.d under
+ * HOME, every entry under HOME (TMPDIR too) keeps its bytes, type, mode and mtime through `doctor` and
+ * `doctor --json`, while every check that reads those files runs. `doctor --fix` then changes the
  * same snapshot: it sees the writes doctor can make.
  */
 import { mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { findOnPath, haveAll } from '../support/real-components.js';
 import { createGpgHome } from '../support/reference-pass.js';
 import { type RegistryUser, type StartedRegistry, randomSecret, startRegistry } from '../support/registry.js';
 import { snapshotChanges, snapshotEntries } from '../support/tree-snapshot.js';
+import { makeClientPair, makeTlsFixture } from '../support/tls-fixture.js';
 
 const alice: RegistryUser = { username: 'alice', password: `alice-${randomSecret()}` };
 const carolSecret = `carol-${randomSecret()}`;
@@ -27,6 +29,7 @@ interface Report {
 
 describe.skipIf(!haveAll(['docker', 'podman', 'gpg', 'gpgconf', 'docker-registry', 'htpasswd']))('report-only doctor writes nothing', () => {
   let registry: StartedRegistry;
+  let secure: StartedRegistry;
   let home: TemporaryHome;
   let env: Record<string, string>;
   const run = (args: readonly string[], input = ''): Promise<HelperResult> => runHelper(args, { env, input, cwd: home.home });
@@ -38,6 +41,8 @@ describe.skipIf(!haveAll(['docker', 'podman', 'gpg', 'gpgconf', 'docker-registry
 
   beforeAll(async () => {
     registry = await startRegistry({ users: [alice] });
+    const tls = await makeTlsFixture({ ips: ['127.0.0.1'] });
+    secure = await startRegistry({ users: [alice], tls: { cert: tls.serverCert, key: tls.serverKey, ca: tls.caCert } });
     home = temporaryHome('tsstore-e2e-doctor-reads-');
     const bin = join(home.home, 'bin');
     mkdirSync(bin, { mode: 0o700 });
@@ -48,6 +53,13 @@ describe.skipIf(!haveAll(['docker', 'podman', 'gpg', 'gpgconf', 'docker-registry
     const tmp = join(home.home, 'tmp');
     mkdirSync(join(runtime, 'containers'), { recursive: true, mode: 0o700 });
     mkdirSync(tmp, { mode: 0o700 });
+    // certs-d reads this folder (and a client key in it), and must leave it as it is.
+    const certsD = join(home.home, 'certs.d');
+    mkdirSync(join(certsD, secure.host), { recursive: true });
+    writeFileSync(join(certsD, secure.host, 'ca.crt'), tls.caCert);
+    const pair = await makeClientPair(tls);
+    writeFileSync(join(certsD, secure.host, 'client.cert'), pair.cert);
+    writeFileSync(join(certsD, secure.host, 'client.key'), pair.key, { mode: 0o600 });
     // daemon.json inside HOME (so the snapshot covers it), and a daemon socket nobody listens on: docker
     // info runs and gets no answer, whatever this machine runs.
     env = {
@@ -58,6 +70,7 @@ describe.skipIf(!haveAll(['docker', 'podman', 'gpg', 'gpgconf', 'docker-registry
       SHELL: '/bin/bash',
       TSSTORE_DOCKER_DAEMON_JSON: join(home.home, 'etc-docker', 'daemon.json'),
       DOCKER_HOST: `unix://${join(runtime, 'docker.sock')}`,
+      TSSTORE_DOCKER_CERTS_D: certsD,
     };
 
     // A team member's GnuPG key as an extra recipient; their GnuPG home (and its agent) lives elsewhere.
@@ -72,6 +85,7 @@ describe.skipIf(!haveAll(['docker', 'podman', 'gpg', 'gpgconf', 'docker-registry
     await must(['init', '--backend', 'pgp', '--recipient', join(home.home, 'team.asc'), '--no-docker-config']);
     for (const [server, username, secret] of [
       [registry.host, alice.username, alice.password],
+      [secure.host, alice.username, alice.password],
       ['https://index.docker.io/v1/access-token', 'bob', 'not-a-real-jwt'],
       ['127.0.0.1:1', 'carol', carolSecret],
       // duplicate-logins has something to erase: a second spelling with the same login, Desktop's token.
@@ -99,6 +113,7 @@ describe.skipIf(!haveAll(['docker', 'podman', 'gpg', 'gpgconf', 'docker-registry
   });
   afterAll(async () => {
     await registry?.stop();
+    await secure?.stop();
     home?.cleanup();
   });
 
@@ -127,6 +142,7 @@ describe.skipIf(!haveAll(['docker', 'podman', 'gpg', 'gpgconf', 'docker-registry
       backend: 'ok',
       'gpg-tty': 'problem',
       'daemon-json': 'ok',
+      'certs-d': 'ok',
       'registry-login': 'problem',
       clock: 'ok',
     });
@@ -134,6 +150,8 @@ describe.skipIf(!haveAll(['docker', 'podman', 'gpg', 'gpgconf', 'docker-registry
     expect(details('backend').filter((line) => line.startsWith('read back the credential of '))).toHaveLength(1);
     expect(details('registry-login').join('\n')).toContain(`${registry.host} (alice, in tsstore): the registry accepts this login`);
     expect(details('daemon-json')).toEqual(expect.arrayContaining(['insecure-registries: "legacy.invalid:5000"', expect.stringMatching(/^no daemon answered \(docker info: Cannot connect/)]));
+    expect(details('certs-d')).toContain(`${secure.host}: docker itself does not verify this registry's certificate and does not read ${env.TSSTORE_DOCKER_CERTS_D}/${secure.host} (127.0.0.1 is a loopback address); the files are judged all the same`);
+    expect(details('certs-d').join('\n')).toContain(`verifies with ${env.TSSTORE_DOCKER_CERTS_D}/${secure.host}/ca.crt for 127.0.0.1`);
 
     const after = snapshotEntries(home.home);
     expect(snapshotChanges(before, after)).toEqual([]);

@@ -43,9 +43,11 @@ export interface RegistryOptions {
   token?: { realmBase: string; service: string; issuer: string; rootCertBundle: string };
   /**
    * HTTPS instead of HTTP: the server certificate and key (PEM text, e.g. from makeTlsFixture) and the CA
-   * that signed it, which this handle's own requests trust.
+   * that signed it, which this handle's own requests trust. `verify: false`: this handle's own requests
+   * (readiness too) accept any certificate, for a registry whose certificate is wrong on purpose (expired,
+   * made for another name).
    */
-  tls?: { cert: string; key: string; ca: string };
+  tls?: { cert: string; key: string; ca: string; verify?: false };
   /** The address to listen on; default 127.0.0.1 (see off-loopback-address.ts for one dockerd does not trust). */
   address?: string;
 }
@@ -90,7 +92,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Star
     const htpasswdFile = join(dir, 'htpasswd');
     writeFileSync(htpasswdFile, await htpasswdLines(users), { mode: 0o600 });
     mkdirSync(join(dir, 'data'), { mode: 0o700 });
-    const tls = options.tls ? { certFile: join(dir, 'server.crt'), keyFile: join(dir, 'server.key'), ca: options.tls.ca } : undefined;
+    const tls = options.tls ? { certFile: join(dir, 'server.crt'), keyFile: join(dir, 'server.key'), trust: { ca: options.tls.ca, verify: options.tls.verify !== false } } : undefined;
     if (options.tls && tls) {
       writeFileSync(tls.certFile, options.tls.cert);
       writeFileSync(tls.keyFile, options.tls.key, { mode: 0o600 });
@@ -103,9 +105,9 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Star
       const realm = options.token ? `${options.token.realmBase}/${instance}` : instance;
       const configFile = join(dir, `config-${port}.yml`);
       writeFileSync(configFile, registryConfig({ port, realm, dir, htpasswdFile, token: options.token, tls, address }), { mode: 0o600 });
-      const started = await startOnce(binary, configFile, { address, port }, realm, dir, startTimeoutMs, tls?.ca);
+      const started = await startOnce(binary, configFile, { address, port }, realm, dir, startTimeoutMs, tls?.trust);
       if (started.ok) {
-        return makeHandle({ ...started, address, port, dir, users, first, ca: tls?.ca });
+        return makeHandle({ ...started, address, port, dir, users, first, trust: tls?.trust });
       }
       failures.push(`attempt ${attempt} on port ${port}: ${started.reason}\n${started.logs}`);
       if (!started.retryable) break;
@@ -138,6 +140,12 @@ async function htpasswdLines(users: readonly RegistryUser[]): Promise<string> {
     lines.push(line);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** What this handle's own https requests trust. */
+interface Trust {
+  ca: string;
+  verify: boolean;
 }
 
 function freePort(address: string): Promise<number> {
@@ -215,7 +223,7 @@ async function startOnce(
   realm: string,
   dir: string,
   timeoutMs: number,
-  ca: string | undefined,
+  trust: Trust | undefined,
 ): Promise<StartResult> {
   let log = '';
   const append = (chunk: Buffer) => {
@@ -247,7 +255,7 @@ async function startOnce(
     if (exitInfo !== undefined) {
       return { ok: false, retryable: /address already in use/i.test(log), reason: `the registry ${exitInfo}`, logs: log };
     }
-    if (await answersWithRealm(where, realm, ca)) {
+    if (await answersWithRealm(where, realm, trust)) {
       return { ok: true, child, logs: () => log, exited };
     }
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 50))]);
@@ -256,9 +264,9 @@ async function startOnce(
   return { ok: false, retryable: true, reason: `no 401 from GET /v2/ within ${timeoutMs} ms`, logs: log };
 }
 
-async function answersWithRealm(where: { address: string; port: number }, realm: string, ca: string | undefined): Promise<boolean> {
+async function answersWithRealm(where: { address: string; port: number }, realm: string, trust: Trust | undefined): Promise<boolean> {
   try {
-    const response = await registryFetch(where, '/v2/', { method: 'GET', headers: {}, timeoutMs: 2_000, ca });
+    const response = await registryFetch(where, '/v2/', { method: 'GET', headers: {}, timeoutMs: 2_000, trust });
     return response.status === 401 && (response.headers.get('www-authenticate') ?? '').includes(`"${realm}"`);
   } catch {
     return false;
@@ -269,17 +277,17 @@ async function answersWithRealm(where: { address: string; port: number }, realm:
 async function registryFetch(
   where: { address: string; port: number },
   path: string,
-  init: { method: string; headers: Record<string, string>; timeoutMs: number; ca: string | undefined },
+  init: { method: string; headers: Record<string, string>; timeoutMs: number; trust: Trust | undefined },
 ): Promise<Response> {
-  if (init.ca === undefined) {
+  if (init.trust === undefined) {
     const response = await fetch(`http://${where.address}:${where.port}${path}`, { method: init.method, headers: init.headers, signal: AbortSignal.timeout(init.timeoutMs) });
     const body = await response.arrayBuffer();
     return new Response(response.status === 204 || response.status === 304 ? null : body, { status: response.status, headers: response.headers });
   }
-  const { ca } = init;
+  const { ca, verify } = init.trust;
   return new Promise<Response>((resolve, reject) => {
     const req = httpsRequest(
-      { host: where.address, port: where.port, path, method: init.method, headers: init.headers, ca, timeout: init.timeoutMs },
+      { host: where.address, port: where.port, path, method: init.method, headers: init.headers, ca, rejectUnauthorized: verify, timeout: init.timeoutMs },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -319,7 +327,7 @@ function makeHandle(started: {
   dir: string;
   users: readonly RegistryUser[];
   first: RegistryUser;
-  ca: string | undefined;
+  trust: Trust | undefined;
   address: string;
 }): StartedRegistry {
   const { child, exited, port, dir } = started;
@@ -333,7 +341,7 @@ function makeHandle(started: {
   return {
     host,
     port,
-    url: `${started.ca === undefined ? 'http' : 'https'}://${host}`,
+    url: `${started.trust === undefined ? 'http' : 'https'}://${host}`,
     username: started.first.username,
     password: started.first.password,
     users: started.users,
@@ -345,7 +353,7 @@ function makeHandle(started: {
         headers.authorization = `Basic ${Buffer.from(`${init.user.username}:${init.user.password}`).toString('base64')}`;
       }
       if (init.accept) headers.accept = init.accept;
-      return registryFetch({ address: started.address, port }, path, { method: init.method ?? 'GET', headers, timeoutMs: 30_000, ca: started.ca });
+      return registryFetch({ address: started.address, port }, path, { method: init.method ?? 'GET', headers, timeoutMs: 30_000, trust: started.trust });
     },
     stop() {
       stopping ??= (async () => {

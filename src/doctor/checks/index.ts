@@ -1,6 +1,7 @@
 /** Every check, in the order they run: a later check may rely on an earlier one's fix. */
 import type { Check } from '../check.js';
 import { backend } from './backend.js';
+import { certsD } from './certs-d.js';
 import { clock } from './clock.js';
 import { configJson } from './config-json.js';
 import { configKeys } from './config-keys.js';
@@ -30,6 +31,9 @@ export const CHECKS: readonly Check[] = [
   backend,
   gpgTty,
   daemonJson,
+  // The daemon's own files before the logins that depend on them: certs-d explains what registry-login
+  // would only see as an unknown authority.
+  certsD,
   registryLogin,
   clock,
 ];

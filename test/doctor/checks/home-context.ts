@@ -10,6 +10,7 @@ import { type DockerConfig, type DockerConfigFile, parseDockerConfig, serializeD
 import type { DockerConfigRead, DoctorContext } from '../../../src/doctor/context.js';
 import type { HelperOutput } from '../../../src/credential-helper/run.js';
 import type { HttpOutcome, HttpRequest } from '../../../src/registry/http-request.js';
+import type { ChainRequest, PresentedChain } from '../../../src/registry/presented-chain.js';
 import { describeError } from '../../../src/errors.js';
 
 export interface HomeContextOptions {
@@ -19,6 +20,8 @@ export interface HomeContextOptions {
   helperAnswers?: Record<string, Record<string, HelperOutput>>;
   login?: boolean;
   http?: (request: HttpRequest) => Promise<HttpOutcome> | HttpOutcome;
+  /** The chain each `host:port` presents (certs-d); unlisted ones are unreachable. */
+  chains?: (request: ChainRequest) => PresentedChain;
   resolve?: Record<string, string[]>;
   docker?: (args: readonly string[], input: string, context: HomeContext) => Promise<HelperOutput> | HelperOutput;
   /** A person at a terminal: docker runs there answer with this exit code. */
@@ -36,6 +39,7 @@ export class HomeContext implements DoctorContext {
   readonly dockerRuns: Array<{ args: string[]; input: string }> = [];
   readonly terminalRuns: string[][] = [];
   readonly resolved: string[] = [];
+  readonly chainRequests: ChainRequest[] = [];
   readonly helperRuns: string[] = [];
   readonly configWrites: DockerConfig[] = [];
   private readonly options: HomeContextOptions;
@@ -115,6 +119,11 @@ export class HomeContext implements DoctorContext {
     this.requests.push(request);
     if (!this.options.http) throw new Error(`unexpected request to ${request.url}`);
     return this.options.http(request);
+  }
+
+  async presentedChain(request: ChainRequest): Promise<PresentedChain> {
+    this.chainRequests.push(request);
+    return this.options.chains?.(request) ?? { kind: 'unreachable', code: 'ECONNREFUSED', reason: 'connect ECONNREFUSED' };
   }
 
   async resolveHost(hostname: string): Promise<string[]> {
