@@ -17,7 +17,7 @@ import { type RegistryVerdict, judgeRegistryTls } from '../certs-d/judge.js';
 import { readPem } from '../certs-d/pem.js';
 import { type FolderListing, listCertsD, readRegistryFolder } from '../certs-d/read-folder.js';
 import { gatherRegistries } from '../clock/registries.js';
-import { type DaemonSettings, readDaemonSettings } from '../registry-login/docker-daemon.js';
+import { type DaemonSettings, readDaemonSettings } from '../../docker/daemon-settings.js';
 import { REGISTRY_TIMEOUT_MS, inParallel } from '../registry-login/probe-logins.js';
 
 const PARALLEL_REGISTRIES = 4;

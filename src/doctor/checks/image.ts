@@ -19,7 +19,7 @@ import type { Check, Diagnosis } from '../check.js';
 import type { DoctorContext } from '../context.js';
 import { type LoginPlan, describePlan, planLogin, plaintextFor } from '../image/where-docker-looks.js';
 import { type ImageVerdict, describeAccess, hubNamespaceAdvice } from '../image/wording.js';
-import { readDaemonSettings } from '../registry-login/docker-daemon.js';
+import { readDaemonSettings } from '../../docker/daemon-settings.js';
 import { insecureNote, probeTarget } from '../registry-login/probe-logins.js';
 import { loginCommandFor } from '../registry-login/wording.js';
 
