@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -26,7 +27,7 @@ function workingBun() {
   return undefined;
 }
 
-function findBun() {
+export function findBun() {
   const found = workingBun();
   if (found) return found;
   // npm 11 skips install scripts unless approved; bun's links the platform binary into place, offline.
@@ -36,33 +37,42 @@ function findBun() {
   return installed;
 }
 
-const outfile = join(root, 'dist', 'docker-credential-tsstore');
-mkdirSync(dirname(outfile), { recursive: true });
-// Built next to the target and renamed over it, so a test running the old file never sees half a file.
-const partial = `${outfile}.${process.pid}.partial`;
-execFileSync(
-  findBun(),
-  // --splitting (ESM) keeps openpgp.js, commander and the doctor in chunks of their own inside the file,
-  // loaded only by the commands that import them: `version` and `list` start about 10 ms sooner.
-  // The helper runs in whatever folder docker was started from: a compiled bun file would otherwise read
-  // that folder's .env (our settings) and bunfig.toml (whose `preload` runs any script), so a cloned
-  // repository could run code next to every credential. Nothing is autoloaded.
-  [
-    'build',
-    '--compile',
-    '--no-compile-autoload-dotenv',
-    '--no-compile-autoload-bunfig',
-    '--no-compile-autoload-tsconfig',
-    '--no-compile-autoload-package-json',
-    '--splitting',
-    '--format=esm',
-    '--minify',
-    '--bytecode',
-    '--target=bun',
-    join(root, 'helpers', 'docker-credential-tsstore.ts'),
-    '--outfile',
-    partial,
-  ],
-  { stdio: ['ignore', 'inherit', 'inherit'], cwd: root },
-);
-renameSync(partial, outfile);
+/**
+ * The flags of every single file we build: ours, and the floor scripts/bench.js measures us against (a
+ * program that prints one line, built by the same bun with the same flags). Release targets reuse them.
+ *
+ * --splitting (ESM) keeps openpgp.js, commander and the doctor in chunks of their own inside the file,
+ * loaded only by the commands that import them: `version` and `list` start about 10 ms sooner.
+ * The helper runs in whatever folder docker was started from: a compiled bun file would otherwise read
+ * that folder's .env (our settings) and bunfig.toml (whose `preload` runs any script), so a cloned
+ * repository could run code next to every credential. Nothing is autoloaded.
+ */
+export const SINGLE_FILE_FLAGS = [
+  'build',
+  '--compile',
+  '--no-compile-autoload-dotenv',
+  '--no-compile-autoload-bunfig',
+  '--no-compile-autoload-tsconfig',
+  '--no-compile-autoload-package-json',
+  '--splitting',
+  '--format=esm',
+  '--minify',
+  '--bytecode',
+  '--target=bun',
+];
+
+/** Builds `entry` into the single file `outfile`, next to it first and renamed over it. */
+export function buildSingleFile(entry, outfile, { quiet = false } = {}) {
+  mkdirSync(dirname(outfile), { recursive: true });
+  // Built next to the target and renamed over it, so a test running the old file never sees half a file.
+  const partial = `${outfile}.${process.pid}.partial`;
+  execFileSync(findBun(), [...SINGLE_FILE_FLAGS, entry, '--outfile', partial], {
+    stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'],
+    cwd: root,
+  });
+  renameSync(partial, outfile);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildSingleFile(join(root, 'helpers', 'docker-credential-tsstore.ts'), join(root, 'dist', 'docker-credential-tsstore'));
+}
