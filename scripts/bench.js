@@ -14,6 +14,10 @@
 // docker-credential-secretservice. Those stores are filled by running `store` (both helpers alike): a
 // Secret Service has no faster way in, so the keyring sizes are smaller.
 //
+// The floor: a program that only prints one line, built by the same bun with the same flags
+// (scripts/build-single-file.js), run alternately with ours for `version`, `list` and a `get` that finds
+// nothing, at every pgp store size. Its ratio is what our own start-up costs above bun's.
+//
 // `list` is measured twice: as it comes (ours answers from its cache once the store has not changed for a
 // second) and `list after store`, with a store into both helpers just before each run (ours must read
 // every file's header then).
@@ -21,10 +25,12 @@
 // Options (environment): BENCH_SIZES=1,1000,10000  BENCH_RUNS=15
 //                        BENCH_VERBS=get,store,erase,list,list-after-store,version
 //                        BENCH_KEYRING_SIZES=1,100 (empty: no keyring part)
+//                        BENCH_FLOOR_VERBS=version,list,get-miss (empty: no floor part)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildSingleFile } from './build-single-file.js';
 
 const root = resolve(import.meta.dirname, '..');
 const ours = join(root, 'dist', 'docker-credential-tsstore');
@@ -54,6 +60,17 @@ const openpgp = await import('openpgp');
 
 const work = mkdtempSync(join(tmpdir(), 'tsstore-bench-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+
+const floorVerbs = keyringPart ? [] : (process.env.BENCH_FLOOR_VERBS ?? 'version,list,get-miss').split(',').filter(Boolean);
+/** The floor, built once per run: bun's own start-up and one line of output, nothing of ours. */
+function buildFloor() {
+  const source = join(work, 'floor.js');
+  writeFileSync(source, "console.log('floor');\n");
+  const binary = join(work, 'floor');
+  buildSingleFile(source, binary, { quiet: true });
+  return binary;
+}
+const floor = floorVerbs.length > 0 ? buildFloor() : undefined;
 
 function timeRun(command, args, env, input) {
   const start = process.hrtime.bigint();
@@ -153,6 +170,41 @@ function measure(size, oursEnv, referenceEnv) {
   return result;
 }
 
+/** Ours against the floor, alternating run by run; the floor gets the same stdin and ignores it. */
+function measureFloor(size, oursEnv) {
+  const result = [];
+  for (const verb of floorVerbs) {
+    const times = { ours: [], floor: [] };
+    const command = verb === 'get-miss' ? 'get' : verb;
+    const input = verb === 'get-miss' ? 'not-stored.example:5000' : verb === 'list' ? 'unused' : '';
+    for (let run = 0; run < runs; run++) {
+      for (const who of run % 2 ? ['floor', 'ours'] : ['ours', 'floor']) {
+        times[who].push(who === 'ours' ? timeOurs(command, oursEnv, input, verb === 'get-miss') : timeRun(floor, [], oursEnv, input));
+      }
+    }
+    result.push({
+      size,
+      verb: verb === 'get-miss' ? 'get (not found)' : verb,
+      ours: median(times.ours),
+      floor: median(times.floor),
+      ratio: median(times.ours.map((t, i) => t / times.floor[i])),
+    });
+  }
+  return result;
+}
+
+/** One run of ours; a `get` miss must print docker's not-found line and exit 1, anything else exit 0. */
+function timeOurs(command, env, input, expectMiss) {
+  if (!expectMiss) return timeRun(ours, [command], env, input);
+  const start = process.hrtime.bigint();
+  const result = spawnSync(ours, [command], { env, input, encoding: 'utf8' });
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 1 || result.stdout !== 'credentials not found in native keychain\n') {
+    throw new Error(`get of a missing server answered (exit ${result.status}): ${result.stdout}${result.stderr}`);
+  }
+  return elapsed;
+}
+
 /** Inside the D-Bus session: fill both keyring stores through `store`, then measure. */
 function keyringRows() {
   const result = [];
@@ -179,11 +231,13 @@ if (keyringPart) {
 }
 
 const rows = [];
+const floorRows = [];
 for (const size of sizes) {
   process.stderr.write(`filling stores with ${size} credential(s)...\n`);
   const oursEnv = await setUpOurs(size);
   const pass = await setUpPass(size);
   rows.push(...measure(size, oursEnv, pass.env));
+  if (floor) floorRows.push(...measureFloor(size, oursEnv));
   spawnSync('gpgconf', ['--kill', 'all'], { env: pass.env });
 }
 
@@ -224,13 +278,20 @@ const table = (title, reference, data) => [
   '|---:|---|---:|---:|---:|---:|',
   ...data.map((r) => `| ${r.size} | ${r.verb} | ${fmt(r.ours)} | ${fmt(r.reference)} | ${r.ratio.toFixed(2)} | ${(r.oursRss / 1024).toFixed(0)} / ${(r.referenceRss / 1024).toFixed(0)} |`),
 ];
+const floorTable = (data) => [
+  '| stored | verb | tsstore pgp | floor (bun, one line) | ratio |',
+  '|---:|---|---:|---:|---:|',
+  ...data.map((r) => `| ${r.size} | ${r.verb} | ${fmt(r.ours)} | ${fmt(r.floor)} | ${r.ratio.toFixed(2)} |`),
+];
 const lines = [
   `tsstore benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
   `single file: ${(statSync(ours).size / 2 ** 20).toFixed(1)} MiB; ${runs} runs per cell, alternating; times in ms (median), ratio = median of ours/reference per pair`,
   '',
   ...table('tsstore pgp', 'docker-credential-pass', rows),
   ...(keyringResults.length > 0 ? ['', ...table('tsstore keyring', 'docker-credential-secretservice', keyringResults)] : []),
+  ...(floorRows.length > 0 ? ['', ...floorTable(floorRows)] : []),
   '',
-  '(peak RSS of store and erase rows is measured on get; the reference helpers\' children, pass and gpg, are not counted)',
+  '(peak RSS of store and erase rows is measured on get; the reference helpers\' children, pass and gpg, are not counted;',
+  ' floor = a bun single file that prints one line, built with our flags: ratio = what our own start-up adds)',
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

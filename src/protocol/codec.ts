@@ -169,7 +169,10 @@ export function formatList(accounts: ReadonlyMap<string, string>): string {
 
 /** Sorts in place by UTF-8 bytes. Plain string order (UTF-16 units) agrees until a surrogate or U+E000.. appears. */
 export function sortLikeGo(keys: string[]): string[] {
-  return keys.sort(keys.some((key) => /[\ud800-\uffff]/.test(key)) ? compareUtf8 : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // sort() with no comparator is that same UTF-16 order, sorted natively: a JavaScript comparator is called
+  // about 10,000 times for 1,000 keys, in the single file's interpreter. A cached `list` of 1,000: 24.8 M
+  // -> 20.5 M instructions (valgrind), same output.
+  return keys.some((key) => /[\ud800-\uffff]/.test(key)) ? keys.sort(compareUtf8) : keys.sort();
 }
 
 /**

@@ -4,16 +4,14 @@
 import type { Backend, StoredLogin } from '../backends/backend.js';
 import { lookupCandidates } from '../docker/server-url.js';
 import { isTsstoreError } from '../errors.js';
-import { PACKAGE, VERSION } from '../version.js';
 import { formatCredentials, formatList, parseCredentialsInput, parseServerURLInput } from './codec.js';
-import { HELPER_NAME, type ProtocolVerb } from './messages.js';
+import type { ProtocolVerb } from './messages.js';
+import { versionLine } from './version-line.js';
+
+export { versionLine } from './version-line.js';
 
 /** Opens the store; `forWrite` lets a first `store` set tsstore up, while reads never write anything. */
 export type OpenBackend = (options: { forWrite: boolean }) => Promise<Backend>;
-
-export function versionLine(): string {
-  return `${HELPER_NAME} (${PACKAGE}) ${VERSION}\n`;
-}
 
 /** Verbs that read stdin; `list` and `version` must not (stdin may be a terminal). */
 export function verbReadsInput(verb: ProtocolVerb): verb is 'store' | 'get' | 'erase' {

@@ -15,17 +15,31 @@ describe.skipIf(
   !haveAll(['gpg', 'pass', 'docker-credential-pass', 'python3', 'dbus-run-session', 'dbus-send', 'gnome-keyring-daemon', 'docker-credential-secretservice']) ||
     (!built && !requireReal),
 )('npm run bench, tiny', () => {
-  it('runs ours and the reference helpers side by side and prints the Markdown tables', async () => {
+  it('runs ours, the reference helpers and the floor side by side and prints the Markdown tables', async () => {
     const result = await execa(process.execPath, [join(PROJECT_ROOT, 'scripts', 'bench.js')], {
-      env: { ...process.env, BENCH_SIZES: '1,3', BENCH_RUNS: '2', BENCH_VERBS: 'get,store,list,list-after-store', BENCH_KEYRING_SIZES: '1' },
+      env: {
+        ...process.env,
+        BENCH_SIZES: '1,3',
+        BENCH_RUNS: '2',
+        BENCH_VERBS: 'get,store,list,list-after-store',
+        BENCH_KEYRING_SIZES: '1',
+        BENCH_FLOOR_VERBS: 'version,list,get-miss',
+      },
       reject: false,
       timeout: 240_000,
     });
     expect(result.exitCode, result.stderr).toBe(0);
-    const rows = result.stdout.split('\n').filter((line) => /^\| \d+ \| (get|store|list|list after store) \|/.test(line));
+    const [helpers, floor] = result.stdout.split('| stored | verb | tsstore pgp | floor (bun, one line) | ratio |');
+    const rows = (helpers ?? '').split('\n').filter((line) => /^\| \d+ \| (get|store|list|list after store) \|/.test(line));
     // pgp against pass at 1 and 3 stored, keyring against secretservice at 1.
     expect(rows).toHaveLength(12);
     expect(result.stdout).toContain('| stored | verb | tsstore keyring | docker-credential-secretservice |');
     for (const row of rows) expect(row).toMatch(/^\| \d+ \| [\w ]+ \| \d+\.\d \| \d+\.\d \| \d+\.\d\d \| \d+ \/ \d+ \|$/);
+    // Ours against a bun file that prints one line, built with the same flags: three verbs at each size.
+    const floorRows = (floor ?? '').split('\n').filter((line) => /^\| \d+ \|/.test(line));
+    expect(floorRows.map((row) => row.split(' | ').slice(0, 2).join(' | '))).toEqual(
+      ['| 1 | version', '| 1 | list', '| 1 | get (not found)', '| 3 | version', '| 3 | list', '| 3 | get (not found)'],
+    );
+    for (const row of floorRows) expect(row).toMatch(/^\| \d+ \| [\w ()]+ \| \d+\.\d \| \d+\.\d \| \d+\.\d\d \|$/);
   }, 300_000);
 });

@@ -4,10 +4,13 @@
  */
 import type { PrivateKey, Key } from 'openpgp';
 import { TsstoreError } from '../../errors.js';
+import { useNormalJit } from '../../runtime/jit-policy.js';
 
 type OpenPGP = typeof import('openpgp');
 let loaded: Promise<OpenPGP> | undefined;
 function openpgp(): Promise<OpenPGP> {
+  // Key generation and passphrase unlocking hash for tens of milliseconds: they want the JIT at once.
+  useNormalJit();
   loaded ??= import('openpgp');
   return loaded;
 }
