@@ -46,9 +46,10 @@ export function findKey(value: Record<string, unknown>, key: string): string | u
 export function addInsecureRegistries(text: string, entries: readonly string[]): { text: string; added: string[] } {
   const before = JSON.parse(text) as Record<string, unknown>;
   const keyName = findKey(before, INSECURE_REGISTRIES_KEY);
-  const existing = keyName === undefined ? [] : before[keyName];
+  const existing: unknown = keyName === undefined ? [] : before[keyName];
   if (!Array.isArray(existing)) throw new TsstoreError('config', `"${keyName}" is not a list; make it one by hand: "${INSECURE_REGISTRIES_KEY}": [${entries.map((entry) => JSON.stringify(entry)).join(', ')}]`);
-  const listed = new Set(existing.filter((item): item is string => typeof item === 'string').map((item) => item.trim().toLowerCase()));
+  const existingItems: readonly unknown[] = existing;
+  const listed = new Set(existingItems.filter((item): item is string => typeof item === 'string').map((item) => item.trim().toLowerCase()));
   const adding = [...new Set(entries)].filter((entry) => !listed.has(entry.toLowerCase()));
   if (adding.length === 0) return { text, added: [] };
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
@@ -63,7 +64,7 @@ export function addInsecureRegistries(text: string, entries: readonly string[]):
   }
   // The promise of this module, checked: the same value, with only the new entries appended.
   const parsed = JSON.parse(after) as Record<string, unknown>;
-  const expected = { ...before, [keyName ?? INSECURE_REGISTRIES_KEY]: [...existing, ...adding] };
+  const expected = { ...before, [keyName ?? INSECURE_REGISTRIES_KEY]: [...existingItems, ...adding] };
   if (!isDeepStrictEqual(parsed, expected)) throw new TsstoreError('config', 'the edit of daemon.json would change more than insecure-registries; nothing was written');
   return { text: after, added: adding };
 }
