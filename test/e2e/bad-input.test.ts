@@ -66,6 +66,9 @@ const cases: Case[] = [
   { name: 'store with a lone surrogate in ServerURL', args: ['store'], input: '{"ServerURL":"h\\ud800","Username":"u","Secret":"s"}', says: 'server URL contains an unpaired UTF-16 surrogate' },
   { name: 'store with white space around ServerURL', args: ['store'], input: valid({ ServerURL: ' new.example\u00a0' }), says: 'server URL has white space at the start or end' },
   { name: 'store with a 5000-character ServerURL', args: ['store'], input: valid({ ServerURL: `https://${'a'.repeat(5000)}` }), says: 'server URL is longer than 1024 characters' },
+  // A run of Unicode spaces inside the input: trimming with a `[space]+$` regex backtracked over it,
+  // quadratic (80,000 took 7 s; this many, minutes), so these answered nothing within the run's bound.
+  { name: 'store with 300,000 line separators in a secret', args: ['store'], input: valid({ Username: '', Secret: `a${'\u2028'.repeat(300_000)}b` }), says: 'no credentials username' },
   { name: 'store with a 5000-character Username', args: ['store'], input: valid({ Username: 'u'.repeat(5000) }), says: 'username is longer than 1024 characters' },
   // get and erase
   { name: 'get with empty stdin', args: ['get'], input: '', says: 'no credentials server URL' },
@@ -75,6 +78,7 @@ const cases: Case[] = [
   { name: 'get with two lines', args: ['get'], input: 'reg.example:5000\nother', says: 'server URL contains a control character' },
   { name: 'get with 10 MB of stdin', args: ['get'], input: tenMegabytes, says: 'input is larger than 1 MiB' },
   { name: 'get with a 5000-character URL', args: ['get'], input: 'h'.repeat(5000), says: 'server URL is longer than 1024 characters' },
+  { name: 'get with 340,000 line separators inside', args: ['get'], input: `x${'\u2028'.repeat(340_000)}y`, says: 'server URL is longer than 1024 characters' },
   { name: 'get of an unknown server', args: ['get'], input: 'unknown.example', says: 'credentials not found in native keychain' },
   { name: 'get of a path-like server', args: ['get'], input: '../../../../etc/passwd', says: 'credentials not found in native keychain' },
   { name: 'erase with empty stdin', args: ['erase'], input: '', says: 'no credentials server URL' },
