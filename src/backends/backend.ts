@@ -17,6 +17,8 @@ export interface Backend {
   delete(serverURL: string): Promise<void>;
   /** Server URL -> username, without reading any secret. */
   list(): Promise<Map<string, string>>;
+  /** The `list` verb's stdout (formatList of list()), when this backend can give it without building the map. */
+  listAnswer?(): Promise<string>;
 }
 
 const BACKEND_NAMES = ['pgp', 'keyring'] as const;

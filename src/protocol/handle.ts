@@ -60,7 +60,7 @@ export async function handleVerb(verb: ProtocolVerb, input: string, openBackend:
     }
     case 'list': {
       const backend = await openBackend({ forWrite: false });
-      return formatList(await backend.list());
+      return backend.listAnswer ? backend.listAnswer() : formatList(await backend.list());
     }
   }
 }
