@@ -81,12 +81,20 @@ export class PgpBackend implements Backend {
   }
 
   async get(serverURL: string): Promise<StoredLogin> {
+    const login = await this.find(serverURL);
+    if (!login) throw new TsstoreError('not-found', CREDENTIALS_NOT_FOUND);
+    return login;
+  }
+
+  async find(serverURL: string): Promise<StoredLogin | undefined> {
     const path = this.credentialPath(serverURL);
     let armored: string;
     try {
+      // A miss answers undefined without an exception; any other error (EACCES, ENOTDIR) still throws.
+      if (statSync(path, { throwIfNoEntry: false }) === undefined) return undefined;
       armored = readFileSync(path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new TsstoreError('not-found', CREDENTIALS_NOT_FOUND);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // erased since the stat
       throw fileSystemError('read', path, error);
     }
     // The common case, our own message to an unprotected key, needs neither openpgp.js nor the agent.
