@@ -4,6 +4,7 @@ import { handleVerb, versionLine } from '../../src/protocol/handle.js';
 import { VERSION } from '../../src/version.js';
 import { readFileSync } from 'node:fs';
 import { TsstoreError } from '../../src/errors.js';
+import type { Backend } from '../../src/backends/backend.js';
 
 function harness() {
   const backend = new MemoryBackend();
@@ -80,5 +81,37 @@ describe('get with aliases', () => {
       throw new TsstoreError('locked', 'the keyring is locked');
     };
     await expect(handleVerb('get', 'docker.io', async () => backend)).rejects.toThrow('the keyring is locked');
+  });
+  describe('through a backend that can find without throwing', () => {
+    function finding() {
+      const backend: MemoryBackend & Pick<Backend, 'find'> = new MemoryBackend();
+      const asked: string[] = [];
+      backend.get = async () => {
+        throw new Error('get must not be called when the backend has find');
+      };
+      backend.find = async (serverURL: string) => {
+        asked.push(serverURL);
+        const login = backend.logins.get(serverURL);
+        return login && { ...login };
+      };
+      return { backend, asked, run: (input: string) => handleVerb('get', input, async () => backend) };
+    }
+    it('tries the same spellings in the same order, and answers with the first one found', async () => {
+      const { backend, asked, run } = finding();
+      await backend.add('https://reg.example:5000/', { username: 'u', secret: 's' });
+      expect(await run('reg.example:5000')).toBe('{"ServerURL":"reg.example:5000","Username":"u","Secret":"s"}\n');
+      expect(asked).toEqual(['reg.example:5000', 'https://reg.example:5000', 'http://reg.example:5000', 'reg.example:5000/', 'https://reg.example:5000/']);
+    });
+    it('answers a miss with the not-found error, as get does', async () => {
+      const { run } = finding();
+      await expect(run('nothing.example')).rejects.toSatisfy((error) => error instanceof TsstoreError && error.code === 'not-found' && error.message === 'credentials not found in native keychain');
+    });
+    it('does not hide an error other than not-found behind an alias', async () => {
+      const { backend, run } = finding();
+      backend.find = async () => {
+        throw new TsstoreError('io', 'cannot read X: permission denied');
+      };
+      await expect(run('docker.io')).rejects.toThrow('cannot read X: permission denied');
+    });
   });
 });

@@ -46,10 +46,21 @@ const BYTE_NAMES = Array.from({ length: 256 }, (_, byte) => {
   return byte < 0x80 && PLAIN.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
 });
 
+/** Every character that is not written as itself: whole code points (/u), and a lone surrogate alone. */
+const ESCAPED = /[^a-z0-9_-]/gu;
+
 export function encodeName(text: string): string {
-  let out = '';
-  for (const byte of Buffer.from(text, 'utf8')) out += BYTE_NAMES[byte];
-  return out;
+  // One native replace, not a loop over the UTF-8 bytes: that loop allocated an iterator result and a
+  // string per byte, in the single file's interpreter, for each of the 6-17 spellings a `get` tries.
+  // A lone surrogate becomes EF BF BD, as Buffer.from(text) makes it. Single file, `get` miss (6
+  // spellings): 11.11 M -> 10.79 M instructions (valgrind); with find (handle.ts), 1.45 -> 1.37 x the floor.
+  return text.replace(ESCAPED, (char) => {
+    const code = char.charCodeAt(0);
+    if (code < 0x80) return BYTE_NAMES[code] as string;
+    let out = '';
+    for (const byte of Buffer.from(char, 'utf8')) out += BYTE_NAMES[byte];
+    return out;
+  });
 }
 
 /**

@@ -7,12 +7,13 @@ import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync, unl
 import { join } from 'node:path';
 import { TsstoreError, fileSystemError } from '../../errors.js';
 import { createFileExclusive, ensurePrivateDir, removeStaleTemporaryFiles, writeFileAtomic } from '../../fs/private-files.js';
+import { formatList } from '../../protocol/codec.js';
 import { CREDENTIALS_NOT_FOUND } from '../../protocol/messages.js';
 import type { Backend, StoredLogin } from '../backend.js';
 import type { StoreKeySource } from './key-source.js';
 import type { ArmoredRecipient } from './openpgp-crypto.js';
 import { type CredentialLabel, type PgpLayout, credentialFileName, formatLabel, isCredentialFileName, parseLabel, pgpLayout } from './layout.js';
-import { type FolderStamp, LIST_CACHE_FILE, folderStamp, formatListCache, mayCache, readListCache, settledBy } from './list-cache.js';
+import { type FolderStamp, LIST_CACHE_FILE, folderStamp, formatListCache, mayCache, readListCache, readListCacheAnswer, settledBy } from './list-cache.js';
 import { readStoreKeyText, storeKeyExists } from './store-key-file.js';
 
 /** Enough for the longest label we write (the codec caps server URLs and usernames). */
@@ -80,12 +81,20 @@ export class PgpBackend implements Backend {
   }
 
   async get(serverURL: string): Promise<StoredLogin> {
+    const login = await this.find(serverURL);
+    if (!login) throw new TsstoreError('not-found', CREDENTIALS_NOT_FOUND);
+    return login;
+  }
+
+  async find(serverURL: string): Promise<StoredLogin | undefined> {
     const path = this.credentialPath(serverURL);
     let armored: string;
     try {
+      // A miss answers undefined without an exception; any other error (EACCES, ENOTDIR) still throws.
+      if (statSync(path, { throwIfNoEntry: false }) === undefined) return undefined;
       armored = readFileSync(path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new TsstoreError('not-found', CREDENTIALS_NOT_FOUND);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // erased since the stat
       throw fileSystemError('read', path, error);
     }
     // The common case, our own message to an unprotected key, needs neither openpgp.js nor the agent.
@@ -117,8 +126,21 @@ export class PgpBackend implements Backend {
   async list(): Promise<Map<string, string>> {
     const folder = this.credentialsFolderStamp();
     if (folder === undefined) return new Map();
-    const cached = this.cachedList(folder);
-    if (cached) return cached;
+    return this.readCache(folder, readListCache) ?? this.scan(folder).accounts;
+  }
+
+  /** The `list` verb's stdout, written as the cache holds it when the cache is current (list-cache.ts). */
+  async listAnswer(): Promise<string> {
+    const folder = this.credentialsFolderStamp();
+    if (folder === undefined) return formatList(new Map());
+    const cached = this.readCache(folder, readListCacheAnswer);
+    if (cached !== undefined) return cached;
+    const scanned = this.scan(folder);
+    return scanned.answer ?? formatList(scanned.accounts);
+  }
+
+  /** Reads every armor header; writes the cache when the folder allows it (`answer` is then its stdout). */
+  private scan(folder: FolderStamp): { accounts: Map<string, string>; answer?: string } {
     const started = Date.now();
     const labels: CredentialLabel[] = [];
     for (const name of this.credentialFileNames()) {
@@ -128,8 +150,11 @@ export class PgpBackend implements Backend {
       if (label && credentialFileName(label.serverURL) === name) labels.push(label);
     }
     const after = this.credentialsFolderStamp();
-    if (this.writesListCache && after && mayCache(folder, after, started)) this.writeListCache(after, labels);
-    return new Map(labels.map((label) => [label.serverURL, label.username]));
+    const accounts = new Map(labels.map((label) => [label.serverURL, label.username]));
+    if (!this.writesListCache || !after || !mayCache(folder, after, started)) return { accounts };
+    const answer = formatList(accounts);
+    this.writeListCache(after, labels, answer);
+    return { accounts, answer };
   }
 
   /** The credentials folder's identity and change times; undefined when there is no folder yet. */
@@ -142,18 +167,18 @@ export class PgpBackend implements Backend {
     }
   }
 
-  private cachedList(folder: FolderStamp): Map<string, string> | undefined {
+  private readCache<T>(folder: FolderStamp, read: (text: string, current: FolderStamp) => T | undefined): T | undefined {
     try {
-      return readListCache(readFileSync(join(this.layout.root, LIST_CACHE_FILE), 'utf8'), folder);
+      return read(readFileSync(join(this.layout.root, LIST_CACHE_FILE), 'utf8'), folder);
     } catch {
       return undefined;
     }
   }
 
   /** Best effort: a read-only or full disk must never make `list` fail. */
-  private writeListCache(folder: FolderStamp, labels: readonly CredentialLabel[]): void {
+  private writeListCache(folder: FolderStamp, labels: readonly CredentialLabel[], answer: string): void {
     try {
-      writeFileAtomic(join(this.layout.root, LIST_CACHE_FILE), formatListCache(folder, labels), {
+      writeFileAtomic(join(this.layout.root, LIST_CACHE_FILE), formatListCache(folder, labels, answer), {
         temporaryDir: this.layout.temporaryDir,
         accept: (written) => settledBy(folder, statSync(written).mtimeMs),
       });

@@ -99,3 +99,16 @@ describe('labels', () => {
     );
   });
 });
+
+describe('encodeName against its definition (each UTF-8 byte: itself when [a-z0-9_-], else %XX)', () => {
+  const byDefinition = (text: string) =>
+    [...Buffer.from(text, 'utf8')].map((byte) => (/[a-z0-9_-]/.test(String.fromCharCode(byte)) && byte < 0x80 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  it('agrees on any UTF-16 string, lone surrogates included', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (text) => encodeName(text) === byDefinition(text)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)), maxLength: 30 }), (text) => encodeName(text) === byDefinition(text)),
+      { numRuns: 2000 },
+    );
+    for (const text of ['\ud800', 'a\udc00b', '\ud83d\ude00', 'Host:5000/x', '']) expect(encodeName(text)).toBe(byDefinition(text));
+  });
+});

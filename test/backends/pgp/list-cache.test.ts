@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PgpBackend } from '../../../src/backends/pgp/pgp-backend.js';
 import { storeKeySource } from '../../../src/unlock/store-key-source.js';
-import { type FolderStamp, LIST_CACHE_FILE, SETTLE_MS, formatListCache, mayCache, readListCache } from '../../../src/backends/pgp/list-cache.js';
+import { type FolderStamp, LIST_CACHE_FILE, SETTLE_MS, formatListCache, mayCache, readListCache, readListCacheAnswer } from '../../../src/backends/pgp/list-cache.js';
+import { formatList } from '../../../src/protocol/codec.js';
 
 /** No test may ask on the terminal the test runner may have. */
 const noPrompt = storeKeySource(process.env, { mayPrompt: false });
@@ -31,21 +32,39 @@ describe('mayCache (pure)', () => {
 
 describe('readListCache (pure)', () => {
   const folder = stamp(1000);
-  const text = formatListCache(folder, [
+  const labels = [
     { serverURL: 'a.example', username: 'u1' },
     { serverURL: '__proto__', username: 'ü "x"' },
-  ]);
-  it('reads back what was written for the same folder', () => {
+  ];
+  const answer = formatList(new Map(labels.map((label) => [label.serverURL, label.username])));
+  const text = formatListCache(folder, labels, answer);
+  it('reads back what was written for the same folder: the accounts, and the list verb\'s answer as it was', () => {
     expect(readListCache(text, folder)).toEqual(new Map([['a.example', 'u1'], ['__proto__', 'ü "x"']]));
+    expect(readListCacheAnswer(text, folder)).toBe(answer);
   });
   it('ignores a cache of another folder state', () => {
     expect(readListCache(text, stamp(1001))).toBeUndefined();
     expect(readListCache(text, stamp(1000, 1000, '9'))).toBeUndefined();
+    expect(readListCacheAnswer(text, stamp(1001))).toBeUndefined();
   });
-  it.each(['', 'null', '{', '[]', '{"format":"tsstore-list-cache-1"}', text.replace('"u1"', '1'), text.replace('"accounts":[', '"accounts":[["only-one"],'), text.replace('tsstore-list-cache-1', 'other')])(
-    'treats a damaged or foreign cache as no cache (%j)',
+  it.each([
+    '',
+    'null',
+    '{',
+    '[]',
+    '{"format":"tsstore-list-cache-2"}',
+    text.replace('["a.example","u1"]', '["a.example",1]'),
+    text.replace('[["a.example"', '[["only-one"],["a.example"'),
+    text.replace('tsstore-list-cache-2', 'other'),
+    text.slice(0, -1),
+    `${text}\n`,
+  ])('treats a damaged or foreign cache as no cache (%j)', (damaged) => {
+    expect(readListCache(damaged, folder)).toBeUndefined();
+  });
+  it.each(['', '{', '{"format":"tsstore-list-cache-2"}', text.replace(answer, '[]\n'), text.replace(answer, '\n'), text.replace('tsstore-list-cache-2', 'tsstore-list-cache-1'), text.slice(0, -1)])(
+    'gives no answer from a damaged, foreign or older cache (%j)',
     (damaged) => {
-      expect(readListCache(damaged, folder)).toBeUndefined();
+      expect(readListCacheAnswer(damaged, folder)).toBeUndefined();
     },
   );
 });
@@ -93,6 +112,32 @@ describe('the list cache of the pgp backend', () => {
     writeFileSync(one, readFileSync(one, 'utf8').replace('"Username":"u1"', '"Username":"rewritten"'));
     expect(await store.list()).toEqual(scanned);
     expect(scanned.get('one.example')).toBe('u1');
+    expect(await store.listAnswer()).toBe('{"one.example":"u1","two.example":"u2"}\n');
+  });
+
+  it('gives the list verb the answer the cache holds, without building it from the accounts again', async () => {
+    await settle();
+    const answer = await store.listAnswer();
+    expect(answer).toBe(formatList(await store.list()));
+    expect(readFileSync(cacheFile(), 'utf8').split('\n')[1]).toBe(answer.slice(0, -1));
+    // Only the stored answer is written out: an answer line that differs from the accounts line shows it.
+    const cache = readFileSync(cacheFile(), 'utf8');
+    writeFileSync(cacheFile(), cache.replace(answer, '{"from-the-cache":"x"}\n'));
+    expect(await store.listAnswer()).toBe('{"from-the-cache":"x"}\n');
+    expect(await store.list()).toEqual(new Map([['one.example', 'u1'], ['two.example', 'u2']]));
+  });
+
+  it('answers the list verb as formatList does, with no cache, with a fresh one and once the folder changed', async () => {
+    await store.add('__proto__', { username: 'ü <x>', secret: 's' });
+    await store.add('10', { username: 'n', secret: 's' });
+    const expected = formatList(await store.list());
+    expect(await store.listAnswer()).toBe(expected);
+    await settle();
+    expect(await store.listAnswer()).toBe(expected);
+    expect(await store.listAnswer()).toBe(expected);
+    await store.delete('10');
+    expect(await store.listAnswer()).toBe(formatList(await store.list()));
+    expect(await store.listAnswer()).not.toBe(expected);
   });
 
   it('sees every store, replacement and erase that comes after it, at once', async () => {
@@ -112,8 +157,10 @@ describe('the list cache of the pgp backend', () => {
   it('scans again when the cache file is damaged, and lists when it cannot be written', async () => {
     await settle();
     await store.list();
-    writeFileSync(cacheFile(), '{"format":"tsstore-list-cache-1","folder":');
+    writeFileSync(cacheFile(), '{"format":"tsstore-list-cache-2","folder":');
     expect(await store.list()).toEqual(new Map([['one.example', 'u1'], ['two.example', 'u2']]));
+    writeFileSync(cacheFile(), '{"format":"tsstore-list-cache-2","folder":');
+    expect(await store.listAnswer()).toBe('{"one.example":"u1","two.example":"u2"}\n');
     rmSync(cacheFile());
     // Nowhere to write the cache (permissions would not stop root, a file in place of the folder does).
     rmSync(store.layout.temporaryDir, { recursive: true });

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorCodeOf } from '../../support/error-code.js';
@@ -114,6 +114,24 @@ describe('PgpBackend', () => {
     await store.add('h', { username: 'u', secret: 's' });
     writeFileSync(store.credentialPath('h'), 'garbage');
     expect(await errorCodeOf(store.get('h'))).toBe('store-corrupt');
+  });
+
+  it('finds without throwing: undefined for a miss, the login for a hit, and still an error for anything else', async () => {
+    expect(await store.find('h')).toBeUndefined();
+    await store.initialize();
+    await store.add('h', { username: 'u', secret: 's' });
+    expect(await store.find('h')).toEqual({ username: 'u', secret: 's' });
+    expect(await store.find('other')).toBeUndefined();
+    // A folder where the credential file should be: not a miss, the same io error get gave before.
+    rmSync(store.credentialPath('h'));
+    mkdirSync(store.credentialPath('h'));
+    expect(await errorCodeOf(store.find('h'))).toBe('io');
+    expect(await errorCodeOf(store.get('h'))).toBe('io');
+    // The credentials folder replaced by a file (ENOTDIR): an io error, never not-found.
+    rmSync(store.layout.credentialsDir, { recursive: true });
+    writeFileSync(store.layout.credentialsDir, '');
+    expect(await errorCodeOf(store.find('h'))).toBe('io');
+    expect(await errorCodeOf(store.get('h'))).toBe('io');
   });
 
   it('names a broken recipient file instead of failing vaguely, and stores nothing', async () => {
