@@ -36,7 +36,7 @@ const root = resolve(import.meta.dirname, '..');
 const ours = join(root, 'dist', 'docker-credential-tsstore');
 const sizes = (process.env.BENCH_SIZES ?? '1,1000,10000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 15);
-const verbs = (process.env.BENCH_VERBS ?? 'get,store,erase,list,list-after-store,version').split(',');
+const verbs = (process.env.BENCH_VERBS ?? 'get,store,erase,list,list-after-store,version').split(',').filter(Boolean);
 /** What each measured verb runs. */
 const commandOf = (verb) => (verb === 'list-after-store' ? 'list' : verb);
 const rowName = (verb) => (verb === 'list-after-store' ? 'list after store' : verb);
