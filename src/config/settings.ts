@@ -1,7 +1,7 @@
 /** tsstore's own settings file: which backend this user chose. Written once, never switched silently. */
-import { readFileSync } from 'node:fs';
 import { type BackendName, isBackendName } from '../backends/backend.js';
 import { TsstoreError, fileSystemError } from '../errors.js';
+import { fileCalls } from '../fs/file-calls.js';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/private-files.js';
 import type { TsstorePaths } from './paths.js';
 
@@ -26,7 +26,7 @@ export function parseSettings(text: string, file: string): Settings {
 export function readSettings(paths: TsstorePaths): Settings | undefined {
   let text: string;
   try {
-    text = readFileSync(paths.settingsFile, 'utf8');
+    text = fileCalls().readText(paths.settingsFile);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw fileSystemError('read', paths.settingsFile, error);

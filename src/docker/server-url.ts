@@ -15,7 +15,14 @@ const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.do
 /** What may follow a Docker Hub host after a scheme and still name the Hub itself (`https://index.docker.io/v1`). */
 const DOCKER_HUB_ROOTS = new Set(['', '/', '/v1', '/v1/']);
 /** The docker CLI's web login (`.../access-token`) and Docker Desktop's (`.../v1//access-token`). */
-const DOCKER_HUB_TOKEN_KEYS = new Set(['access-token', 'refresh-token'].flatMap((name) => [`${DOCKER_HUB_KEY}${name}`, `${DOCKER_HUB_KEY}/${name}`]));
+// Written out, not built with flatMap: that builtin's first use costs every `get` 0.3 M instructions in the
+// single file's interpreter (valgrind).
+const DOCKER_HUB_TOKEN_KEYS = new Set([
+  `${DOCKER_HUB_KEY}access-token`,
+  `${DOCKER_HUB_KEY}/access-token`,
+  `${DOCKER_HUB_KEY}refresh-token`,
+  `${DOCKER_HUB_KEY}/refresh-token`,
+]);
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 

@@ -3,22 +3,8 @@
  * mix: write a temporary file with mode 0600, fsync it, then rename it over the target.
  */
 import { randomHex } from '../runtime/lazy-crypto.js';
-import {
-  closeSync,
-  fchmodSync,
-  fsyncSync,
-  linkSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  chmodSync,
-  readdirSync,
-  readlinkSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// node:fs and node:path load on first use: `list` and `get` load this module but rarely write (node-modules.ts).
+import { nodeFs, nodePath } from './node-modules.js';
 import { fileSystemError } from '../errors.js';
 import { processAlive } from '../runtime/process-alive.js';
 
@@ -29,15 +15,15 @@ const PRIVATE_DIR_MODE = 0o700;
 export function ensurePrivateDir(path: string): void {
   let created: string | undefined;
   try {
-    created = mkdirSync(path, { recursive: true, mode: PRIVATE_DIR_MODE });
+    created = nodeFs().mkdirSync(path, { recursive: true, mode: PRIVATE_DIR_MODE });
   } catch (error) {
     throw fileSystemError('create the folder', path, error);
   }
   if (created === undefined) return;
   // mkdir applies the umask; fix every folder we made, from the first one created down to `path`.
-  for (let dir = path; ; dir = dirname(dir)) {
-    chmodSync(dir, PRIVATE_DIR_MODE);
-    if (dir === created || dir === dirname(dir)) break;
+  for (let dir = path; ; dir = nodePath().dirname(dir)) {
+    nodeFs().chmodSync(dir, PRIVATE_DIR_MODE);
+    if (dir === created || dir === nodePath().dirname(dir)) break;
   }
 }
 
@@ -49,7 +35,7 @@ let pidNamespace: string | undefined;
 function currentPidNamespace(): string {
   if (pidNamespace === undefined) {
     try {
-      pidNamespace = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '0';
+      pidNamespace = /\[(\d+)\]/.exec(nodeFs().readlinkSync('/proc/self/ns/pid'))?.[1] ?? '0';
     } catch {
       pidNamespace = '0';
     }
@@ -77,15 +63,15 @@ export function isStaleTemporary(name: string, mtimeMs: number, now = Date.now()
 export function removeStaleTemporaryFiles(dir: string, prefix = '', now = Date.now()): void {
   let names: string[];
   try {
-    names = readdirSync(dir);
+    names = nodeFs().readdirSync(dir);
   } catch {
     return;
   }
   for (const name of names) {
     if (!name.endsWith('.tmp') || !name.startsWith(prefix)) continue;
-    const path = join(dir, name);
+    const path = nodePath().join(dir, name);
     try {
-      if (isStaleTemporary(name, statSync(path).mtimeMs, now)) removeQuietly(path);
+      if (isStaleTemporary(name, nodeFs().statSync(path).mtimeMs, now)) removeQuietly(path);
     } catch {
       // gone already
     }
@@ -96,17 +82,17 @@ export function removeStaleTemporaryFiles(dir: string, prefix = '', now = Date.n
 function writePrivateFile(temporaryPath: string, data: string | Uint8Array, mode: number): void {
   let fd: number | undefined;
   try {
-    fd = openSync(temporaryPath, 'wx', mode);
-    fchmodSync(fd, mode); // the umask may have removed bits we want, never added any
+    fd = nodeFs().openSync(temporaryPath, 'wx', mode);
+    nodeFs().fchmodSync(fd, mode); // the umask may have removed bits we want, never added any
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
-    fsyncSync(fd);
+    for (let offset = 0; offset < bytes.length; ) offset += nodeFs().writeSync(fd, bytes, offset);
+    nodeFs().fsyncSync(fd);
   } catch (error) {
     if (fd !== undefined) closeQuietly(fd);
     removeQuietly(temporaryPath);
     throw fileSystemError('write', temporaryPath, error);
   }
-  closeSync(fd);
+  nodeFs().closeSync(fd);
 }
 
 export interface AtomicWriteOptions {
@@ -120,16 +106,16 @@ export interface AtomicWriteOptions {
  * when it answers false nothing is replaced and the result is false.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions & { accept?: (temporaryPath: string) => boolean } = {}): boolean {
-  const prefix = `.${basename(path).slice(0, 40)}`;
-  const temporaryDir = options.temporaryDir ?? dirname(path);
-  const temporaryPath = join(temporaryDir, temporaryName(prefix));
+  const prefix = `.${nodePath().basename(path).slice(0, 40)}`;
+  const temporaryDir = options.temporaryDir ?? nodePath().dirname(path);
+  const temporaryPath = nodePath().join(temporaryDir, temporaryName(prefix));
   writePrivateFile(temporaryPath, data, options.mode ?? PRIVATE_FILE_MODE);
   if (options.accept && !options.accept(temporaryPath)) {
     removeQuietly(temporaryPath);
     return false;
   }
   try {
-    renameSync(temporaryPath, path);
+    nodeFs().renameSync(temporaryPath, path);
   } catch (error) {
     removeQuietly(temporaryPath);
     throw fileSystemError('replace', path, error);
@@ -144,12 +130,12 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
  * target). Returns false when another process was first; its file is left as it is.
  */
 export function createFileExclusive(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): boolean {
-  const prefix = `.${basename(path).slice(0, 40)}`;
-  const temporaryDir = options.temporaryDir ?? dirname(path);
-  const temporaryPath = join(temporaryDir, temporaryName(prefix));
+  const prefix = `.${nodePath().basename(path).slice(0, 40)}`;
+  const temporaryDir = options.temporaryDir ?? nodePath().dirname(path);
+  const temporaryPath = nodePath().join(temporaryDir, temporaryName(prefix));
   writePrivateFile(temporaryPath, data, options.mode ?? PRIVATE_FILE_MODE);
   try {
-    linkSync(temporaryPath, path);
+    nodeFs().linkSync(temporaryPath, path);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -162,7 +148,7 @@ export function createFileExclusive(path: string, data: string | Uint8Array, opt
 
 export function removeQuietly(path: string): void {
   try {
-    unlinkSync(path);
+    nodeFs().unlinkSync(path);
   } catch {
     // already gone, or nothing we can do about it here
   }
@@ -170,7 +156,7 @@ export function removeQuietly(path: string): void {
 
 function closeQuietly(fd: number): void {
   try {
-    closeSync(fd);
+    nodeFs().closeSync(fd);
   } catch {
     // closing after a failed write; the write's error is the one to report
   }

@@ -8,34 +8,24 @@
  * that holds secrets. The process itself still reads /proc/self/stat and ns/pid (checked as nobody), but
  * not the 0400 files environ and auxv, which tsstore never reads.
  *
- * Only in the bun single file, through Bun.FFI (the native half of bun:ffi). Under Node.js (the npm
- * package) there is no FFI and nothing is done. Linux only. A failure (no glibc libc.so.6, seccomp, a bun
- * without Bun.FFI) is ignored: this must never stop the helper.
+ * Only in the bun single file, through libc by Bun.FFI (./libc.ts). Under Node.js (the npm package)
+ * there is no FFI and nothing is done. Linux only. A failure (no glibc libc.so.6, seccomp, a bun without
+ * Bun.FFI) is ignored: this must never stop the helper.
  */
-
-/** The part of Bun.FFI used here. */
-export interface BunFfi {
-  dlopen(path: string, symbols: { prctl: { args: string[]; returns: string } }): { symbols: { prctl(option: number, value: number): number } };
-}
+import { type BunFfi, bunFfi, openLibc } from './libc.js';
 
 export type CoreDumpGuard = 'non-dumpable' | 'not-linux' | 'no-ffi' | 'failed';
 
 const PR_SET_DUMPABLE = 4;
 
-export function bunFfi(): BunFfi | undefined {
-  return (globalThis as { Bun?: { FFI?: BunFfi } }).Bun?.FFI;
-}
-
 // Cost in the single file: this call 0.84 ms (median of 61 `version` runs, Bun.nanoseconds around it; the
 // prctl trampoline bun compiles); `version`, 300 alternating runs: 36.7 ms before, 36.1 ms after (noise).
-// import('bun:ffi') instead of Bun.FFI costs 0.7-1.4 ms more.
+// import('bun:ffi') instead of Bun.FFI costs 0.7-1.4 ms more. The same dlopen opens the file calls.
 export function forbidCoreDumps(platform: string = process.platform, ffi: BunFfi | undefined = bunFfi()): CoreDumpGuard {
   if (platform !== 'linux') return 'not-linux';
   if (!ffi) return 'no-ffi';
   try {
-    // prctl is variadic; the kernel reads only arg2 for PR_SET_DUMPABLE, passed as a 64-bit integer.
-    const libc = ffi.dlopen('libc.so.6', { prctl: { args: ['i32', 'u64'], returns: 'i32' } });
-    return libc.symbols.prctl(PR_SET_DUMPABLE, 0) === 0 ? 'non-dumpable' : 'failed';
+    return openLibc(ffi).prctl(PR_SET_DUMPABLE, 0) === 0 ? 'non-dumpable' : 'failed';
   } catch {
     return 'failed';
   }

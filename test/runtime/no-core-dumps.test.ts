@@ -1,6 +1,7 @@
 /** When forbidCoreDumps calls prctl, and that it never throws (the e2e proof is test/e2e/core-dumps.test.ts). */
 import { describe, expect, it } from 'vitest';
-import { type BunFfi, bunFfi, forbidCoreDumps } from '../../src/runtime/no-core-dumps.js';
+import { type BunFfi, bunFfi } from '../../src/runtime/libc.js';
+import { forbidCoreDumps } from '../../src/runtime/no-core-dumps.js';
 
 function fakeFfi(prctl: (option: number, value: number) => number): { ffi: BunFfi; opened: string[]; calls: number[][] } {
   const opened: string[] = [];
@@ -8,7 +9,7 @@ function fakeFfi(prctl: (option: number, value: number) => number): { ffi: BunFf
   const ffi: BunFfi = {
     dlopen(path) {
       opened.push(path);
-      return { symbols: { prctl: (option, value) => (calls.push([option, value]), prctl(option, value)) } };
+      return { symbols: { prctl: (option: number, value: number) => (calls.push([option, value]), prctl(option, value)) } };
     },
   };
   return { ffi, opened, calls };

@@ -16,7 +16,7 @@
  * scan is only cached when the folder had not changed for SETTLE_MS before the scan began, and did not
  * change during it. Anything odd about the cache file means "no cache": `list` scans as before.
  */
-import type { BigIntStats } from 'node:fs';
+import type { FileStat } from '../../fs/file-calls.js';
 import type { CredentialLabel } from './layout.js';
 
 export const LIST_CACHE_FILE = 'list-cache.json';
@@ -31,7 +31,7 @@ export interface FolderStamp {
   ctimeNs: string;
 }
 
-export function folderStamp(stats: BigIntStats): FolderStamp {
+export function folderStamp(stats: Pick<FileStat, 'dev' | 'ino' | 'mtimeNs' | 'ctimeNs'>): FolderStamp {
   return { dev: String(stats.dev), ino: String(stats.ino), mtimeNs: String(stats.mtimeNs), ctimeNs: String(stats.ctimeNs) };
 }
 

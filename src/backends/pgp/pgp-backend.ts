@@ -3,8 +3,9 @@
  * extra recipients. `get` reads one file, `list` reads only armor headers (or its cache, list-cache.ts),
  * writes are atomic renames.
  */
-import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { fileCalls } from '../../fs/file-calls.js';
+import { joinPath } from '../../fs/join-path.js';
+import { nodeFs } from '../../fs/node-modules.js';
 import { TsstoreError, fileSystemError } from '../../errors.js';
 import { createFileExclusive, ensurePrivateDir, removeStaleTemporaryFiles, writeFileAtomic } from '../../fs/private-files.js';
 import { formatList } from '../../protocol/codec.js';
@@ -18,8 +19,10 @@ import { readStoreKeyText, storeKeyExists } from './store-key-file.js';
 
 /** Enough for the longest label we write (the codec caps server URLs and usernames). */
 const HEADER_READ_BYTES = 32 * 1024;
-/** One buffer for every header `list` reads: 10,000 files need not mean 10,000 allocations. */
-const headerBuffer = Buffer.allocUnsafe(HEADER_READ_BYTES);
+/** One buffer for every header `list` reads: 10,000 files need not mean 10,000 allocations. Made on
+ * first use: `get` and a cached `list` read no header. */
+let headerBuffer: Uint8Array | undefined;
+const headerDecoder = new TextDecoder();
 
 export class PgpBackend implements Backend {
   readonly name = 'pgp' as const;
@@ -91,8 +94,8 @@ export class PgpBackend implements Backend {
     let armored: string;
     try {
       // A miss answers undefined without an exception; any other error (EACCES, ENOTDIR) still throws.
-      if (statSync(path, { throwIfNoEntry: false }) === undefined) return undefined;
-      armored = readFileSync(path, 'utf8');
+      if (fileCalls().stat(path) === undefined) return undefined;
+      armored = fileCalls().readText(path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // erased since the stat
       throw fileSystemError('read', path, error);
@@ -115,7 +118,7 @@ export class PgpBackend implements Backend {
   async delete(serverURL: string): Promise<void> {
     const path = this.credentialPath(serverURL);
     try {
-      unlinkSync(path);
+      nodeFs().unlinkSync(path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new TsstoreError('not-found', CREDENTIALS_NOT_FOUND);
       throw fileSystemError('remove', path, error);
@@ -144,7 +147,7 @@ export class PgpBackend implements Backend {
     const started = Date.now();
     const labels: CredentialLabel[] = [];
     for (const name of this.credentialFileNames()) {
-      const label = readLabel(join(this.layout.credentialsDir, name));
+      const label = readLabel(joinPath(this.layout.credentialsDir, name));
       // A file we cannot label (foreign, or gone since readdir) is not a credential of ours: skip it, so one
       // bad neighbour never breaks `list` for every registry.
       if (label && credentialFileName(label.serverURL) === name) labels.push(label);
@@ -159,17 +162,18 @@ export class PgpBackend implements Backend {
 
   /** The credentials folder's identity and change times; undefined when there is no folder yet. */
   private credentialsFolderStamp(): FolderStamp | undefined {
+    let stat;
     try {
-      return folderStamp(statSync(this.layout.credentialsDir, { bigint: true }));
+      stat = fileCalls().stat(this.layout.credentialsDir);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw fileSystemError('read the folder', this.layout.credentialsDir, error);
     }
+    return stat && folderStamp(stat);
   }
 
   private readCache<T>(folder: FolderStamp, read: (text: string, current: FolderStamp) => T | undefined): T | undefined {
     try {
-      return read(readFileSync(join(this.layout.root, LIST_CACHE_FILE), 'utf8'), folder);
+      return read(fileCalls().readText(joinPath(this.layout.root, LIST_CACHE_FILE)), folder);
     } catch {
       return undefined;
     }
@@ -178,9 +182,9 @@ export class PgpBackend implements Backend {
   /** Best effort: a read-only or full disk must never make `list` fail. */
   private writeListCache(folder: FolderStamp, labels: readonly CredentialLabel[], answer: string): void {
     try {
-      writeFileAtomic(join(this.layout.root, LIST_CACHE_FILE), formatListCache(folder, labels, answer), {
+      writeFileAtomic(joinPath(this.layout.root, LIST_CACHE_FILE), formatListCache(folder, labels, answer), {
         temporaryDir: this.layout.temporaryDir,
-        accept: (written) => settledBy(folder, statSync(written).mtimeMs),
+        accept: (written) => settledBy(folder, nodeFs().statSync(written).mtimeMs),
       });
     } catch {
       // the next list scans again
@@ -188,12 +192,12 @@ export class PgpBackend implements Backend {
   }
 
   credentialPath(serverURL: string): string {
-    return join(this.layout.credentialsDir, credentialFileName(serverURL));
+    return joinPath(this.layout.credentialsDir, credentialFileName(serverURL));
   }
 
   credentialFileNames(): string[] {
     try {
-      return readdirSync(this.layout.credentialsDir).filter(isCredentialFileName);
+      return nodeFs().readdirSync(this.layout.credentialsDir).filter(isCredentialFileName);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw fileSystemError('read the folder', this.layout.credentialsDir, error);
@@ -208,14 +212,14 @@ export class PgpBackend implements Backend {
   readExtraRecipients(): ArmoredRecipient[] {
     let names: string[];
     try {
-      names = readdirSync(this.layout.recipientsDir).filter((name) => name.endsWith('.asc') && !name.startsWith('.'));
+      names = nodeFs().readdirSync(this.layout.recipientsDir).filter((name) => name.endsWith('.asc') && !name.startsWith('.'));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw fileSystemError('read the folder', this.layout.recipientsDir, error);
     }
     return names.sort().map((name) => {
-      const source = join(this.layout.recipientsDir, name);
-      return { armored: readFileSync(source, 'utf8'), source };
+      const source = joinPath(this.layout.recipientsDir, name);
+      return { armored: nodeFs().readFileSync(source, 'utf8'), source };
     });
   }
 
@@ -227,19 +231,21 @@ export class PgpBackend implements Backend {
 
 
 function readLabel(path: string): ReturnType<typeof parseLabel> {
+  const files = fileCalls();
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = files.openToRead(path);
   } catch {
     return undefined;
   }
   try {
-    const count = readSync(fd, headerBuffer, 0, headerBuffer.length, 0);
-    return parseLabel(headerBuffer.toString('utf8', 0, count));
+    headerBuffer ??= new Uint8Array(HEADER_READ_BYTES);
+    const count = files.read(fd, headerBuffer, 0, headerBuffer.length);
+    return parseLabel(headerDecoder.decode(headerBuffer.subarray(0, count)));
   } catch {
     return undefined;
   } finally {
-    closeSync(fd);
+    files.close(fd);
   }
 }
 

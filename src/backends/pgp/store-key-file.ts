@@ -1,21 +1,21 @@
 /** The store key's file: whether there is one, and its text, refused (as ssh does) when others could read it. */
-import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
+import { fileCalls } from '../../fs/file-calls.js';
 import { TsstoreError, fileSystemError } from '../../errors.js';
 import { onlyOwnerMayAccess } from '../../fs/owner-only.js';
 
 export function storeKeyExists(path: string): boolean {
   try {
-    statSync(path);
-    return true;
+    return fileCalls().stat(path) !== undefined;
   } catch {
     return false;
   }
 }
 
 export function readStoreKeyText(path: string): string {
+  const files = fileCalls();
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = files.openToRead(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new TsstoreError('config', `the store key ${path} is missing; run docker-credential-tsstore init`);
@@ -23,12 +23,12 @@ export function readStoreKeyText(path: string): string {
     throw fileSystemError('read', path, error);
   }
   try {
-    const mode = fstatSync(fd).mode & 0o777;
+    const mode = files.fstat(fd).mode & 0o777;
     if (!onlyOwnerMayAccess(mode)) {
       throw new TsstoreError('unsafe-permissions', `the store key ${path} can be read by others (mode ${mode.toString(8)}); run chmod 600 ${path}`);
     }
-    return readFileSync(fd, 'utf8');
+    return files.readTextOf(fd);
   } finally {
-    closeSync(fd);
+    files.close(fd);
   }
 }
