@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findBun } from '../../scripts/build-single-file.js';
 import { parseStatx } from '../../src/fs/libc-file-calls.js';
+import { bunBinary } from '../support/bun.js';
 import { PROJECT_ROOT } from '../support/helper-binary.js';
 
 const PROBE = join(PROJECT_ROOT, 'test', 'support', 'libc-file-calls-probe.ts');
@@ -24,7 +24,7 @@ interface Answer {
 }
 
 async function probe(paths: string[], uid?: number): Promise<Answer[]> {
-  const command = uid === undefined ? [findBun() as string, PROBE, 'paths', ...paths] : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', findBun() as string, PROBE, 'paths', ...paths];
+  const command = uid === undefined ? [bunBinary(), PROBE, 'paths', ...paths] : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', bunBinary(), PROBE, 'paths', ...paths];
   const { stdout } = await execa(command[0] as string, command.slice(1), { timeout: 60_000, env: { ...process.env, BUN_INSTALL_CACHE_DIR: join(dir, 'bun-cache') } });
   return JSON.parse(stdout) as Answer[];
 }
@@ -91,7 +91,7 @@ describe('libc file calls in bun', () => {
 
   it('read and write move every byte through a pipe, partial counts included', async () => {
     const input = Buffer.from(Array.from({ length: 300_000 }, (_, index) => (index * 7919) % 256));
-    const { stdout } = await execa(findBun() as string, [PROBE, 'echo'], { input, encoding: 'buffer', timeout: 60_000 });
+    const { stdout } = await execa(bunBinary(), [PROBE, 'echo'], { input, encoding: 'buffer', timeout: 60_000 });
     expect(Buffer.compare(Buffer.from(stdout), input)).toBe(0);
   });
 });
