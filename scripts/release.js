@@ -38,7 +38,7 @@ function sourcesHash() {
     hash.update(`${relative(root, path)}\0${stats.size}\0`);
     hash.update(readFileSync(path));
   };
-  for (const name of ['src', 'helpers', 'scripts', 'package.json', 'package-lock.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json']) add(join(root, name));
+  for (const name of ['src', 'helpers', 'scripts', 'package.json', 'package-lock.json', 'README.md', 'LICENSE', 'tsconfig.json', 'tsconfig.build.json']) add(join(root, name));
   hash.update(`keyring ${keyringVersion}`);
   return hash.digest('hex');
 }
@@ -76,7 +76,7 @@ step('npm package: compiling and packing');
 const npmStage = join(cache, 'npm-package');
 rmSync(npmStage, { recursive: true, force: true });
 mkdirSync(npmStage, { recursive: true });
-for (const file of ['package.json', 'README.md']) copyFileSync(join(root, file), join(npmStage, file));
+for (const file of ['package.json', 'README.md', 'LICENSE']) copyFileSync(join(root, file), join(npmStage, file));
 execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(npmStage, 'build')], { stdio: 'inherit', cwd: root });
 execFileSync('npm', ['pack', '--pack-destination', out, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'], cwd: npmStage });
 

@@ -2,7 +2,7 @@
 // README, a copyright file, a Debian changelog and a man page under /usr/share, and lintian overrides that
 // say why each remaining tag does not apply.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -61,6 +61,19 @@ function rfc2822(date) {
   return `${day}, ${dd} ${mon} ${yyyy} ${time} +0000`;
 }
 
+/**
+ * debian/copyright from its template and the repository's LICENSE, the one copy of the MIT text: the
+ * holder goes into `Copyright:`, the permission text into the `License: MIT` paragraph (Debian's
+ * format: each line indented by one space, an empty line written as " .").
+ */
+export function copyrightText(template, license) {
+  const holder = /^Copyright \(c\) (.+)$/m.exec(license);
+  if (!holder) throw new Error('LICENSE has no "Copyright (c) ..." line');
+  const permission = license.slice(holder.index + holder[0].length).trim();
+  const paragraph = permission.split('\n').map((line) => (line === '' ? ' .' : ` ${line}`)).join('\n');
+  return `${template.replace('@COPYRIGHT@', holder[1]).trimEnd()}\n\nLicense: MIT\n${paragraph}\n`;
+}
+
 function write(path, content, mode) {
   mkdirSync(join(path, '..'), { recursive: true, mode: 0o755 });
   writeFileSync(path, content);
@@ -75,8 +88,7 @@ export function buildDeb({ executable, arch, version, root, work, outfile, date 
   const doc = join(stage, 'usr', 'share', 'doc', 'tsstore');
   write(join(stage, 'usr', 'bin', 'docker-credential-tsstore'), readFileSync(executable), 0o755);
   write(join(doc, 'README.md'), readFileSync(join(root, 'README.md')), 0o644);
-  copyFileSync(join(here, 'copyright'), join(doc, 'copyright'));
-  chmodSync(join(doc, 'copyright'), 0o644);
+  write(join(doc, 'copyright'), copyrightText(readFileSync(join(here, 'copyright'), 'utf8'), readFileSync(join(root, 'LICENSE'), 'utf8')), 0o644);
   // -n: no name or time stamp in the gzip header (lintian and reproducibility ask for that).
   write(join(doc, 'changelog.gz'), gzipSync(changelogText(version, rfc2822(date)), { level: 9 }), 0o644);
   const manDate = date.toISOString().slice(0, 10);

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendName } from '../backends/backend.js';
+import { backendOverride } from '../backends/in-force.js';
 import { PgpBackend } from '../backends/pgp/pgp-backend.js';
 import { type Environment, type TsstorePaths, tsstorePaths } from '../config/paths.js';
 import { readSettings, writeSettings } from '../config/settings.js';
@@ -16,6 +17,7 @@ import { exportGpgPublicKey } from './gpg-export.js';
 import { passphraseForNewKey } from '../passphrase/new-key.js';
 import type { PublicKeyInfo } from '../backends/pgp/openpgp-crypto.js';
 import { say } from '../text/output.js';
+import { overrideNotRecordedLine, planInitBackend } from './init-backend.js';
 import { storeKeySource } from '../unlock/store-key-source.js';
 
 export interface InitOptions {
@@ -27,21 +29,20 @@ export interface InitOptions {
 
 export async function runInit(options: InitOptions, env: Environment = process.env): Promise<void> {
   const paths = tsstorePaths(env);
-  const settings = readSettings(paths);
-  // Nothing set up and no --backend: the same choice as a first `store` (keyring when one answers unlocked).
-  const backend = options.backend ?? settings?.backend ?? (await (await import('../backends/choose.js')).probeBackend(env)).backend;
-  if (settings && settings.backend !== backend) {
-    throw new TsstoreError(
-      'config',
-      `tsstore already keeps credentials in the ${settings.backend} backend (${paths.settingsFile}); switching is not supported yet`,
-    );
-  }
+  // TSSTORE_BACKEND decides here as in every other command (an unknown value stops init before it writes).
+  const override = backendOverride(env);
+  const plan = planInitBackend({ flag: options.backend, override, recorded: readSettings(paths)?.backend, settingsFile: paths.settingsFile });
+  // Nothing set up and nothing says: the same choice as a first `store` (keyring when one answers unlocked).
+  const backend = plan.kind === 'set-up' ? plan.backend : (await (await import('../backends/choose.js')).probeBackend(env)).backend;
+  const record = plan.kind === 'probe' || plan.record;
+  const notRecorded = overrideNotRecordedLine(plan, paths.settingsFile);
   // Read config.json first: a broken one stops init before anything is written.
   const docker = options.configureDocker ? readDockerConfig(env) : undefined;
   // Setting credsStore rewrites it: a file docker reads differently from JSON.parse stops init here.
   if (docker && !(typeof docker.config.credsStore === 'string' && docker.config.credsStore !== '')) assertRewritable(docker);
   if (backend === 'keyring') {
-    await initKeyring(paths, options, env, say);
+    await initKeyring(paths, options, env, record, say);
+    if (notRecorded) say(notRecorded);
     if (docker) configureDocker(docker, say);
     return;
   }
@@ -52,8 +53,9 @@ export async function runInit(options: InitOptions, env: Environment = process.e
   // Asked only for a key this init creates; passwd changes the passphrase of an existing one.
   const passphrase = pgp.hasKey() ? '' : await passphraseForNewKey(env, pgp.layout.privateKeyFile, say);
   const fingerprint = await pgp.initialize(undefined, passphrase);
-  writeSettings(paths, { backend });
+  if (record) writeSettings(paths, { backend });
   say(fingerprint ? `Created the store key ${fingerprint} in ${pgp.layout.privateKeyFile}` : `Using the store key in ${pgp.layout.privateKeyFile}`);
+  if (notRecorded) say(notRecorded);
 
   ensurePrivateDir(pgp.layout.recipientsDir);
   for (const key of recipients) {
@@ -68,15 +70,15 @@ export async function runInit(options: InitOptions, env: Environment = process.e
   if (docker) configureDocker(docker, say);
 }
 
-/** The keyring backend: check it can take credentials now, then record it. Nothing to create. */
-async function initKeyring(paths: TsstorePaths, options: InitOptions, env: Environment, say: (line: string) => void): Promise<void> {
+/** The keyring backend: check it can take credentials now, then record it (unless told not to). Nothing to create. */
+async function initKeyring(paths: TsstorePaths, options: InitOptions, env: Environment, record: boolean, say: (line: string) => void): Promise<void> {
   if (options.recipientFiles.length + options.recipientGpgKeys.length > 0) {
     throw new TsstoreError('usage', '--recipient and --recipient-gpg apply to the pgp backend only; the keyring backend has no recipients');
   }
   const { checkKeyringReady } = await import('../backends/keyring/open-keyring.js');
   const where = await checkKeyringReady(env);
-  writeSettings(paths, { backend: 'keyring' });
-  say(`Credentials are kept in the OS keyring: ${where} (recorded in ${paths.settingsFile}).`);
+  if (record) writeSettings(paths, { backend: 'keyring' });
+  say(`Credentials are kept in the OS keyring: ${where}${record ? ` (recorded in ${paths.settingsFile})` : ''}.`);
 }
 
 /** Reads and checks every extra recipient before anything is written. */

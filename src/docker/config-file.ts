@@ -115,3 +115,14 @@ export function writeDockerConfig(file: DockerConfigFile): void {
   }
   writeFileAtomic(target, serializeDockerConfig(file.config, { crlf: file.crlf }));
 }
+
+/** Replaces an existing config.json with `text` as given (a fix that edits the text itself), through a symlink. */
+export function writeDockerConfigText(file: DockerConfigFile, text: string): void {
+  let target = file.path;
+  try {
+    target = realpathSync(file.path);
+  } catch {
+    // not there (any more): written where it was named
+  }
+  writeFileAtomic(target, text);
+}

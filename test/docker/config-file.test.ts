@@ -10,6 +10,7 @@ import {
   readDockerConfig,
   serializeDockerConfig,
   writeDockerConfig,
+  writeDockerConfigText,
 } from '../../src/docker/config-file.js';
 
 describe('dockerConfigPath', () => {
@@ -83,6 +84,18 @@ describe('readDockerConfig and writeDockerConfig', () => {
     writeDockerConfig(file);
     expect(lstatSync(join(dir, 'd', 'config.json')).isSymbolicLink()).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'real', 'config.json'), 'utf8'))).toEqual({ 'x-unknown': { keep: [1, 2] }, credsStore: 'tsstore' });
+  });
+
+  it('writeDockerConfigText puts the text as given through a symlink, keeping the link, mode 0600', () => {
+    mkdirSync(join(dir, 'real'));
+    mkdirSync(join(dir, 'd'));
+    writeFileSync(join(dir, 'real', 'config.json'), '\ufeff{"a": 1}', { mode: 0o644 });
+    symlinkSync(join(dir, 'real', 'config.json'), join(dir, 'd', 'config.json'));
+    const file = readDockerConfig({ DOCKER_CONFIG: join(dir, 'd') });
+    writeDockerConfigText(file, '{"a":   1}\r\n');
+    expect(lstatSync(join(dir, 'd', 'config.json')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'real', 'config.json'), 'utf8')).toBe('{"a":   1}\r\n');
+    expect(statSync(join(dir, 'real', 'config.json')).mode & 0o777).toBe(0o600);
   });
 });
 

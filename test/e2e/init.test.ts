@@ -74,6 +74,61 @@ describe('init', () => {
     expect(result.stderr).toMatch(/already keeps credentials in the pgp backend .*switching is not supported yet\n$/);
   });
 
+  describe('honours TSSTORE_BACKEND as every other command does', () => {
+    const settingsFile = () => join(home.env.TSSTORE_HOME as string, 'settings.json');
+    const record = (backend: string) => {
+      mkdirSync(home.env.TSSTORE_HOME as string, { recursive: true });
+      writeFileSync(settingsFile(), `{"backend": "${backend}"}\n`);
+    };
+
+    it('TSSTORE_BACKEND=pgp where settings.json records the keyring: sets up the pgp store, leaves the record alone', async () => {
+      record('keyring');
+      const env = { ...home.env, TSSTORE_BACKEND: 'pgp' };
+      const result = await runHelper(['init', '--no-docker-config'], { env });
+      expect(result.stderr).toBe('');
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toBe(
+        `Created the store key ${/[0-9a-f]{40}/.exec(result.stdout)?.[0]} in ${join(home.env.TSSTORE_HOME as string, 'pgp', 'private-key.asc')}\n` +
+          `${settingsFile()} still records the keyring backend: commands use pgp only while TSSTORE_BACKEND=pgp is set.\n`,
+      );
+      expect(readFileSync(settingsFile(), 'utf8')).toBe('{"backend": "keyring"}\n');
+      // The key init made is the one store and get use under the same variable: store makes none of its own.
+      const payload = JSON.stringify({ ServerURL: 'reg.example', Username: 'u', Secret: 's3cret' });
+      expect(await runHelper(['store'], { env, input: payload })).toEqual({ stdout: '', stderr: '', exitCode: 0 });
+      expect(await runHelper(['get'], { env, input: 'reg.example' })).toEqual({ stdout: `${payload}\n`, stderr: '', exitCode: 0 });
+    });
+
+    it('TSSTORE_BACKEND=keyring where settings.json records pgp: init goes to the keyring, as list does', async () => {
+      await runHelper(['init', '--no-docker-config'], { env: home.env });
+      const before = snapshotTree(home.home);
+      const env = { ...home.env, TSSTORE_BACKEND: 'keyring' };
+      const list = await runHelper(['list'], { env, input: 'unused' });
+      expect(list.stdout).toContain('the keyring backend needs the Secret Service over D-Bus');
+      const result = await runHelper(['init', '--no-docker-config'], { env });
+      expect(result).toEqual({ stdout: '', stderr: `docker-credential-tsstore: ${list.stdout}`, exitCode: 1 });
+      expect(snapshotTree(home.home)).toEqual(before);
+    });
+
+    it('an unknown TSSTORE_BACKEND stops init before it writes anything', async () => {
+      writeConfig('{}');
+      const before = snapshotTree(home.home);
+      const result = await runHelper(['init'], { env: { ...home.env, TSSTORE_BACKEND: 'vault' } });
+      expect(result).toEqual({ stdout: '', stderr: 'docker-credential-tsstore: TSSTORE_BACKEND must be "pgp" or "keyring", not "vault"\n', exitCode: 1 });
+      expect(snapshotTree(home.home)).toEqual(before);
+    });
+
+    it('--backend and TSSTORE_BACKEND that disagree stop init before it writes anything', async () => {
+      const before = snapshotTree(home.home);
+      const result = await runHelper(['init', '--backend', 'pgp'], { env: { ...home.env, TSSTORE_BACKEND: 'keyring' } });
+      expect(result).toEqual({
+        stdout: '',
+        stderr: 'docker-credential-tsstore: --backend pgp and TSSTORE_BACKEND=keyring disagree; unset TSSTORE_BACKEND or drop --backend\n',
+        exitCode: 1,
+      });
+      expect(snapshotTree(home.home)).toEqual(before);
+    });
+  });
+
   it('names a recipient file that cannot be read or is not a key, and writes nothing', async () => {
     const before = snapshotTree(home.home);
     const missing = await runHelper(['init', '--recipient', join(home.home, 'nope.asc')], { env: home.env });

@@ -575,6 +575,14 @@ describe.skipIf(!haveSecretService)('init and info with the keyring', { retry: 2
     expect(JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8'))).toEqual({ backend: 'keyring' });
   });
 
+  it('init with TSSTORE_BACKEND=pgp on a fresh machine sets up and records pgp, though the keyring answers', async () => {
+    const home = join(session.home, 'init-override');
+    const result = await session.run(['init', '--no-docker-config'], '', { TSSTORE_HOME: home, TSSTORE_BACKEND: 'pgp' });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^Created the store key [0-9a-f]{40} in \S+private-key\.asc\n$/);
+    expect(JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8'))).toEqual({ backend: 'pgp' });
+  });
+
   it('init --backend keyring refuses pgp recipients', async () => {
     const home = join(session.home, 'init-recipient');
     const result = await session.run(['init', '--backend', 'keyring', '--recipient', '/dev/null', '--no-docker-config'], '', { TSSTORE_HOME: home });

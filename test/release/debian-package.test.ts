@@ -8,11 +8,12 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DockerClient, dockerClient } from '../support/docker-client.js';
 import { type StartedDockerDaemon, dockerDaemonUnavailable, startDockerDaemon } from '../support/docker-daemon.js';
-import { type HelperResult } from '../support/helper-binary.js';
+import { type HelperResult, PROJECT_ROOT } from '../support/helper-binary.js';
 import { haveAll, requireReal } from '../support/real-components.js';
 import { type RegistryUser, type StartedRegistry, randomSecret, startRegistry } from '../support/registry.js';
 import { type InstallSandbox, installSandboxUnavailable, startInstallSandbox } from './support/install-sandbox.js';
@@ -63,6 +64,18 @@ describe.each(ARCHES)('tsstore_VERSION_$arch.deb', ({ arch, executable }) => {
     expect(listing.find((line) => line.endsWith(' ./usr/bin/docker-credential-tsstore'))).toMatch(/^-rwxr-xr-x /);
     const inside = await execa('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -xOf - ./usr/bin/docker-credential-tsstore', 'sh', deb()], { encoding: 'buffer', maxBuffer: 512 * 1024 * 1024 });
     expect(sha256(inside.stdout)).toBe(sha256(readFileSync(releaseFile(executable))));
+  });
+
+  it("carries the repository's LICENSE in its copyright file, in Debian's format", async () => {
+    const copyright = (await execa('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -xOf - ./usr/share/doc/tsstore/copyright', 'sh', deb()])).stdout;
+    const license = readFileSync(join(PROJECT_ROOT, 'LICENSE'), 'utf8');
+    const holder = /^Copyright \(c\) (.+)$/m.exec(license);
+    expect(holder, 'LICENSE names the holder').not.toBeNull();
+    expect(copyright).toContain(`\nFiles: *\nCopyright: ${holder?.[1]}\nLicense: MIT\n`);
+    // The stand-alone License paragraph, read back: one space of indent, " ." for an empty line.
+    const paragraph = copyright.split('\nLicense: MIT\n').at(-1) ?? '';
+    const text = paragraph.split('\n').map((line) => (line === ' .' ? '' : line.replace(/^ /, ''))).join('\n');
+    expect(text).toBe(license.slice((holder?.index ?? 0) + (holder?.[0].length ?? 0)).trim());
   });
 
   it.skipIf(!haveLintian)('is lintian clean; each override in the package says why', async () => {

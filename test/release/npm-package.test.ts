@@ -3,15 +3,15 @@
  * with this machine's Node.js (20) and the npm registry for the dependencies, no build step. The installed
  * `docker-credential-tsstore` answers the protocol and a real `docker login`/`docker logout` against the
  * test registry stores and erases through it. The package holds only what it runs: package.json, the
- * README and the compiled JavaScript, no tests, fixtures or TypeScript.
+ * README, the LICENSE and the compiled JavaScript, no tests, fixtures or TypeScript.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DockerClient, dockerClient } from '../support/docker-client.js';
-import { runHelper } from '../support/helper-binary.js';
+import { PROJECT_ROOT, runHelper } from '../support/helper-binary.js';
 import { haveAll } from '../support/real-components.js';
 import { type RegistryUser, type StartedRegistry, randomSecret, startRegistry } from '../support/registry.js';
 import { RELEASE_TIMEOUT_MS, VERSION, ensureRelease, releaseFile } from './support/release-build.js';
@@ -37,12 +37,15 @@ afterAll(() => {
 });
 
 describe('the npm package', () => {
-  it('holds package.json, README.md and compiled JavaScript only', async () => {
+  it('holds package.json, README.md, LICENSE and compiled JavaScript only', async () => {
     const listing = await execa('tar', ['-tzf', tarball()]);
     const files = listing.stdout.split('\n').filter((file) => file !== '' && !file.endsWith('/')).sort();
-    const unexpected = files.filter((file) => !/^package\/(package\.json|README\.md|build\/(src|helpers)\/[\w/.-]+\.js)$/.test(file));
+    const unexpected = files.filter((file) => !/^package\/(package\.json|README\.md|LICENSE|build\/(src|helpers)\/[\w/.-]+\.js)$/.test(file));
     expect(unexpected).toEqual([]);
     expect(files).toContain('package/build/helpers/docker-credential-tsstore.js');
+    // package.json says MIT: the text goes with the package, as the repository's LICENSE has it.
+    expect(files).toContain('package/LICENSE');
+    expect((await execa('tar', ['-xzOf', tarball(), 'package/LICENSE'])).stdout).toBe(readFileSync(join(PROJECT_ROOT, 'LICENSE'), 'utf8').trimEnd());
     expect(files.some((file) => /test|fixture|\.ts$|\.map$/.test(file))).toBe(false);
   });
 

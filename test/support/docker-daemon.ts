@@ -12,12 +12,12 @@
  * The daemon is its process group's leader, so stop() (and the test process's exit) ends it together with
  * the containerd it starts. Readiness is `GET /_ping` on its socket answering OK, bounded by a timeout.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { findOnPath } from './real-components.js';
+import { startServerProcess } from './server-process.js';
 
 export interface DockerDaemonOptions {
   /** daemon.json's content: an object (written as JSON) or exact text. Default `{}`. */
@@ -45,8 +45,6 @@ export interface StartedDockerDaemon {
   /** Ends the daemon and its containerd, removes its folder. Safe to call more than once. */
   stop(): Promise<void>;
 }
-
-const MAX_LOG_CHARS = 256 * 1024;
 
 /** Why a daemon cannot be started here, or undefined when it can (root and dockerd on PATH). */
 export function dockerDaemonUnavailable(): string | undefined {
@@ -91,60 +89,27 @@ export async function startDockerDaemon(options: DockerDaemonOptions = {}): Prom
     'shift 2',
     'exec dockerd "$@"',
   ].join('\n');
-  let log = '';
-  const append = (chunk: Buffer) => {
-    log += chunk.toString('utf8');
-    if (log.length > MAX_LOG_CHARS) log = log.slice(-MAX_LOG_CHARS);
-  };
-  const child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', etc, options.certsD ?? '', ...dockerdArgs], {
+  const server = startServerProcess({
+    command: 'unshare',
+    args: ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', etc, options.certsD ?? '', ...dockerdArgs],
     cwd: dir,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', HOME: dir, LANG: 'C' },
+    group: true,
+    stopGraceMs: 20_000,
   });
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  let exitInfo: string | undefined;
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exitInfo = `exited with ${signal ?? `code ${code}`}`;
-      resolve();
-    });
-    child.once('error', (error) => {
-      exitInfo = `could not be run: ${error.message}`;
-      resolve();
-    });
-  });
-  const onExit = () => killGroup(child, 'SIGKILL');
-  process.once('exit', onExit);
-
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    process.removeListener('exit', onExit);
-    if (exitInfo === undefined) {
-      killGroup(child, 'SIGTERM');
-      const ended = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 20_000))]);
-      if (!ended) {
-        killGroup(child, 'SIGKILL');
-        await exited;
-      }
-    }
-    // containerd-shim and friends may outlive dockerd by a moment.
-    killGroup(child, 'SIGKILL');
+    await server.stop();
     rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   };
 
   const timeoutMs = options.startTimeoutMs ?? 60_000;
-  const deadline = Date.now() + timeoutMs;
-  while (!(await pings(socket))) {
-    if (exitInfo !== undefined || Date.now() > deadline) {
-      const why = exitInfo ?? `did not answer /_ping within ${timeoutMs} ms`;
-      await stop();
-      throw new Error(`dockerd ${why}:\n${log}`);
-    }
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 100))]);
+  const readiness = await server.waitUntil(() => pings(socket), { timeoutMs, intervalMs: 100, waitingFor: 'answer /_ping' });
+  if (!readiness.ready) {
+    await stop();
+    throw new Error(`dockerd ${readiness.why}:\n${server.logs()}`);
   }
 
   const host = `unix://${socket}`;
@@ -153,8 +118,8 @@ export async function startDockerDaemon(options: DockerDaemonOptions = {}): Prom
     dir,
     configFile,
     env: { DOCKER_HOST: host },
-    pid: child.pid ?? 0,
-    logs: () => log,
+    pid: server.pid ?? 0,
+    logs: () => server.logs(),
     importImage: async (reference) => {
       const rootfs = mkdtempSync(join(dir, 'rootfs-'));
       writeFileSync(join(rootfs, 'hello.txt'), `tsstore e2e image ${reference}\n`);
@@ -169,15 +134,6 @@ export async function startDockerDaemon(options: DockerDaemonOptions = {}): Prom
     },
     stop,
   };
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
 }
 
 function pings(socketPath: string): Promise<boolean> {

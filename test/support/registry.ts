@@ -14,7 +14,6 @@
  *   exits.
  * Passwords never appear in argv: htpasswd reads them on stdin (-i).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
@@ -23,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { findOnPath } from './real-components.js';
+import { type ServerProcess, startServerProcess } from './server-process.js';
 
 export interface RegistryUser {
   username: string;
@@ -70,8 +70,6 @@ export interface StartedRegistry {
   /** Kills the registry and removes its folder. Safe to call more than once. */
   stop(): Promise<void>;
 }
-
-const MAX_LOG_CHARS = 256 * 1024;
 
 export function randomSecret(bytes = 18): string {
   return randomBytes(bytes).toString('base64url');
@@ -212,9 +210,7 @@ function registryConfig(config: {
   ].join('\n');
 }
 
-type StartResult =
-  | { ok: true; child: ChildProcess; logs: () => string; exited: Promise<void> }
-  | { ok: false; retryable: boolean; reason: string; logs: string };
+type StartResult = { ok: true; server: ServerProcess } | { ok: false; retryable: boolean; reason: string; logs: string };
 
 async function startOnce(
   binary: string,
@@ -225,43 +221,20 @@ async function startOnce(
   timeoutMs: number,
   trust: Trust | undefined,
 ): Promise<StartResult> {
-  let log = '';
-  const append = (chunk: Buffer) => {
-    log += chunk.toString('utf8');
-    if (log.length > MAX_LOG_CHARS) log = log.slice(-MAX_LOG_CHARS);
-  };
-  const child = spawn(binary, ['serve', configFile], {
+  const server = startServerProcess({
+    command: binary,
+    args: ['serve', configFile],
     cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
     // Clean: REGISTRY_* variables in the caller's environment would override the config file.
     env: { PATH: '/usr/bin:/bin', HOME: dir, TMPDIR: dir, LANG: 'C' },
+    stopGraceMs: 5_000,
   });
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  let exitInfo: string | undefined;
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exitInfo = `exited with ${signal ?? `code ${code}`}`;
-      resolve();
-    });
-    child.once('error', (error) => {
-      exitInfo = `could not be run: ${error.message}`;
-      resolve();
-    });
-  });
-
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (exitInfo !== undefined) {
-      return { ok: false, retryable: /address already in use/i.test(log), reason: `the registry ${exitInfo}`, logs: log };
-    }
-    if (await answersWithRealm(where, realm, trust)) {
-      return { ok: true, child, logs: () => log, exited };
-    }
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 50))]);
-  }
-  await kill(child, exited);
-  return { ok: false, retryable: true, reason: `no 401 from GET /v2/ within ${timeoutMs} ms`, logs: log };
+  const readiness = await server.waitUntil(() => answersWithRealm(where, realm, trust), { timeoutMs, intervalMs: 50, waitingFor: 'answer GET /v2/ with a 401 of its realm' });
+  if (readiness.ready) return { ok: true, server };
+  await server.stop();
+  // Another process took the port between freePort() and the registry's bind: try another one.
+  const retryable = !readiness.exited || /address already in use/i.test(server.logs());
+  return { ok: false, retryable, reason: `the registry ${readiness.why}`, logs: server.logs() };
 }
 
 async function answersWithRealm(where: { address: string; port: number }, realm: string, trust: Trust | undefined): Promise<boolean> {
@@ -309,20 +282,8 @@ async function registryFetch(
   });
 }
 
-async function kill(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const killed = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5_000))]);
-  if (!killed) {
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
-
 function makeHandle(started: {
-  child: ChildProcess;
-  logs: () => string;
-  exited: Promise<void>;
+  server: ServerProcess;
   port: number;
   dir: string;
   users: readonly RegistryUser[];
@@ -330,12 +291,7 @@ function makeHandle(started: {
   trust: Trust | undefined;
   address: string;
 }): StartedRegistry {
-  const { child, exited, port, dir } = started;
-  // A test process that ends without afterAll (crash, kill) must not leave a registry behind.
-  const onExit = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  };
-  process.once('exit', onExit);
+  const { server, port, dir } = started;
   let stopping: Promise<void> | undefined;
   const host = `${started.address}:${port}`;
   return {
@@ -346,7 +302,7 @@ function makeHandle(started: {
     password: started.first.password,
     users: started.users,
     dir,
-    logs: started.logs,
+    logs: () => server.logs(),
     async request(path, init = {}) {
       const headers: Record<string, string> = {};
       if (init.user) {
@@ -357,8 +313,7 @@ function makeHandle(started: {
     },
     stop() {
       stopping ??= (async () => {
-        process.removeListener('exit', onExit);
-        await kill(child, exited);
+        await server.stop();
         rmSync(dir, { recursive: true, force: true });
       })();
       return stopping;
