@@ -1,4 +1,4 @@
-/** `doctor [--fix] [--json] [--login] [--list-checks] [--image REF...] [CHECK_ID...]`: finds what is wrong with Docker logins, and fixes it. */
+/** `doctor [--fix] [--json] [--login] [--list-checks] [--image REF... [--push]] [CHECK_ID...]`: finds what is wrong with Docker logins, and fixes it. */
 import type { Environment } from '../config/paths.js';
 import { parseImageReference } from '../docker/image-reference.js';
 import type { Check } from '../doctor/check.js';
@@ -18,6 +18,8 @@ export interface DoctorOptions {
   checks: string[];
   /** `--image REF`, in the order given: one `image` check each. */
   images?: string[];
+  /** `--push`: the image checks judge push too (a refused push is a problem, not a warning). */
+  push?: boolean;
 }
 
 /** What --list-checks shows: the fixed checks, then `image`, which exists only with --image. */
@@ -34,8 +36,10 @@ export async function runDoctor(options: DoctorOptions, env: Environment = proce
     throw new TsstoreError('usage', `unknown check ${unknown.join(', ')}; the checks are: ${LISTED_CHECKS.map((check) => check.id).join(', ')}`);
   }
   if (options.checks.includes(IMAGE_CHECK_ID) && images.length === 0) throw new TsstoreError('usage', 'the image check needs --image REF (for example --image registry.example:5000/team/app:1.0)');
+  if (options.push && images.length === 0) throw new TsstoreError('usage', '--push says which images to judge for a push: it needs --image REF (for example --image registry.example:5000/team/app:1.0 --push)');
   // Every reference is read before anything runs: one bad one is the usage line, nothing else.
-  const imageChecks: Check[] = images.map((ref) => imageCheck(parseImageReference(ref)));
+  const asked = { push: Boolean(options.push) };
+  const imageChecks: Check[] = images.map((ref) => imageCheck(parseImageReference(ref), asked));
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const context = new RealDoctorContext(env, options.login, interactive);
   // The image checks run after the fixed ones (a fix may change what docker uses), and always when asked

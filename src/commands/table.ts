@@ -64,14 +64,23 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--list-checks', description: 'print the id and title of every check, and run none' },
       {
         flags: '--image <ref>',
-        description: 'also check what docker will do for a push or pull of this image: the login it sends, and what the registry grants (repeatable)',
+        description: 'also check what docker will do for a pull of this image (and a push, with --push): the login it sends, and what the registry grants (repeatable)',
         repeatable: true,
       },
+      { flags: '--push', description: 'with --image: a push the registry would refuse is a problem too (without it, a warning)' },
     ],
     async run(checks, options) {
       const { runDoctor } = await import('./doctor.js');
       const images = Array.isArray(options.image) ? options.image.filter((ref): ref is string => typeof ref === 'string') : [];
-      return runDoctor({ fix: Boolean(options.fix), json: Boolean(options.json), login: Boolean(options.login), listChecks: Boolean(options.listChecks), checks, images });
+      return runDoctor({
+        fix: Boolean(options.fix),
+        json: Boolean(options.json),
+        login: Boolean(options.login),
+        listChecks: Boolean(options.listChecks),
+        checks,
+        images,
+        push: Boolean(options.push),
+      });
     },
   },
   {

@@ -3,6 +3,8 @@
  * injected so every branch is unit-tested: `GET /v2/` without credentials; on 401 read the challenge;
  * Basic: the same request with the login; Bearer: ask the realm for a token (GET with the login as Basic,
  * or, for an identity token, the OAuth2 refresh-token POST docker uses) and present it to `/v2/`.
+ * Without a login (doctor --image when docker has none to send) the same flow asks what anyone gets:
+ * Basic's 401 is the refusal, and a token service is asked with no credentials, as docker's pull does.
  * Insecure registries are tried over https without verification, then over http, as docker does.
  */
 import { type HttpOutcome, type HttpRequest, MAX_BODY_BYTES } from './http-request.js';
@@ -35,6 +37,7 @@ export interface ProbeOptions {
 export type ProbeResult =
   /** `how`: 'anonymous' when /v2/ answers without asking for a login (nothing to verify there). */
   | { kind: 'ok'; url: string; how: 'basic' | 'token' | 'anonymous'; granted?: GrantedActions }
+  /** The registry (Basic) or its token service refused the login; probed without one: it asks for one. */
   | { kind: 'rejected'; url: string; status: number; how: 'basic' | 'token' }
   | { kind: 'unreachable'; url: string; reason: string }
   | { kind: 'tls-unknown-authority'; url: string; reason: string }
@@ -129,7 +132,8 @@ class Probe {
     return { kind: 'unexpected', url, reason: `${outcome.message.split('\n')[0] ?? ''} (${outcome.code})` };
   }
 
-  async run(endpoints: readonly Endpoint[], login: ProbeLogin): Promise<ProbeResult> {
+  /** `login` undefined: ask as anyone would, with no credentials at all. */
+  async run(endpoints: readonly Endpoint[], login: ProbeLogin | undefined): Promise<ProbeResult> {
     for (const [index, endpoint] of endpoints.entries()) {
       const url = `${endpoint.base}/v2/`;
       const first = await this.fetch({ url }, endpoint);
@@ -140,14 +144,17 @@ class Probe {
     return { kind: 'unexpected', url: '', reason: 'no endpoint to try' };
   }
 
-  private async answer(endpoint: Endpoint, url: string, first: Extract<HttpOutcome, { kind: 'response' }>, login: ProbeLogin): Promise<ProbeResult> {
+  private async answer(endpoint: Endpoint, url: string, first: Extract<HttpOutcome, { kind: 'response' }>, login: ProbeLogin | undefined): Promise<ProbeResult> {
     if (first.status >= 200 && first.status < 300) return { kind: 'ok', url, how: 'anonymous' };
     if (first.status === 404) return { kind: 'unexpected', url, reason: 'HTTP 404: no registry API there (is it the right host and port?)' };
     if (first.status !== 401) return { kind: 'unexpected', url, reason: `HTTP ${first.status} for GET /v2/` };
     const challenges = parseChallenges(header(first, 'www-authenticate'));
     const bearer = findChallenge(challenges, 'bearer');
     if (bearer !== undefined && bearer.params.realm) return this.token(endpoint, url, bearer, login);
-    if (findChallenge(challenges, 'basic') !== undefined) return this.basic(endpoint, url, login);
+    if (findChallenge(challenges, 'basic') !== undefined) {
+      // Basic has no anonymous grant: its 401 to a request without credentials is the refusal.
+      return login === undefined ? { kind: 'rejected', url, status: first.status, how: 'basic' } : this.basic(endpoint, url, login);
+    }
     const offered = challenges.map((challenge) => challenge.scheme).join(', ');
     return { kind: 'unexpected', url, reason: `HTTP 401 without a Basic or Bearer challenge${offered ? ` (offered: ${offered})` : ''}` };
   }
@@ -164,17 +171,19 @@ class Probe {
     return { kind: 'unexpected', url, reason: `HTTP ${second.status} for GET /v2/ with the login` };
   }
 
-  private async token(endpoint: Endpoint, url: string, challenge: Challenge, login: ProbeLogin): Promise<ProbeResult> {
+  private async token(endpoint: Endpoint, url: string, challenge: Challenge, login: ProbeLogin | undefined): Promise<ProbeResult> {
     let realm: URL;
     try {
       realm = new URL(challenge.params.realm ?? '');
     } catch {
       return { kind: 'unexpected', url, reason: 'the Bearer challenge names a realm that is not a URL' };
     }
-    if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && (url.startsWith('http:') || isLoopbackHost(realm.hostname)))) {
+    // Without a login nothing secret goes to the realm, so a plain-http one is asked, as docker does.
+    const plainRealmAllowed = login === undefined || url.startsWith('http:') || isLoopbackHost(realm.hostname);
+    if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && plainRealmAllowed)) {
       return { kind: 'unexpected', url, reason: `the token service ${realm.origin} is not https: the login was not sent to it` };
     }
-    const identityToken = login.username === IDENTITY_TOKEN_USERNAME;
+    const identityToken = login?.username === IDENTITY_TOKEN_USERNAME;
     const params = new URLSearchParams();
     if (challenge.params.service) params.set('service', challenge.params.service);
     const { repository } = this.options;
@@ -184,7 +193,11 @@ class Probe {
     let answer: HttpOutcome;
     // Same transport as the registry, as docker's token handler uses.
     const tokenEndpoint = { base: realm.origin, verifyTls: endpoint.verifyTls };
-    if (identityToken) {
+    if (login === undefined) {
+      // docker's token request without credentials: service and scope only, no Authorization.
+      params.delete('client_id');
+      answer = await this.fetch({ url: withParams(realm, params) }, tokenEndpoint);
+    } else if (identityToken) {
       // docker's OAuth2 refresh-token grant (distribution/registry/client/auth).
       params.set('grant_type', 'refresh_token');
       params.set('refresh_token', login.secret);
@@ -195,10 +208,8 @@ class Probe {
     } else {
       params.set('account', login.username);
       params.set('offline_token', 'true');
-      const tokenUrl = new URL(realm.href);
-      for (const [name, value] of params) tokenUrl.searchParams.append(name, value);
       const authorization = `Basic ${Buffer.from(`${login.username}:${login.secret}`).toString('base64')}`;
-      answer = await this.fetch({ url: tokenUrl.href, headers: { authorization } }, tokenEndpoint);
+      answer = await this.fetch({ url: withParams(realm, params), headers: { authorization } }, tokenEndpoint);
     }
     const realmUrl = `${realm.origin}${realm.pathname}`;
     if (answer.kind === 'error') return this.explain(realmUrl, answer);
@@ -213,9 +224,20 @@ class Probe {
     if (final.status >= 200 && final.status < 300) {
       return { kind: 'ok', url, how: 'token', ...(repository !== undefined ? { granted: grantedActions(token.token, repository) } : {}) };
     }
+    if ((final.status === 401 || final.status === 403) && login === undefined) {
+      // Not a refused login: the registry does not take what its own token service gives anyone.
+      return { kind: 'unexpected', url, reason: `HTTP ${final.status} for GET /v2/ with the token its token service gave without a login` };
+    }
     if (final.status === 401 || final.status === 403) return { kind: 'rejected', url, status: final.status, how: 'token' };
     return { kind: 'unexpected', url, reason: `HTTP ${final.status} for GET /v2/ with a token` };
   }
+}
+
+/** The realm with `params` added after whatever query it already has. */
+function withParams(realm: URL, params: URLSearchParams): string {
+  const url = new URL(realm.href);
+  for (const [name, value] of params) url.searchParams.append(name, value);
+  return url.href;
 }
 
 /**
@@ -256,6 +278,7 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '::1';
 }
 
-export function probeRegistry(endpoints: readonly Endpoint[], login: ProbeLogin, fetcher: Fetcher, options: ProbeOptions): Promise<ProbeResult> {
+/** `login` undefined: what the registry grants anyone (no credentials are sent anywhere). */
+export function probeRegistry(endpoints: readonly Endpoint[], login: ProbeLogin | undefined, fetcher: Fetcher, options: ProbeOptions): Promise<ProbeResult> {
   return new Probe(fetcher, options).run(endpoints, login);
 }

@@ -179,6 +179,68 @@ describe('probeRegistry: with a repository (doctor --image), the scope asked for
   });
 });
 
+describe('probeRegistry: without a login (doctor --image when docker has none to send)', () => {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const anonymousJwt = `${part({ alg: 'ES256' })}.${part({ sub: '', access: [{ type: 'repository', name: 'dream/pub', actions: ['pull'] }] })}.c2ln`;
+  const bearer = (realm: string) => `Bearer realm="${realm}",service="registry.example",scope="registry:catalog:*"`;
+  const registry = (realm: string) =>
+    at('https://registry.example/v2/', (request) => (request.headers?.authorization === `Bearer ${anonymousJwt}` ? response(200) : response(401, { 'www-authenticate': bearer(realm) })));
+  const anonymousTokens = (prefix: string): Route => (request) =>
+    request.url.startsWith(prefix) ? (request.headers?.authorization === undefined ? response(200, {}, JSON.stringify({ token: anonymousJwt })) : response(400)) : undefined;
+  const anonymous = (endpoints: Endpoint[], fetcher: (request: HttpRequest) => Promise<HttpOutcome>) =>
+    probeRegistry(endpoints, undefined, fetcher, { timeoutMs: 5_000, ca: CA, repository: 'dream/pub' });
+
+  it('asks the realm as docker does without credentials: service and scope only, no Authorization anywhere; reads what anyone is granted', async () => {
+    const { requests, fetcher } = network(registry('https://auth.example/token?x=1'), anonymousTokens('https://auth.example/token'));
+    expect(await anonymous(SECURE, fetcher)).toEqual({ kind: 'ok', url: 'https://registry.example/v2/', how: 'token', granted: { readable: true, actions: ['pull'] } });
+    const asked = new URL(requests[1]?.url ?? '');
+    expect(asked.origin + asked.pathname).toBe('https://auth.example/token');
+    expect([...asked.searchParams]).toEqual([
+      ['x', '1'],
+      ['service', 'registry.example'],
+      ['scope', 'repository:dream/pub:pull,push'],
+    ]);
+    expect(requests.map((request) => request.method ?? 'GET')).toEqual(['GET', 'GET', 'GET']);
+    expect(requests.slice(0, 2).map((request) => request.headers?.authorization)).toEqual([undefined, undefined]);
+  });
+
+  it('a token service that wants a login: rejected at the realm', async () => {
+    const { fetcher } = network(registry('https://auth.example/token'), (request) =>
+      request.url.startsWith('https://auth.example/') ? response(401, {}, '{"details":"authentication required"}') : undefined,
+    );
+    expect(await anonymous(SECURE, fetcher)).toEqual({ kind: 'rejected', url: 'https://auth.example/token', status: 401, how: 'token' });
+  });
+
+  it('a plain-http realm of an https registry is asked: nothing secret goes there (with a login it is not)', async () => {
+    const { requests, fetcher } = network(registry('http://auth.example/token'), anonymousTokens('http://auth.example/token'));
+    expect(await anonymous(SECURE, fetcher)).toMatchObject({ kind: 'ok', how: 'token' });
+    expect(requests[1]?.url.startsWith('http://auth.example/token?')).toBe(true);
+    const withLogin = network(registry('http://auth.example/token'));
+    expect(await probeRegistry(SECURE, alice, withLogin.fetcher, { timeoutMs: 5_000, ca: CA })).toMatchObject({ kind: 'unexpected', reason: expect.stringContaining('is not https') });
+  });
+
+  it('a registry that refuses the token its own service gave anyone: unexpected, not a refused login', async () => {
+    const refusing = at('https://registry.example/v2/', () => response(401, { 'www-authenticate': bearer('https://auth.example/token') }));
+    const { fetcher } = network(refusing, anonymousTokens('https://auth.example/token'));
+    expect(await anonymous(SECURE, fetcher)).toEqual({
+      kind: 'unexpected',
+      url: 'https://registry.example/v2/',
+      reason: 'HTTP 401 for GET /v2/ with the token its token service gave without a login',
+    });
+  });
+
+  it('Basic: the 401 to a request without credentials is the refusal, and nothing more is sent', async () => {
+    const { requests, fetcher } = network(at('https://registry.example/v2/', () => response(401, { 'www-authenticate': 'Basic realm="Registry Realm"' })));
+    expect(await anonymous(SECURE, fetcher)).toEqual({ kind: 'rejected', url: 'https://registry.example/v2/', status: 401, how: 'basic' });
+    expect(requests).toHaveLength(1);
+  });
+
+  it('a registry open to anyone is ok, as with a login', async () => {
+    const { fetcher } = network(at('https://registry.example/v2/', () => response(200)));
+    expect(await anonymous(SECURE, fetcher)).toEqual({ kind: 'ok', url: 'https://registry.example/v2/', how: 'anonymous' });
+  });
+});
+
 describe('probeRegistry: what the token service answers is checked before it goes into a header', () => {
   const challenge = 'Bearer realm="https://auth.example/token",service="registry.example"';
   const issuing = (body: string): Route => (request) => (request.url.startsWith('https://auth.example/') ? response(200, {}, body) : undefined);

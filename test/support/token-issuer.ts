@@ -23,6 +23,8 @@ export type Grants = Record<string, Record<string, readonly string[]>>;
 export interface TokenIssuerOptions {
   users: readonly RegistryUser[];
   grants?: Grants;
+  /** What a request without a login may have: repository -> actions; 'refused': a 401. Default: nothing. */
+  anonymous?: Record<string, readonly string[]> | 'refused';
   /** An answer of the test's own for a request (service given); undefined: the normal one. */
   answer?: (service: string) => { status: number; body: string } | undefined;
 }
@@ -81,8 +83,14 @@ export async function startTokenIssuer(options: TokenIssuerOptions): Promise<Sta
       response.writeHead(401, { 'content-type': 'application/json' }).end('{"details":"incorrect username or password"}');
       return;
     }
+    const anonymous = options.anonymous ?? {};
+    if (user === '' && anonymous === 'refused') {
+      response.writeHead(401, { 'content-type': 'application/json' }).end('{"details":"authentication required"}');
+      return;
+    }
+    const allowed = user !== '' ? options.grants?.[user] : anonymous === 'refused' ? undefined : anonymous;
     const now = Math.floor(Date.now() / 1000);
-    const access = scopes.map((scope) => grantFor(scope, options.grants?.[user])).filter((entry) => entry !== undefined);
+    const access = scopes.map((scope) => grantFor(scope, allowed)).filter((entry) => entry !== undefined);
     const token = registryJwt(tls, { iss: TOKEN_ISSUER, sub: user, aud: service, exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access });
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, expires_in: 300 }));
   });

@@ -1,10 +1,14 @@
 /**
- * image (one per `doctor --image REF`): what docker will do for a push or a pull of REF. Which
- * config.json, helper and key docker uses (../image/where-docker-looks.ts), whether that helper answers,
- * and the registry's verdict without pushing anything: with token authentication the token service is
- * asked for `repository:NAME:pull,push` and the token read for what it grants; with Basic, whether the
- * login is accepted. On Docker Hub, a repository outside the login's namespace gets the `docker tag`
- * that works. Only reads: the token request is a GET, no blob or manifest is sent. No fix.
+ * image (one per `doctor --image REF`): what docker will do for a pull of REF, and for a push of it.
+ * Which config.json, helper and key docker uses (../image/where-docker-looks.ts), whether that helper
+ * answers, and the registry's verdict without pushing anything: with token authentication the token
+ * service is asked for `repository:NAME:pull,push` (with the login, or with none when docker has none
+ * to send, as docker's own pull does) and the token read for what it grants; with Basic, whether the
+ * login is accepted, or that a registry refuses anyone without one. On Docker Hub, a repository outside
+ * the login's namespace gets the `docker tag` that works.
+ * The verdict is about pulling: a push that would be refused is a warning, and a problem only with
+ * `--push` (the person asked about pushing). Only reads: `GET /v2/` and a GET of a token; no blob or
+ * manifest is sent. No fix.
  */
 import { getWithAliases } from '../../protocol/handle.js';
 import { HelperClient } from '../../credential-helper/client.js';
@@ -18,14 +22,17 @@ import { redact } from '../../text/redact.js';
 import type { Check, Diagnosis } from '../check.js';
 import type { DoctorContext } from '../context.js';
 import { type LoginPlan, describePlan, planLogin, plaintextFor } from '../image/where-docker-looks.js';
-import { type ImageVerdict, describeAccess, hubNamespaceAdvice } from '../image/wording.js';
+import { type Asked, type ImageVerdict, describeAccess, describeAnonymousAccess, hubNamespaceAdvice } from '../image/wording.js';
 import { readDaemonSettings } from '../../docker/daemon-settings.js';
 import { insecureNote, probeTarget } from '../registry-login/probe-logins.js';
 import { loginCommandFor } from '../registry-login/wording.js';
 
 export const IMAGE_CHECK_ID = 'image';
 /** How `image` appears in --list-checks: it exists only with --image. */
-export const IMAGE_CHECK_LISTING = { id: IMAGE_CHECK_ID, title: 'Docker may pull and push an image (only with --image REF, one check per REF)' };
+export const IMAGE_CHECK_LISTING = {
+  id: IMAGE_CHECK_ID,
+  title: 'Docker may pull an image, and push it too with --push (only with --image REF, one check per REF)',
+};
 
 interface FoundLogin {
   username: string;
@@ -34,17 +41,20 @@ interface FoundLogin {
   source: string;
 }
 
-type LoginOutcome = { login: FoundLogin; notes: ImageVerdict[] } | { login: undefined; notes: ImageVerdict[] };
+type LoginOutcome =
+  | { login: FoundLogin; notes: ImageVerdict[] }
+  /** `anonymous`: docker has no login for the registry and pulls without one: ask what anyone may do. */
+  | { login: undefined; anonymous: boolean; notes: ImageVerdict[] };
 
-export function imageCheck(reference: ImageReference): Check {
+export function imageCheck(reference: ImageReference, asked: Asked = { push: false }): Check {
   return {
     id: IMAGE_CHECK_ID,
-    title: `Pull and push of ${reference.given}`,
-    diagnose: (context) => diagnoseImage(context, reference),
+    title: `${asked.push ? 'Pull and push' : 'Pull'} of ${reference.given}`,
+    diagnose: (context) => diagnoseImage(context, reference, asked),
   };
 }
 
-async function diagnoseImage(context: DoctorContext, reference: ImageReference): Promise<Diagnosis> {
+async function diagnoseImage(context: DoctorContext, reference: ImageReference, asked: Asked): Promise<Diagnosis> {
   const notes: string[] = [];
   const read = context.readDockerConfig();
   const config: DockerConfig = read.ok ? read.file.config : {};
@@ -54,10 +64,11 @@ async function diagnoseImage(context: DoctorContext, reference: ImageReference):
   notes.push(describePlan(reference, plan, configPath));
   const found = await findLogin(context, plan, config);
   const verdicts = [...found.notes];
-  if (found.login !== undefined) verdicts.push(...(await registryVerdicts(context, reference, found.login, notes)));
+  if (found.login !== undefined || found.anonymous) verdicts.push(...(await registryVerdicts(context, reference, found.login, notes, asked)));
   const secrets = found.login ? [found.login.secret, Buffer.from(`${found.login.username}:${found.login.secret}`).toString('base64')] : [];
   const details = [...notes, ...verdicts.map((verdict) => verdict.line)].map((line) => redact(line, secrets));
-  const commands = [...new Set(verdicts.flatMap((verdict) => verdict.commands))].map((command) => redact(command, secrets));
+  // Warnings carry their commands in their lines: "run:" is for what must be done.
+  const commands = [...new Set(verdicts.filter((verdict) => verdict.status !== 'warning').flatMap((verdict) => verdict.commands))].map((command) => redact(command, secrets));
   if (verdicts.some((verdict) => verdict.status === 'problem')) return { status: 'problem', fixable: false, details, commands };
   if (verdicts.some((verdict) => verdict.status === 'skipped')) return { status: 'skipped', details, commands };
   return { status: 'ok', details };
@@ -86,25 +97,31 @@ function onPath(context: DoctorContext, program: string): boolean {
 async function findLogin(context: DoctorContext, plan: LoginPlan, config: DockerConfig): Promise<LoginOutcome> {
   const target = registryTarget(plan.key);
   const again = target ? [loginCommandFor(target, '')] : [];
-  const none = (line: string, status: ImageVerdict['status'] = 'problem'): LoginOutcome => ({ login: undefined, notes: [{ status, line, commands: again }] });
+  const failed = (line: string): LoginOutcome => ({ login: undefined, anonymous: false, notes: [{ status: 'problem', line, commands: again }] });
+  // No login is not a failure by itself: docker pulls without one, and the registry says what that gets.
+  const none = (line: string): LoginOutcome => ({ login: undefined, anonymous: true, notes: [{ status: 'ok', line, commands: [] }] });
   const { place } = plan;
   if (place.kind === 'auth-env' || place.kind === 'config') {
     const entry = place.kind === 'auth-env' ? place.entry : plaintextFor(config, plan.key);
     const source = place.kind === 'auth-env' ? 'DOCKER_AUTH_CONFIG' : 'config.json';
-    if (entry === undefined) return none(`no login for "${plan.key}" anywhere docker looks: docker pulls without credentials, and a push needs a login`);
-    if (entry.kind === 'unusable') return none(`${source} holds "${entry.registry}", but ${entry.reason}`);
+    if (entry === undefined) return none(`no login for "${plan.key}" anywhere docker looks: docker sends none, so it gets what the registry grants anyone`);
+    if (entry.kind === 'unusable') return failed(`${source} holds "${entry.registry}", but ${entry.reason}`);
     return { login: { username: entry.username, secret: entry.secret, source }, notes: [] };
   }
   const program = `docker-credential-${place.helper}`;
   if (context.findHelper(place.helper) === undefined) {
-    return { login: undefined, notes: [{ status: 'problem', line: `${program} is not on PATH: docker cannot ask it, and fails every push and pull of this registry (see creds-store)`, commands: [] }] };
+    return {
+      login: undefined,
+      anonymous: false,
+      notes: [{ status: 'problem', line: `${program} is not on PATH: docker cannot ask it, and fails every push and pull of this registry (see creds-store)`, commands: [] }],
+    };
   }
   try {
     const login = place.helper === 'tsstore' ? await fromTsstore(context, plan.key) : await new HelperClient(program, (verb, input) => context.runHelper(place.helper, verb, input)).get(plan.key);
     return { login: { ...login, source: program }, notes: [{ status: 'ok', line: `${program} answers with ${login.username === '<token>' ? 'an identity token' : `${login.username}'s login`}`, commands: [] }] };
   } catch (error) {
-    if (isTsstoreError(error, 'not-found')) return none(`${program} holds no login for "${plan.key}": docker pulls without credentials, and a push needs a login`);
-    return { login: undefined, notes: [{ status: 'problem', line: `${program} gives no login for "${plan.key}": ${describeError(error)}`, commands: [] }] };
+    if (isTsstoreError(error, 'not-found')) return none(`${program} holds no login for "${plan.key}": docker sends none, so it gets what the registry grants anyone`);
+    return { login: undefined, anonymous: false, notes: [{ status: 'problem', line: `${program} gives no login for "${plan.key}": ${describeError(error)}`, commands: [] }] };
   }
 }
 
@@ -114,15 +131,19 @@ async function fromTsstore(context: DoctorContext, key: string): Promise<{ usern
   return getWithAliases(store, key);
 }
 
-async function registryVerdicts(context: DoctorContext, reference: ImageReference, login: FoundLogin, notes: string[]): Promise<ImageVerdict[]> {
+/** The registry's word on `reference` for `login`, or for anyone when docker has no login to send. */
+async function registryVerdicts(context: DoctorContext, reference: ImageReference, login: FoundLogin | undefined, notes: string[], asked: Asked): Promise<ImageVerdict[]> {
   const target = registryTarget(reference.hub ? 'docker.io' : reference.domain);
   if (target === undefined) return [{ status: 'problem', line: `${fullName(reference)} names no registry host docker can reach`, commands: [] }];
   const daemon = readDaemonSettings(context.env, notes);
-  const subject = { key: target.key, username: login.username, source: login.source };
+  const paths = { daemonJson: daemon.daemonJson, certsD: daemon.certsD };
   const { result, transport } = await probeTarget(context, target, login, daemon, reference.path);
-  const access = describeAccess(result, subject, target, reference, { daemonJson: daemon.daemonJson, certsD: daemon.certsD }, insecureNote(result, transport));
+  if (login === undefined) return describeAnonymousAccess(result, target, reference, paths, asked, insecureNote(result, transport));
+  const subject = { key: target.key, username: login.username, source: login.source };
+  const access = describeAccess(result, subject, target, reference, paths, asked, insecureNote(result, transport));
   const pushGranted = result.kind === 'ok' && result.granted?.readable === true && result.granted.actions.some((action) => action === 'push' || action === '*');
   // The token's word wins over the namespace rule: an organisation alice belongs to may take her pushes.
-  const hub = pushGranted ? undefined : hubNamespaceAdvice(reference, login.username);
-  return hub === undefined ? [access] : [access, hub];
+  const hub = pushGranted ? undefined : hubNamespaceAdvice(reference, login.username, asked);
+  // On Docker Hub the namespace is why a push is refused: its advice replaces the generic push warning.
+  return hub === undefined ? access : [...access.filter((verdict) => verdict.status !== 'warning'), hub];
 }

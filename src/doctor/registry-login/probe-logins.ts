@@ -33,12 +33,12 @@ async function probeLogin(context: DoctorContext, login: KnownLogin, daemon: Dae
 
 /**
  * One login against one registry, over the endpoints docker would use with the authorities it trusts;
- * `repository` asks a token service what it grants there (doctor --image).
+ * `repository` asks a token service what it grants there (doctor --image), with no login: to anyone.
  */
 export async function probeTarget(
   context: DoctorContext,
   target: RegistryTarget,
-  login: ProbeLogin,
+  login: ProbeLogin | undefined,
   daemon: DaemonSettings,
   repository?: string,
 ): Promise<{ result: ProbeResult; transport: Transport }> {
