@@ -33,6 +33,8 @@ export const daemonJson: Check = {
   id: 'daemon-json',
   title: "The docker daemon's daemon.json parses and lets plain-HTTP registries in",
   fixOnlyWhenNamed: true,
+  // It edits the daemon's file only: a person with a broken config.json still gets it.
+  fixLeavesDockerConfig: true,
   async diagnose(context): Promise<Diagnosis> {
     const running = await readDaemonInfo((args, input, options) => context.runDocker(args, input, options));
     const paths = daemonPaths(context.env, running.answered ? { securityOptions: running.info.securityOptions } : {});
