@@ -1,12 +1,12 @@
 /**
  * `add-insecure-registry REGISTRY... [--daemon-json PATH]`: the edit `doctor --fix daemon-json` makes,
  * as a command of its own, for the person to run with sudo when daemon.json is root's. Says what it
- * added and that the daemon must be restarted to use it.
+ * added and that the daemon must be reloaded to use it (SIGHUP; its containers keep running).
  */
 import type { Environment } from '../config/paths.js';
 import { addToDaemonJson } from '../docker/daemon-json-write.js';
 import { daemonPaths } from '../docker/daemon-settings.js';
-import { restartCommand } from '../doctor/daemon-json/commands.js';
+import { reloadAdvice } from '../doctor/daemon-json/commands.js';
 import { terminalSafe } from '../text/safe-text.js';
 import { say } from '../text/output.js';
 
@@ -19,6 +19,6 @@ export async function runAddInsecureRegistry(registries: readonly string[], opti
     say(`${terminalSafe(path)} already lists ${quoted(registries)} in insecure-registries; nothing changed`);
     return 0;
   }
-  say(`added ${quoted(added)} to insecure-registries in ${terminalSafe(path)}; dockerd reads it when it starts: ${restartCommand(paths.rootless !== undefined)}`);
+  say(`added ${quoted(added)} to insecure-registries in ${terminalSafe(path)}; dockerd rereads it when it is reloaded, which keeps its containers running: ${reloadAdvice(paths.rootless !== undefined)}`);
   return 0;
 }

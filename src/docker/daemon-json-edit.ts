@@ -36,16 +36,41 @@ function validPort(port: string | undefined): boolean {
   return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
 }
 
-/** The top-level key dockerd reads as insecure-registries (Go matches struct fields without regard to case). */
-export function findKey(value: Record<string, unknown>, key: string): string | undefined {
-  if (key in value) return key;
-  return Object.keys(value).find((name) => name.toLowerCase() === key);
+/**
+ * The keys of daemon.json that doctor reads, spelled as dockerd wants them. dockerd matches each key of
+ * the file against its flags' names exactly (seen with dockerd 20.10: `"Insecure-Registries"` stops it
+ * with "the following directives don't match any configuration option"), so another spelling is no key.
+ */
+export const KNOWN_KEYS = [INSECURE_REGISTRIES_KEY, 'registry-mirrors', 'proxies'] as const;
+
+/** The flag names dockerd also takes as keys of the file, and then ignores (seen with dockerd 20.10). */
+const IGNORED_FLAG_NAMES: ReadonlyMap<string, string> = new Map([
+  ['insecure-registry', INSECURE_REGISTRIES_KEY],
+  ['registry-mirror', 'registry-mirrors'],
+]);
+
+const folded = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** Pure: keys that are one of KNOWN_KEYS spelled otherwise (dockerd refuses the file), with the right spelling. */
+export function misspelledKeys(value: Record<string, unknown>): Array<{ key: string; meant: string }> {
+  return Object.keys(value).flatMap((key) => {
+    const meant = KNOWN_KEYS.find((known) => known !== key && folded(known) === folded(key));
+    return meant === undefined ? [] : [{ key, meant }];
+  });
+}
+
+/** Pure: keys dockerd accepts in the file and does nothing with (a flag's singular name), with the key meant. */
+export function ignoredKeys(value: Record<string, unknown>): Array<{ key: string; meant: string }> {
+  return Object.keys(value).flatMap((key) => {
+    const meant = IGNORED_FLAG_NAMES.get(key);
+    return meant === undefined ? [] : [{ key, meant }];
+  });
 }
 
 /** The new text, and the entries it adds (those not listed yet, compared without regard to case). */
 export function addInsecureRegistries(text: string, entries: readonly string[]): { text: string; added: string[] } {
   const before = JSON.parse(text) as Record<string, unknown>;
-  const keyName = findKey(before, INSECURE_REGISTRIES_KEY);
+  const keyName = Object.hasOwn(before, INSECURE_REGISTRIES_KEY) ? INSECURE_REGISTRIES_KEY : undefined;
   const existing: unknown = keyName === undefined ? [] : before[keyName];
   if (!Array.isArray(existing)) throw new TsstoreError('config', `"${keyName}" is not a list; make it one by hand: "${INSECURE_REGISTRIES_KEY}": [${entries.map((entry) => JSON.stringify(entry)).join(', ')}]`);
   const existingItems: readonly unknown[] = existing;

@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { TsstoreError, fileSystemError } from '../errors.js';
 import { writeFileAtomic } from '../fs/private-files.js';
 import { describeDuplicateKeys } from '../json/duplicate-keys.js';
-import { INSECURE_REGISTRIES_KEY, addInsecureRegistries, isInsecureRegistryEntry } from './daemon-json-edit.js';
+import { INSECURE_REGISTRIES_KEY, addInsecureRegistries, isInsecureRegistryEntry, misspelledKeys } from './daemon-json-edit.js';
 import { type DaemonJsonFile, readDaemonJsonFile } from './daemon-json-file.js';
 
 const NEW_FILE_MODE = 0o644;
@@ -60,8 +60,15 @@ export function refusalToEdit(file: DaemonJsonFile): string | undefined {
     case 'missing':
       // Writing would replace the link with a file; where it should point is the person's choice.
       return file.link === undefined ? undefined : `${file.path} is a symbolic link to ${file.link}, which does not exist: create that file by hand`;
-    case 'parsed':
-      return file.duplicates.length > 0 ? describeDuplicateKeys(file.path, file.duplicates).replace(/docker merges them/, 'dockerd keeps only the last') : undefined;
+    case 'parsed': {
+      if (file.duplicates.length > 0) return describeDuplicateKeys(file.path, file.duplicates).replace(/docker merges them/, 'dockerd keeps only the last');
+      // Adding the right key would leave the wrong one, and dockerd refusing the file.
+      const misspelled = misspelledKeys(file.value);
+      if (misspelled.length === 0) return undefined;
+      const keys = misspelled.map(({ key }) => key);
+      const renames = misspelled.map(({ key, meant }) => `${JSON.stringify(key)} to ${JSON.stringify(meant)}`).join(', ');
+      return `dockerd refuses to start with ${file.path} ("the following directives don't match any configuration option: ${keys.join(', ')}"; it matches keys exactly): rename ${renames} by hand`;
+    }
     case 'syntax':
       return `${file.path} is not valid JSON (line ${file.line}, column ${file.column}): fix it by hand first`;
     case 'not-object':

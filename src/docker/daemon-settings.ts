@@ -6,12 +6,12 @@
  * `$XDG_CONFIG_HOME/docker/daemon.json` and `.../certs.d`, the system daemon /etc/docker/...
  * Read once per run; what cannot be used becomes a note for the person.
  */
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { type Environment, userHome } from '../config/paths.js';
-import { describeError } from '../errors.js';
-import { type InsecureRegistries, parseInsecureRegistries } from '../registry/endpoints.js';
+import { type InsecureRegistries, insecureRegistriesOf } from '../registry/endpoints.js';
 import { systemCertificateAuthorities } from '../registry/trusted-authorities.js';
+import { INSECURE_REGISTRIES_KEY } from './daemon-json-edit.js';
+import { type DaemonJsonFile, readDaemonJsonFile } from './daemon-json-file.js';
 import { dockerEndpoint } from './docker-endpoint.js';
 
 export const DEFAULT_DAEMON_JSON = '/etc/docker/daemon.json';
@@ -63,12 +63,28 @@ export function readDaemonSettings(env: Environment, notes: string[], hints: Dae
   const paths = daemonPaths(env, hints);
   const { daemonJson } = paths;
   let insecure: InsecureRegistries = { names: [], cidrs: [] };
-  try {
-    const parsed = parseInsecureRegistries(readFileSync(daemonJson, 'utf8'));
+  // The reading daemon-json uses: bounded, regular files only (a FIFO there must not stop the doctor).
+  const file = readDaemonJsonFile(daemonJson);
+  if (file.kind === 'parsed') {
+    // dockerd matches the key exactly (see daemon-json-edit.ts).
+    const parsed = insecureRegistriesOf(Object.hasOwn(file.value, INSECURE_REGISTRIES_KEY) ? file.value[INSECURE_REGISTRIES_KEY] : undefined);
     insecure = parsed.insecure;
     if (parsed.ignored.length > 0) notes.push(`${daemonJson}: docker refuses these insecure-registries entries: ${parsed.ignored.join(', ')}`);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') notes.push(`cannot use ${daemonJson} (${describeError(error)}): assuming no insecure-registries`);
+  } else if (file.kind !== 'missing') {
+    notes.push(`cannot use ${daemonJson} (${whyUnusable(file)}): assuming no insecure-registries`);
   }
   return { ...paths, insecure, systemCas: systemCertificateAuthorities(env) };
+}
+
+function whyUnusable(file: Exclude<DaemonJsonFile, { kind: 'parsed' | 'missing' }>): string {
+  switch (file.kind) {
+    case 'unreadable':
+      return file.message;
+    case 'too-large':
+      return `${file.bytes} bytes, too large`;
+    case 'syntax':
+      return `not valid JSON at line ${file.line}, column ${file.column}`;
+    case 'not-object':
+      return `it holds ${file.found}, not a JSON object`;
+  }
 }

@@ -35,6 +35,12 @@ export interface Check<D extends Diagnosis = Diagnosis> {
   fix?(context: DoctorContext, diagnosis: D): Promise<string[]>;
   /** The fix changes something outside the person's Docker set-up (the daemon's file): only `--fix ID` runs it. */
   fixOnlyWhenNamed?: boolean;
+  /**
+   * The fix (and a write phase under --fix) neither reads nor writes config.json, so it may run while
+   * config.json is unreadable: the runner's rule exists to keep a rewrite from losing what docker reads
+   * there, which such a fix never does. Unset: the rule applies.
+   */
+  fixLeavesDockerConfig?: boolean;
   verify?: WritePhase<D>;
 }
 

@@ -1,6 +1,7 @@
 /**
  * Runs checks one after another: times each, reports a check that throws as crashed and goes on, and
- * with `fix` applies each fix and diagnoses again. No fix runs once config.json is found unreadable.
+ * with `fix` applies each fix and diagnoses again. No fix runs once config.json is found unreadable,
+ * except one that declares it leaves config.json alone (daemon-json's edit of the daemon's file).
  * A check's write phase runs after its diagnose, and only when its flag was given: `fix` here (and only
  * while fixes may run), or the context's `login`.
  */
@@ -50,7 +51,7 @@ async function runOne(check: Check, context: DoctorContext, options: RunOptions)
   if (check.fixOnlyWhenNamed && !options.only.includes(check.id)) {
     return present({ ...diagnosis, details: [...diagnosis.details, `not fixed: this fix is run only when named: docker-credential-tsstore doctor --fix ${check.id}`] });
   }
-  if (!context.fixesAllowed()) {
+  if (!fixMayRun(check, context)) {
     return present({ ...diagnosis, details: [...diagnosis.details, 'not fixed: config.json must be fixed by hand first (see config-json)'] });
   }
   let done: string[];
@@ -72,13 +73,18 @@ async function runOne(check: Check, context: DoctorContext, options: RunOptions)
 /** diagnose, then the check's write phase where the flag it names was given. */
 async function look(check: Check, context: DoctorContext, options: RunOptions): Promise<Diagnosis> {
   const diagnosis = await check.diagnose(context);
-  if (check.verify === undefined || !given(check.verify.when, context, options)) return diagnosis;
+  if (check.verify === undefined || !given(check, check.verify.when, context, options)) return diagnosis;
   return check.verify.run(context, diagnosis);
 }
 
 /** `--login` is its own permission; a write under `--fix` is a fix, so none once config.json is unreadable. */
-function given(flag: WriteFlag, context: DoctorContext, options: RunOptions): boolean {
-  return flag === 'fix' ? options.fix && context.fixesAllowed() : context.login;
+function given(check: Check, flag: WriteFlag, context: DoctorContext, options: RunOptions): boolean {
+  return flag === 'fix' ? options.fix && fixMayRun(check, context) : context.login;
+}
+
+/** A broken config.json stops only the fixes that might rewrite it. */
+function fixMayRun(check: Check, context: DoctorContext): boolean {
+  return check.fixLeavesDockerConfig === true || context.fixesAllowed();
 }
 
 function present(diagnosis: Diagnosis): { status: CheckStatus; details: string[] } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addInsecureRegistries, isInsecureRegistryEntry } from '../../src/docker/daemon-json-edit.js';
+import { addInsecureRegistries, isInsecureRegistryEntry, misspelledKeys } from '../../src/docker/daemon-json-edit.js';
 import { isTsstoreError } from '../../src/errors.js';
 
 /** The edit only inserts: removing the inserted text gives back the original, byte for byte. */
@@ -37,10 +37,16 @@ describe('addInsecureRegistries', () => {
     expect(addInsecureRegistries('{\n}\n', ['h:1']).text).toBe('{\n  "insecure-registries": ["h:1"]\n}\n');
   });
 
-  it('skips entries already listed (in any case) and uses the key as dockerd matches it', () => {
-    const before = '{ "Insecure-Registries": ["Reg:5000"] }';
+  it('skips entries already listed (in any case); the key is only dockerd\'s exact spelling', () => {
+    const before = '{ "insecure-registries": ["Reg:5000"] }';
     expect(addInsecureRegistries(before, ['reg:5000'])).toEqual({ text: before, added: [] });
-    expect(addInsecureRegistries(before, ['other:1']).text).toBe('{ "Insecure-Registries": ["Reg:5000", "other:1"] }');
+    expect(addInsecureRegistries(before, ['other:1']).text).toBe('{ "insecure-registries": ["Reg:5000", "other:1"] }');
+    // dockerd refuses "Insecure-Registries" (refusalToEdit stops the edit before this): it is not the list.
+    expect(misspelledKeys({ 'Insecure-Registries': [], insecure_registries: [], registryMirrors: [], 'insecure-registries': [], labels: [] })).toEqual([
+      { key: 'Insecure-Registries', meant: 'insecure-registries' },
+      { key: 'insecure_registries', meant: 'insecure-registries' },
+      { key: 'registryMirrors', meant: 'registry-mirrors' },
+    ]);
   });
 
   it('keeps strings with brackets, braces and escapes elsewhere in the file untouched', () => {

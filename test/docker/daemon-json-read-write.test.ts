@@ -52,11 +52,11 @@ describe('addToDaemonJson', () => {
     expect(addToDaemonJson(join(dir, 'daemon.json'), ['10.0.0.1:5000'])).toEqual([]);
   });
 
-  it('creates a missing file; refuses a broken one or one with a key twice, leaving it as it was', () => {
+  it('creates a missing file; refuses a broken one, one with a key twice or one dockerd refuses for a key\'s spelling, leaving it as it was', () => {
     const created = join(dir, 'new', 'daemon.json');
     addToDaemonJson(created, ['reg:5000']);
     expect(JSON.parse(readFileSync(created, 'utf8'))).toEqual({ 'insecure-registries': ['reg:5000'] });
-    for (const text of ['{\n  "a": 1\n  "b": 2\n}\n', '{"debug": true, "debug": false}']) {
+    for (const text of ['{\n  "a": 1\n  "b": 2\n}\n', '{"debug": true, "debug": false}', '{"Insecure-Registries": ["x:1"]}']) {
       const path = join(dir, 'bad.json');
       writeFileSync(path, text);
       let thrown: unknown;

@@ -100,6 +100,32 @@ describe('runChecks', () => {
     expect(allowed.checks[0]).toMatchObject({ status: 'ok', details: ['looked', 'wrote a probe'] });
   });
 
+  it('runs a fix that leaves config.json alone while config.json cannot be read; the others still wait', async () => {
+    const edited: string[] = [];
+    const daemonFile = { broken: true };
+    const elsewhere: Check = {
+      id: 'elsewhere',
+      title: "Edits the daemon's file",
+      fixLeavesDockerConfig: true,
+      async diagnose(): Promise<Diagnosis> {
+        return daemonFile.broken ? { status: 'problem', details: ['needs an entry'] } : { status: 'ok', details: [] };
+      },
+      async fix() {
+        edited.push('daemon.json');
+        daemonFile.broken = false;
+        return ['added the entry'];
+      },
+    };
+    fixed.value = false;
+    const report = await runChecks([flaky, elsewhere], new FakeContext({ configText: '{' }), { fix: true, only: [], now });
+    expect(report.checks.map((check) => [check.id, check.status, check.details])).toEqual([
+      ['flaky', 'problem', ['it is broken', 'not fixed: config.json must be fixed by hand first (see config-json)']],
+      ['elsewhere', 'fixed', ['added the entry']],
+    ]);
+    expect(edited).toEqual(['daemon.json']);
+    expect(fixed.value).toBe(false);
+  });
+
   it('runs only the checks asked for', async () => {
     const report = await runChecks([crashing, manual], new FakeContext(), { fix: false, only: ['manual'], now });
     expect(report.checks.map((check) => check.id)).toEqual(['manual']);

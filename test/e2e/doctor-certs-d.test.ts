@@ -36,11 +36,14 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
   let expiredCa: TlsFixture;
   let loopback: TlsFixture;
   let clientPair: KeyPair;
+  let strangerPair: KeyPair;
   let spareKey: string;
   let secure: StartedRegistry;
   let byIp: StartedRegistry;
   let expired: StartedRegistry;
   let onLoopback: StartedRegistry;
+  let demanding: StartedRegistry;
+  let demandingOnLoopback: StartedRegistry;
   let client: DockerClient;
 
   beforeAll(async () => {
@@ -53,19 +56,25 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
       makeTlsFixture({ ips: ['127.0.0.1'] }),
     ]);
     clientPair = await makeClientPair(good);
+    // Signed by a CA the demanding registries do not trust for clients.
+    strangerPair = await makeClientPair(dnsOnly);
     spareKey = await makeSpareKey();
     const on = (fixture: TlsFixture, where: string, verify = true) => startRegistry({ users: [alice], address: where, tls: { cert: fixture.serverCert, key: fixture.serverKey, ca: fixture.caCert, ...(verify ? {} : { verify: false as const }) } });
     secure = await on(good, address.address);
     byIp = await on(dnsOnly, address.address, false);
     expired = await on(expiredCa, address.address, false);
     onLoopback = await on(loopback, '127.0.0.1');
+    // Registries that demand a client certificate signed by the good CA (distribution's clientcas).
+    const clientCa = { ca: good.caCert, ...clientPair };
+    demanding = await startRegistry({ users: [alice], address: address.address, tls: { cert: good.serverCert, key: good.serverKey, ca: good.caCert, clientCa } });
+    demandingOnLoopback = await startRegistry({ users: [alice], address: '127.0.0.1', tls: { cert: loopback.serverCert, key: loopback.serverKey, ca: loopback.caCert, clientCa } });
     certsD = mkdtempSync('/tmp/tsstore-certs-d-');
     daemon = await startDockerDaemon({ certsD });
     await daemon.importImage('tsstore-e2e/app:1');
   }, 240_000);
   afterAll(async () => {
     await daemon?.stop();
-    for (const registry of [secure, byIp, expired, onLoopback]) await registry?.stop();
+    for (const registry of [secure, byIp, expired, onLoopback, demanding, demandingOnLoopback]) await registry?.stop();
     address?.remove();
     if (certsD) rmSync(certsD, { recursive: true, force: true });
   });
@@ -243,5 +252,57 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
     expect(text.stdout).not.toMatch(/[\u0007\u001b\u202e]/);
     expect(text.stdout).toContain(`run: sudo cp client.key '${folder}/evil\\x1b]0;pwned\\x07\\u202e.key'`);
     for (const secret of [alice.password, clientPair.key.split('\n')[1] ?? '']) expect(text.stdout + report.text).not.toContain(secret);
+  }, 120_000);
+
+  it('(7) a registry that demands a client certificate: none in the folder is named with the files docker expects; the pair is presented as docker presents it, and the chain judged', async () => {
+    const folder = folderOf(demanding);
+    lay(demanding, { 'ca.crt': good.caCert });
+    await storeLogin(demanding);
+    const login = await client.login(alice, demanding.host);
+    expect(login.exitCode).not.toBe(0);
+    expect(login.stderr).toContain('remote error: tls: bad certificate');
+
+    const none = await doctor();
+    expect(none.exitCode, none.text).toBe(1);
+    expect(none.details).toEqual([
+      `${demanding.host}: docker login fails with "remote error: tls: bad certificate": the registry demands a client certificate, and ${folder} holds no pair docker can present; docker presents NAME.cert with its key NAME.key from there (client.cert and client.key below: the certificate and key issued to you for this registry)`,
+      `run: sudo cp client.cert ${folder}/client.cert`,
+      `run: sudo cp client.key ${folder}/client.key`,
+    ]);
+    await runPrinted(none.details, { 'client.cert': clientPair.cert, 'client.key': clientPair.key });
+    await pushWorks(demanding);
+    const presented = await doctor();
+    expect(presented.exitCode, presented.text).toBe(0);
+    expect(presented.details).toEqual([
+      expect.stringMatching(new RegExp(`^${demanding.host.replaceAll('.', '\\.')}: the registry's certificate \\(CN=tsstore test registry, valid until .*\\) verifies with ${folder.replaceAll('.', '\\.')}/ca\\.crt for `)),
+      `${demanding.host}: the registry takes the client certificate ${folder}/client.cert (CN=tsstore test client) that docker presents`,
+    ]);
+
+    // A pair from a CA the registry does not trust for clients: docker is refused, and so is the doctor.
+    lay(demanding, { 'ca.crt': good.caCert, 'client.cert': strangerPair.cert, 'client.key': strangerPair.key });
+    const stranger = await client.login(alice, demanding.host);
+    expect(stranger.exitCode).not.toBe(0);
+    expect(stranger.stderr).toContain('remote error: tls: bad certificate');
+    const refused = await doctor();
+    expect(refused.status).toBe('problem');
+    expect(refused.details).toEqual([
+      `${demanding.host}: docker login fails with "remote error: tls: bad certificate": the registry refuses the client certificate ${folder}/client.cert (CN=tsstore test client, issued by CN=tsstore test CA); it takes only certificates of the CAs it trusts for clients: ask whoever runs it for one`,
+      `run: openssl x509 -noout -subject -issuer -dates -in ${folder}/client.cert`,
+    ]);
+    for (const secret of [clientPair.key, strangerPair.key].map((key) => key.split('\n')[1] ?? '')) expect(none.text + presented.text + refused.text).not.toContain(secret);
+  }, 120_000);
+
+  it('(8) a loopback registry that demands a client certificate: docker reads no folder for it and presents none', async () => {
+    const folder = folderOf(demandingOnLoopback);
+    lay(demandingOnLoopback, { 'client.cert': clientPair.cert, 'client.key': clientPair.key });
+    await storeLogin(demandingOnLoopback);
+    const login = await client.login(alice, demandingOnLoopback.host);
+    expect(login.exitCode, shown(login)).not.toBe(0);
+    expect(login.stderr).toContain(`login attempt to http://${demandingOnLoopback.host}/v2/ failed with status: 400 Bad Request`);
+    const report = await doctor();
+    expect(report.status).toBe('problem');
+    expect(report.details).toContain(
+      `${demandingOnLoopback.host}: the registry refuses connections without a client certificate ("remote error: tls: bad certificate"), and docker presents none to a registry it does not verify (127.0.0.1 is a loopback address): it reads ${folder} only for registries it verifies; docker login then tries plain HTTP and fails ("failed with status: 400 Bad Request")`,
+    );
   }, 120_000);
 });

@@ -2,14 +2,17 @@
  * `doctor daemon-json` on the built file, with a real dockerd (test/support/docker-daemon.ts) and a
  * distribution registry over plain HTTP on an address off loopback (which dockerd does not trust by
  * default): a forgotten comma (reported with line, column and the line, never rewritten, and dockerd
- * really refuses the file); a registry missing from insecure-registries, from docker's own failure to
- * `--fix daemon-json`, "not restarted", the restart and a push that works; a file that is not the
- * person's (the sudo command, which does exactly the edit); no daemon answering, or one that never
- * answers (bounded); hostile text in the file, printed escaped; diagnose writes nothing.
+ * really refuses the file); a key spelled otherwise (dockerd refuses it too); a registry missing from
+ * insecure-registries, from docker's own failure to `--fix daemon-json` (also with a broken config.json,
+ * which this fix does not touch), "not reloaded", the reload (SIGHUP, as `systemctl reload docker` sends
+ * it) and a push that works; a daemon with an --insecure-registry flag (the key is not added: dockerd
+ * refuses both); a file that is not the person's (the sudo command, which does exactly the edit); no
+ * daemon answering, or one that never answers (bounded); hostile text in the file, printed escaped;
+ * diagnose writes nothing.
  */
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:net';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DockerClient, dockerClient } from '../support/docker-client.js';
@@ -67,9 +70,9 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
     address = addOffLoopbackAddress();
     registry = await startRegistry({ users: [alice], address: address.address });
     etc = mkdtempSync('/tmp/tsstore-e2e-etc-docker-');
-    daemonJson = join(etc, 'daemon.json');
-    writeFileSync(daemonJson, ORIGINAL, { mode: 0o644 });
     daemon = await startDockerDaemon({ config: ORIGINAL });
+    // The very file the daemon reads: what --fix writes there is what a reload takes.
+    daemonJson = daemon.configFile;
     await daemon.importImage('tsstore-e2e/app:1');
     client = dockerClient({ daemonHost: daemon.host });
     const stored = await client.helper(['store'], JSON.stringify({ ServerURL: registry.host, Username: alice.username, Secret: alice.password }));
@@ -121,7 +124,7 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
       const stuck = await doctor(['--json', 'daemon-json'], { DOCKER_HOST: `unix://${silentPath}` });
       const { details } = verdict(stuck);
       expect(details).toContain('no daemon answered (docker info got no answer within 5 s): the running daemon is not compared with the file');
-      expect(details).toContain(`add "${registry.host}" to "insecure-registries" in ${daemonJson}, then restart the daemon`);
+      expect(details).toContain(`add "${registry.host}" to "insecure-registries" in ${daemonJson}, then reload the daemon (it rereads insecure-registries on SIGHUP, and keeps its containers running)`);
     } finally {
       await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
@@ -152,7 +155,7 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
       // What sudo would run, run as root here: only the entry is inserted; mode and owner stay.
       const asRoot = await execa(command.split(' ')[1] as string, command.split(' ').slice(2), { reject: false, timeout: 60_000 });
       expect(asRoot.exitCode, String(asRoot.stdout) + String(asRoot.stderr)).toBe(0);
-      expect(String(asRoot.stdout)).toContain('sudo systemctl restart docker');
+      expect(String(asRoot.stdout)).toContain('dockerd rereads it when it is reloaded, which keeps its containers running: sudo systemctl reload docker, or without systemd sudo kill -HUP $(pidof dockerd)');
       const after = readFileSync(file, 'utf8');
       expect(insertion(ORIGINAL, after)).toBe(`,\n    "insecure-registries": ["${registry.host}"]`);
       expect(statSync(file).mode & 0o7777).toBe(0o604);
@@ -162,7 +165,50 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
     }
   }, 120_000);
 
-  it('an HTTP registry missing from insecure-registries: docker fails, doctor names the entry, --fix adds it, says restart; after the restart push works', async () => {
+  it('a FIFO where daemon.json should be: every check that reads it ends, with a line saying why', async () => {
+    const fifo = join(etc, 'fifo.json');
+    await execa('mkfifo', [fifo]);
+    const result = await doctor(['--json', 'daemon-json', 'certs-d', 'registry-login'], { TSSTORE_DOCKER_DAEMON_JSON: fifo });
+    expect(result.exitCode, shown(result)).toBe(1);
+    const report = JSON.parse(result.stdout) as Report;
+    const details = (id: string) => report.checks.find((check) => check.id === id)?.details ?? [];
+    expect(details('daemon-json')).toContain('cannot read it: it is not a regular file');
+    expect(details('registry-login')).toContain(`cannot use ${fifo} (it is not a regular file): assuming no insecure-registries`);
+    expect(details('certs-d')).toContain(`cannot use ${fifo} (it is not a regular file): assuming no insecure-registries`);
+  }, 120_000);
+
+  it('a key spelled otherwise: dockerd refuses the file, doctor says so and writes nothing', async () => {
+    const misspelled = join(etc, 'misspelled.json');
+    const text = `{\n  "Insecure-Registries": ["${registry.host}"]\n}\n`;
+    writeFileSync(misspelled, text);
+    const result = await doctor(['--json', '--fix', 'daemon-json'], { TSSTORE_DOCKER_DAEMON_JSON: misspelled });
+    expect(result.exitCode, shown(result)).toBe(1);
+    const { details } = verdict(result);
+    expect(details).toContain(
+      `dockerd refuses to start with ${misspelled} ("the following directives don't match any configuration option: Insecure-Registries"; it matches keys exactly): rename "Insecure-Registries" to "insecure-registries" by hand`,
+    );
+    expect(readFileSync(misspelled, 'utf8')).toBe(text);
+    await expect(startDockerDaemon({ config: text, startTimeoutMs: 30_000 })).rejects.toThrow(/the following directives don't match any configuration option: Insecure-Registries/);
+  }, 120_000);
+
+  it('a daemon with an --insecure-registry flag: the key is not added, since dockerd refuses a setting given both ways', async () => {
+    const flagged = `${address.address}:1`;
+    const other = await startDockerDaemon({ config: '{}\n', args: ['--insecure-registry', flagged] });
+    try {
+      const result = await doctor(['--fix', 'daemon-json'], { DOCKER_HOST: other.host, TSSTORE_DOCKER_DAEMON_JSON: other.configFile });
+      expect(result.exitCode, shown(result, other)).toBe(1);
+      expect(result.stdout).toContain(`the running daemon allows plain HTTP for "${flagged}", though ${other.configFile} has no "insecure-registries": if dockerd has --insecure-registry flags (systemctl cat docker), add "${registry.host}" there instead`);
+      expect(readFileSync(other.configFile, 'utf8')).toBe('{}\n');
+    } finally {
+      await other.stop();
+    }
+    // What the edit would have led to.
+    await expect(startDockerDaemon({ config: { 'insecure-registries': [registry.host] }, args: ['--insecure-registry', flagged], startTimeoutMs: 30_000 })).rejects.toThrow(
+      /the following directives are specified both as a flag and in the configuration file: insecure-registries/,
+    );
+  }, 120_000);
+
+  it('an HTTP registry missing from insecure-registries: docker fails, doctor names the entry, --fix adds it even with a broken config.json, says reload; after SIGHUP push works', async () => {
     const image = `${registry.host}/alice/app:1`;
     expect((await client.docker(['tag', 'tsstore-e2e/app:1', image])).exitCode).toBe(0);
     const login = await client.login(alice, registry.host);
@@ -172,47 +218,71 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
     expect(refused.exitCode).not.toBe(0);
     expect(refused.stderr).toContain('server gave HTTP response to HTTPS client');
 
-    // Diagnose: names the entry, writes nothing (HOME, the file's folder).
-    const before = { home: snapshotEntries(client.home.home), etc: snapshotEntries(etc) };
+    // Diagnose: names the entry, writes nothing (HOME, the daemon's file and its folder).
+    const leftovers = () => readdirSync(dirname(daemonJson)).filter((name) => name.startsWith(`.${basename(daemonJson)}`));
+    const before = { home: snapshotEntries(client.home.home), stat: statSync(daemonJson) };
     const looked = await doctor(['--json', 'daemon-json']);
     expect(looked.exitCode, shown(looked)).toBe(1);
     const found = verdict(looked);
     expect(found.status).toBe('problem');
-    expect(found.details).toContain(`add "${registry.host}" to "insecure-registries" in ${daemonJson}, then restart the daemon`);
+    expect(found.details).toContain(`add "${registry.host}" to "insecure-registries" in ${daemonJson}, then reload the daemon (it rereads insecure-registries on SIGHUP, and keeps its containers running)`);
     expect(found.details.join('\n')).toContain('server gave HTTP response to HTTPS client');
     expect(found.details).toContainEqual(expect.stringMatching(/^the running daemon \(dockerd \S+\) uses what .* says$/));
     expect(snapshotChanges(before.home, snapshotEntries(client.home.home))).toEqual([]);
-    expect(snapshotChanges(before.etc, snapshotEntries(etc))).toEqual([]);
+    expect(readFileSync(daemonJson, 'utf8')).toBe(ORIGINAL);
+    expect(statSync(daemonJson)).toMatchObject({ ino: before.stat.ino, mtimeMs: before.stat.mtimeMs });
+    expect(leftovers()).toEqual([]);
 
     // --fix without naming it leaves the daemon's file alone, and says how.
     const unnamed = await doctor(['--fix']);
     expect(unnamed.stdout).toContain('not fixed: this fix is run only when named: docker-credential-tsstore doctor --fix daemon-json');
     expect(readFileSync(daemonJson, 'utf8')).toBe(ORIGINAL);
 
-    const fixed = await doctor(['--fix', 'daemon-json']);
+    // A broken config.json stops the fixes that rewrite it, not this one, which never touches it.
+    const config = readFileSync(client.configFile, 'utf8');
+    writeFileSync(client.configFile, '{\n\t"credsStore": "tsstore",\n');
+    let fixed: HelperResult;
+    try {
+      fixed = await doctor(['--fix', 'daemon-json']);
+      expect(readFileSync(client.configFile, 'utf8')).toBe('{\n\t"credsStore": "tsstore",\n');
+    } finally {
+      writeFileSync(client.configFile, config);
+    }
     expect(fixed.exitCode, shown(fixed)).toBe(1);
+    expect(fixed.stdout).not.toContain('config.json must be fixed by hand first');
     const after = readFileSync(daemonJson, 'utf8');
     expect(insertion(ORIGINAL, after)).toBe(`,\n    "insecure-registries": ["${registry.host}"]`);
     expect(fixed.stdout).toContain(`added "${registry.host}" to "insecure-registries" in ${daemonJson}`);
     expect(fixed.stdout).toContain(`${daemonJson} lists the insecure registries "${registry.host}", which the running daemon does not use`);
-    expect(fixed.stdout).toMatch(/the running daemon \(dockerd [^)]+\) was not restarted since the file changed/);
-    expect(fixed.stdout).toContain('run: sudo systemctl restart docker');
+    expect(fixed.stdout).toMatch(/dockerd rereads insecure-registries and registry-mirrors of .* when it is reloaded \(SIGHUP: sudo systemctl reload docker, or without systemd sudo kill -HUP \$\(pidof dockerd\)\), which keeps its containers running: the running daemon \(dockerd [^)]+\) was not reloaded since the file changed/);
+    expect(fixed.stdout).toContain('run: sudo systemctl reload docker');
+    expect(fixed.stdout).not.toContain('restart');
 
-    // The restart: a new dockerd with the file as it is now.
-    await daemon.stop();
-    daemon = await startDockerDaemon({ config: after });
-    client.env.DOCKER_HOST = daemon.host;
-    await daemon.importImage('tsstore-e2e/app:1');
+    // The reload, as systemd's ExecReload sends it: the same daemon takes the new entry.
+    process.kill(daemon.pid, 'SIGHUP');
+    await untilDaemonAllows(client, registry.host, daemon);
     const ok = await doctor(['--json', 'daemon-json']);
     expect(ok.exitCode, shown(ok, daemon)).toBe(0);
     expect(verdict(ok).details.join('\n')).toContain(`"${registry.host}": docker may use plain HTTP ("${registry.host}" is in insecure-registries of ${daemonJson})`);
-    expect((await client.docker(['tag', 'tsstore-e2e/app:1', image])).exitCode).toBe(0);
+    expect(verdict(ok).details).toContainEqual(expect.stringMatching(/^the running daemon \(dockerd \S+\) uses what .* says$/));
     const push = await client.docker(['push', image]);
     expect(push.exitCode, shown(push, daemon)).toBe(0);
     const manifest = await registry.request('/v2/alice/app/manifests/1', { user: alice, accept: 'application/vnd.docker.distribution.manifest.v2+json' });
     expect(manifest.status).toBe(200);
   }, 240_000);
 });
+
+/** Waits, within a bound, until `docker info` lists `host` as insecure (dockerd reloads in its own time after SIGHUP). */
+async function untilDaemonAllows(client: DockerClient, host: string, daemon: StartedDockerDaemon): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const info = await client.docker(['info', '--format', '{{json .RegistryConfig.IndexConfigs}}']);
+    const configs = info.exitCode === 0 ? (JSON.parse(info.stdout) as Record<string, { Secure?: boolean }>) : {};
+    if (configs[host]?.Secure === false) return;
+    if (Date.now() > deadline) throw new Error(`dockerd did not take ${host} within 30 s of SIGHUP: ${info.stdout}${info.stderr}\n${daemon.logs().slice(-2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 function execFileChown(path: string): void {
   chownSync(path, 65534, 65534);

@@ -4,8 +4,8 @@ import { type Server as HttpServer, createServer as createHttpServer } from 'nod
 import { type AddressInfo, type Server, type Socket, createServer as createTcpServer } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchPresentedChain } from '../../src/registry/presented-chain.js';
-import { type TlsFixture, makeTlsFixture } from '../support/tls-fixture.js';
+import { certificateAlert, fetchPresentedChain } from '../../src/registry/presented-chain.js';
+import { type KeyPair, type TlsFixture, makeClientPair, makeTlsFixture } from '../support/tls-fixture.js';
 
 const portOf = (server: Server | HttpServer) => (server.address() as AddressInfo).port;
 const listen = (server: Server | HttpServer) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -64,5 +64,60 @@ describe('fetchPresentedChain', () => {
     expect(await fetchPresentedChain({ hostname: '127.0.0.1', port: 1, timeoutMs: 5_000 })).toMatchObject({ kind: 'unreachable', code: 'ECONNREFUSED' });
     expect(await fetchPresentedChain({ hostname: '127.0.0.1', port: portOf(mute), timeoutMs: 300 })).toEqual({ kind: 'unreachable', code: 'ETIMEDOUT', reason: 'no TLS handshake within 0.3 s' });
     expect(await fetchPresentedChain({ hostname: '127.0.0.1', port: 70_000, timeoutMs: 300 })).toMatchObject({ kind: 'unreachable' });
+  });
+});
+
+describe('fetchPresentedChain with a server that demands a client certificate', () => {
+  let fixture: TlsFixture;
+  let pair: KeyPair;
+  let stranger: KeyPair;
+  const servers: Server[] = [];
+  /** An OpenSSL server (node:tls) that verifies clients against the fixture's CA, and answers HTTP. */
+  const demanding = async (maxVersion: 'TLSv1.2' | 'TLSv1.3') => {
+    const server = tracked(
+      createTlsServer({ cert: fixture.serverCert, key: fixture.serverKey, ca: fixture.caCert, requestCert: true, rejectUnauthorized: true, maxVersion }, (socket) =>
+        socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n'),
+      ),
+    );
+    servers.push(server);
+    await listen(server);
+    return portOf(server);
+  };
+
+  beforeAll(async () => {
+    fixture = await makeTlsFixture({ ips: ['127.0.0.1'] });
+    pair = await makeClientPair(fixture);
+    stranger = await makeClientPair(await makeTlsFixture({ ips: ['127.0.0.1'] }));
+  }, 60_000);
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await Promise.all(servers.map(close));
+  });
+
+  it('TLS 1.3 and 1.2: no certificate and a stranger are refused with the chain still given; the right pair is answered', async () => {
+    const leaf = new X509Certificate(fixture.serverCert).fingerprint256;
+    for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
+      const port = await demanding(version);
+      const ask = (clientCertificate?: KeyPair) => fetchPresentedChain({ hostname: '127.0.0.1', port, timeoutMs: 5_000, ...(clientCertificate ? { clientCertificate } : {}) });
+      const none = await ask();
+      expect(none, version).toMatchObject({ kind: 'chain', client: { kind: 'refused', alert: version === 'TLSv1.3' ? 'certificate required' : 'handshake failure' } });
+      expect(none.kind === 'chain' && none.certificates[0]?.fingerprint256).toBe(leaf);
+      // node's own server hangs up on a stranger without an alert (the Go registry sends one: see
+      // test/e2e/doctor-certs-d.test.ts); nothing is claimed about the client then, and in TLS 1.3,
+      // where the handshake ended first, the chain is still given.
+      const refused = await ask(stranger);
+      if (version === 'TLSv1.3') expect(refused.kind === 'chain' && refused.client).toEqual({ kind: 'unknown' });
+      else expect(refused).toMatchObject({ kind: 'unreachable', code: 'ECONNRESET' });
+      const good = await ask(pair);
+      expect(good, version).toMatchObject({ kind: 'chain', client: { kind: 'answered' } });
+      expect(good.kind === 'chain' && good.certificates[0]?.fingerprint256).toBe(leaf);
+    }
+  });
+
+  it("names certificate alerts as Go prints them, from OpenSSL's and BoringSSL's spellings", () => {
+    expect(certificateAlert('ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE', 'ssl3_read_bytes:sslv3 alert bad certificate')).toBe('bad certificate');
+    expect(certificateAlert('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', '')).toBe('certificate required');
+    expect(certificateAlert('ERROR', 'TLSV1_ALERT_UNKNOWN_CA')).toBe('unknown certificate authority');
+    expect(certificateAlert('ECONNRESET', 'socket hang up')).toBeUndefined();
   });
 });

@@ -26,6 +26,8 @@ export interface DockerDaemonOptions {
   certsD?: string;
   /** Bound on start-up (not an assertion: a guard against a hang). */
   startTimeoutMs?: number;
+  /** More dockerd flags (`--insecure-registry HOST:PORT`), after this helper's own. */
+  args?: readonly string[];
 }
 
 export interface StartedDockerDaemon {
@@ -80,6 +82,7 @@ export async function startDockerDaemon(options: DockerDaemonOptions = {}): Prom
     '--iptables=false', '--ip6tables=false', '--bridge=none',
     '--storage-driver=vfs',
     '--config-file', configFile,
+    ...(options.args ?? []),
   ];
   // $1 = the test's /etc/docker, $2 = its certs.d or "", then dockerd's own arguments.
   const script = [

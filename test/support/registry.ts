@@ -45,9 +45,10 @@ export interface RegistryOptions {
    * HTTPS instead of HTTP: the server certificate and key (PEM text, e.g. from makeTlsFixture) and the CA
    * that signed it, which this handle's own requests trust. `verify: false`: this handle's own requests
    * (readiness too) accept any certificate, for a registry whose certificate is wrong on purpose (expired,
-   * made for another name).
+   * made for another name). `clientCa`: the registry demands a client certificate signed by `clientCa.ca`
+   * (distribution's `http.tls.clientcas`); this handle's own requests present `clientCa.cert`/`.key`.
    */
-  tls?: { cert: string; key: string; ca: string; verify?: false };
+  tls?: { cert: string; key: string; ca: string; verify?: false; clientCa?: { ca: string; cert: string; key: string } };
   /** The address to listen on; default 127.0.0.1 (see off-loopback-address.ts for one dockerd does not trust). */
   address?: string;
 }
@@ -90,10 +91,19 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Star
     const htpasswdFile = join(dir, 'htpasswd');
     writeFileSync(htpasswdFile, await htpasswdLines(users), { mode: 0o600 });
     mkdirSync(join(dir, 'data'), { mode: 0o700 });
-    const tls = options.tls ? { certFile: join(dir, 'server.crt'), keyFile: join(dir, 'server.key'), trust: { ca: options.tls.ca, verify: options.tls.verify !== false } } : undefined;
+    const clientCa = options.tls?.clientCa;
+    const tls = options.tls
+      ? {
+          certFile: join(dir, 'server.crt'),
+          keyFile: join(dir, 'server.key'),
+          ...(clientCa ? { clientCaFile: join(dir, 'client-ca.crt') } : {}),
+          trust: { ca: options.tls.ca, verify: options.tls.verify !== false, ...(clientCa ? { pair: { cert: clientCa.cert, key: clientCa.key } } : {}) },
+        }
+      : undefined;
     if (options.tls && tls) {
       writeFileSync(tls.certFile, options.tls.cert);
       writeFileSync(tls.keyFile, options.tls.key, { mode: 0o600 });
+      if (clientCa && tls.clientCaFile) writeFileSync(tls.clientCaFile, clientCa.ca);
     }
 
     const failures: string[] = [];
@@ -144,6 +154,8 @@ async function htpasswdLines(users: readonly RegistryUser[]): Promise<string> {
 interface Trust {
   ca: string;
   verify: boolean;
+  /** The client certificate this handle presents to a registry that demands one. */
+  pair?: { cert: string; key: string };
 }
 
 function freePort(address: string): Promise<number> {
@@ -174,10 +186,11 @@ function registryConfig(config: {
   dir: string;
   htpasswdFile: string;
   token: RegistryOptions['token'];
-  tls: { certFile: string; keyFile: string } | undefined;
+  tls: { certFile: string; keyFile: string; clientCaFile?: string } | undefined;
   address: string;
 }): string {
-  const tls = config.tls ? ['  tls:', `    certificate: ${yamlString(config.tls.certFile)}`, `    key: ${yamlString(config.tls.keyFile)}`] : [];
+  const clientCas = config.tls?.clientCaFile ? ['    clientcas:', `      - ${yamlString(config.tls.clientCaFile)}`] : [];
+  const tls = config.tls ? ['  tls:', `    certificate: ${yamlString(config.tls.certFile)}`, `    key: ${yamlString(config.tls.keyFile)}`, ...clientCas] : [];
   const auth = config.token
     ? [
         '  token:',
@@ -257,10 +270,10 @@ async function registryFetch(
     const body = await response.arrayBuffer();
     return new Response(response.status === 204 || response.status === 304 ? null : body, { status: response.status, headers: response.headers });
   }
-  const { ca, verify } = init.trust;
+  const { ca, verify, pair } = init.trust;
   return new Promise<Response>((resolve, reject) => {
     const req = httpsRequest(
-      { host: where.address, port: where.port, path, method: init.method, headers: init.headers, ca, rejectUnauthorized: verify, timeout: init.timeoutMs },
+      { host: where.address, port: where.port, path, method: init.method, headers: init.headers, ca, rejectUnauthorized: verify, timeout: init.timeoutMs, ...(pair ? { cert: pair.cert, key: pair.key } : {}) },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));

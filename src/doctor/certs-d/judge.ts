@@ -4,7 +4,8 @@
  * subjectAltName. Each finding quotes the error docker prints and carries the commands that fix it. For a
  * registry docker treats as insecure (loopback, insecure-registries) dockerd neither verifies the
  * certificate nor reads the folder: the files are judged all the same (a wrong file is wrong wherever it
- * is), the chain and the name only as notes.
+ * is), the chain and the name only as notes. A registry that demands a client certificate is judged
+ * with the pair docker presents (client-pair.ts), and a refusal is named with the files docker expects.
  */
 import type { X509Certificate } from 'node:crypto';
 import type { PresentedChain } from '../../registry/presented-chain.js';
@@ -12,7 +13,7 @@ import { shellQuote } from '../../text/shell-quote.js';
 import { type Anchor, type ChainVerdict, allowsServerAuth, judgeName, verifyChain } from './chain.js';
 import { isIP } from 'node:net';
 import { type Finding, OUT_OF_DATE_ERROR, judgeFiles, outOfDateText, viewCommand } from './files.js';
-import { certificateTime, oneLine, showTime, subjectOf } from './pem.js';
+import { certificateTime, issuerOf, oneLine, showTime, subjectOf } from './pem.js';
 import type { FolderListing } from './read-folder.js';
 
 export type DockerVerifies = { verifies: true } | { verifies: false; why: string };
@@ -34,6 +35,8 @@ export interface RegistryTls {
   systemAnchors: () => readonly Anchor[];
   nowMs: number;
   docker: DockerVerifies;
+  /** The client certificate presented, as docker presents it: `certName` in the folder. */
+  clientPair?: { certName: string; certificate: X509Certificate };
 }
 
 export interface RegistryVerdict {
@@ -67,14 +70,50 @@ export function judgeRegistryTls(input: RegistryTls): RegistryVerdict {
   const before = findings.length;
   findings.push(...chainFindings(input, folder, verdict, presented, files.ignored));
   if (leaf) findings.push(...nameFindings(input, leaf));
-  const problems = findings.some((finding) => finding.problem);
+  const client = clientCertificateFindings(input, folder);
+  const problems = [...findings, ...client].some((finding) => finding.problem);
   if (verdict.kind === 'verified' && leaf && findings.slice(before).length === 0 && !problems) {
     const by = verdict.anchor.file ?? "the system's CAs";
     const until = showTime(certificateTime(leaf.validTo));
     const tail = input.docker.verifies ? '' : ', though docker does not check it here';
     findings.push({ problem: false, line: `${name}: the registry's certificate (${subjectOf(leaf)}, valid until ${until}) verifies with ${by} for ${input.hostname}${tail}`, commands: [] });
   }
+  findings.push(...client);
   return { findings, judged };
+}
+
+/** What the registry made of the client certificate docker presents, or of none. */
+function clientCertificateFindings(input: RegistryTls, folder: string): Finding[] {
+  if (input.presented.kind !== 'chain') return [];
+  const name = input.indexName;
+  const answer = input.presented.client;
+  const pair = input.clientPair;
+  const file = pair ? `${folder}/${pair.certName}` : undefined;
+  if (answer?.kind !== 'refused') {
+    return pair && file && answer?.kind === 'answered' ? [note(`${name}: the registry takes the client certificate ${file} (${subjectOf(pair.certificate)}) that docker presents`)] : [];
+  }
+  const error = `remote error: tls: ${answer.alert}`;
+  if (!input.docker.verifies) {
+    // Seen with dockerd 20.10 on loopback: the HTTPS attempt is refused, then plain HTTP gets the TLS port's 400.
+    return [{
+      problem: true,
+      line: `${name}: the registry refuses connections without a client certificate ("${error}"), and docker presents none to a registry it does not verify (${input.docker.why}): it reads ${folder} only for registries it verifies; docker login then tries plain HTTP and fails ("failed with status: 400 Bad Request")`,
+      commands: [],
+    }];
+  }
+  if (pair && file) {
+    return [{
+      problem: true,
+      line: `${name}: docker login fails with "${error}": the registry refuses the client certificate ${file} (${subjectOf(pair.certificate)}, issued by ${issuerOf(pair.certificate)}); it takes only certificates of the CAs it trusts for clients: ask whoever runs it for one`,
+      commands: [`openssl x509 -noout -subject -issuer -dates -in ${shellQuote(file)}`],
+    }];
+  }
+  const missing = input.listing.kind === 'missing' ? [`sudo mkdir -p ${shellQuote(folder)}`] : [];
+  return [{
+    problem: true,
+    line: `${name}: docker login fails with "${error}": the registry demands a client certificate, and ${folder} holds no pair docker can present; docker presents NAME.cert with its key NAME.key from there (client.cert and client.key below: the certificate and key issued to you for this registry)`,
+    commands: [...missing, `sudo cp client.cert ${shellQuote(`${folder}/client.cert`)}`, `sudo cp client.key ${shellQuote(`${folder}/client.key`)}`],
+  }];
 }
 
 function note(line: string): Finding {

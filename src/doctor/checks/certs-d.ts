@@ -3,7 +3,9 @@
  * (`certs.d/HOST:PORT/`, from readDaemonSettings) against the chain the registry presents and the name
  * used: CA files that are not CAs, are out of date or do not verify the chain, client pairs without their
  * other half or with the wrong key, files named so that docker does not read them, a certificate that does
- * not name the host or IP used. The judgement is ../certs-d/judge.ts; here are the I/O and the report.
+ * not name the host or IP used, a client certificate the registry demands and does not get (the pair in
+ * the folder is presented as docker presents it). The judgement is ../certs-d/judge.ts; here are the I/O
+ * and the report.
  * Never writes; no fix: the files are root's, and the commands to run are printed under each finding.
  */
 import { isIP } from 'node:net';
@@ -14,6 +16,7 @@ import type { DoctorContext } from '../context.js';
 import type { Anchor } from '../certs-d/chain.js';
 import type { Finding } from '../certs-d/files.js';
 import { type RegistryVerdict, judgeRegistryTls } from '../certs-d/judge.js';
+import { clientPairOf } from '../certs-d/client-pair.js';
 import { readPem } from '../certs-d/pem.js';
 import { type FolderListing, listCertsD, readRegistryFolder } from '../certs-d/read-folder.js';
 import { gatherRegistries } from '../clock/registries.js';
@@ -46,19 +49,28 @@ async function judgeOne(context: DoctorContext, target: RegistryTarget, daemon: 
   const addresses = target.hub || isIP(target.hostname) !== 0 ? [] : await context.resolveHost(target.hostname);
   const transport = transportFor(target, daemon.insecure, addresses, daemon.daemonJson);
   const port = Number(new URL(`https://${target.address}/`).port || '443');
-  const presented = await context.presentedChain({ hostname: target.hostname, port, timeoutMs: REGISTRY_TIMEOUT_MS });
+  const listing: FolderListing = target.hub ? { kind: 'missing' } : folderOf(daemon.certsD, target.indexName);
+  // docker reads the folder, and so presents a client certificate, only for a registry it verifies.
+  const pair = transport.insecure ? undefined : clientPairOf(listing);
+  const presented = await context.presentedChain({
+    hostname: target.hostname,
+    port,
+    timeoutMs: REGISTRY_TIMEOUT_MS,
+    ...(pair ? { clientCertificate: { cert: pair.cert, key: pair.key } } : {}),
+  });
   return judgeRegistryTls({
     indexName: target.indexName,
     hostname: target.hostname,
     connectTo: `${target.address}${target.address.endsWith(`:${port}`) ? '' : `:${port}`}`,
     hub: target.hub,
     certsD: daemon.certsD,
-    listing: target.hub ? { kind: 'missing' } : folderOf(daemon.certsD, target.indexName),
+    listing,
     siblings,
     presented,
     systemAnchors,
     nowMs: Date.now(),
     docker: transport.insecure ? { verifies: false, why: transport.why } : { verifies: true },
+    ...(pair ? { clientPair: { certName: pair.certName, certificate: pair.certificate } } : {}),
   });
 }
 

@@ -17,14 +17,19 @@ import type { HttpOutcome } from '../../registry/http-request.js';
 import type { Check, Diagnosis } from '../check.js';
 import { gatherRegistries } from '../clock/registries.js';
 import type { DoctorContext } from '../context.js';
-import { editCommand, restartCommand, sudoAddCommand } from '../daemon-json/commands.js';
+import { editCommand, reloadAdvice, reloadCommand, restartCommand, sudoAddCommand } from '../daemon-json/commands.js';
 import { type FileJudgement, judgeFileValue } from '../daemon-json/file-settings.js';
 import { type RegistryFinding, classifyProbe, describeFinding, missingEntries } from '../daemon-json/registries.js';
-import { compareWithRunning } from '../daemon-json/running.js';
+import { type Remedy, compareWithRunning, insecureFromElsewhere } from '../daemon-json/running.js';
 import { REGISTRY_TIMEOUT_MS, inParallel } from '../registry-login/probe-logins.js';
 
 const PARALLEL_REGISTRIES = 4;
-const EMPTY_FILE: FileJudgement = { insecure: { names: [], cidrs: [] }, settings: { insecureNames: [], insecureCidrs: [], mirrors: [], proxies: {} }, problems: [], editable: true };
+const EMPTY_FILE: FileJudgement = {
+  insecure: { names: [], cidrs: [] },
+  settings: { insecureNames: [], insecureCidrs: [], mirrors: [], proxies: {}, sets: { insecureRegistries: false, registryMirrors: false } },
+  problems: [],
+  editable: true,
+};
 
 /** What the fix needs from diagnose: kept beside the diagnosis, not printed. */
 const plans = new WeakMap<Diagnosis, { path: string; entries: string[] }>();
@@ -33,6 +38,8 @@ export const daemonJson: Check = {
   id: 'daemon-json',
   title: "The docker daemon's daemon.json parses and lets plain-HTTP registries in",
   fixOnlyWhenNamed: true,
+  // It edits the daemon's file only: a person with a broken config.json still gets it.
+  fixLeavesDockerConfig: true,
   async diagnose(context): Promise<Diagnosis> {
     const running = await readDaemonInfo((args, input, options) => context.runDocker(args, input, options));
     const paths = daemonPaths(context.env, running.answered ? { securityOptions: running.info.securityOptions } : {});
@@ -57,7 +64,7 @@ export const daemonJson: Check = {
       }
       const refusal = refusalToEdit(file);
       if (refusal) details.push(refusal);
-      // Keys given twice: dockerd keeps the last, which may not be the one the person edited.
+      // Keys given twice (dockerd keeps the last, which may not be the one the person edited) or misspelled.
       if (refusal && file.kind === 'parsed') problem = true;
     }
 
@@ -79,9 +86,16 @@ export const daemonJson: Check = {
     if (entries.length > 0) {
       problem = true;
       const list = entries.map((entry) => JSON.stringify(entry)).join(', ');
-      details.push(`add ${list} to "insecure-registries" in ${path}, then restart the daemon`);
+      details.push(`add ${list} to "insecure-registries" in ${path}, then reload the daemon (it rereads insecure-registries on SIGHUP, and keeps its containers running)`);
       const writable = daemonJsonWritable(path);
-      if (judged?.editable && refusalToEdit(file) === undefined) {
+      const elsewhere = judged && compared ? insecureFromElsewhere(judged.settings, compared) : [];
+      if (elsewhere.length > 0) {
+        details.push(
+          `the running daemon allows plain HTTP for ${elsewhere.map((entry) => JSON.stringify(entry)).join(', ')}, though ${path} has no "insecure-registries": ` +
+            `if dockerd has --insecure-registry flags (systemctl cat docker), add ${list} there instead; dockerd refuses a setting given both as a flag and in the file ` +
+            `("the following directives are specified both as a flag and in the configuration file"), so doctor does not add the key`,
+        );
+      } else if (judged?.editable && refusalToEdit(file) === undefined) {
         if (writable.writable) fixable = true;
         else {
           details.push(`${path} is not yours to write (${writable.why}): run the edit with sudo`);
@@ -90,11 +104,12 @@ export const daemonJson: Check = {
       }
     }
 
-    const restart = compareRunning(running, endpoint, file, judged, path);
-    details.push(...restart.details);
-    if (restart.problem) {
+    const rootless = paths.rootless !== undefined;
+    const against = compareRunning(running, endpoint, file, judged, path, rootless);
+    details.push(...against.details);
+    if (against.remedy !== undefined) {
       problem = true;
-      commands.push(restartCommand(paths.rootless !== undefined));
+      commands.push(against.remedy === 'reload' ? reloadCommand(rootless) : restartCommand(rootless));
     }
 
     const diagnosis: Diagnosis = problem ? { status: 'problem', details, commands, fixable } : { status: 'ok', details };
@@ -158,18 +173,20 @@ function compareRunning(
   file: DaemonJsonFile,
   judged: FileJudgement | undefined,
   path: string,
-): { problem: boolean; details: string[] } {
-  if (!running.answered) return { problem: false, details: [`no daemon answered (${running.reason}): the running daemon is not compared with the file`] };
+  rootless: boolean,
+): { remedy?: Remedy; details: string[] } {
+  if (!running.answered) return { details: [`no daemon answered (${running.reason}): the running daemon is not compared with the file`] };
   const version = `dockerd ${running.info.serverVersion}`;
   if (!isLocalEndpoint(endpoint.host)) {
-    return { problem: false, details: [`docker talks to ${endpoint.host} (${endpoint.source}), ${version}: its daemon.json is on that machine; not compared`] };
+    return { details: [`docker talks to ${endpoint.host} (${endpoint.source}), ${version}: its daemon.json is on that machine; not compared`] };
   }
-  if (!judged) return { problem: false, details: [`a daemon answers (${version}): it started before ${path} broke, and a restart fails until the file is fixed`] };
-  const differences = compareWithRunning(judged.settings, running.info, path);
-  if (differences.length === 0) return { problem: false, details: [`the running daemon (${version}) uses what ${path} says`] };
+  if (!judged) return { details: [`a daemon answers (${version}): it started before ${path} broke, and neither a restart nor a reload works until the file is fixed`] };
+  const compared = compareWithRunning(judged.settings, running.info, path);
+  if (compared.remedy === undefined) return { details: [`the running daemon (${version}) uses what ${path} says`] };
   const missingFile = file.kind === 'missing' ? ` (${path} does not exist: the daemon may read another file, --config-file)` : '';
-  return {
-    problem: true,
-    details: [...differences, `dockerd reads ${path} only when it starts: the running daemon (${version}) was not restarted since the file changed${missingFile}`],
-  };
+  const why =
+    compared.remedy === 'reload'
+      ? `dockerd rereads insecure-registries and registry-mirrors of ${path} when it is reloaded (SIGHUP: ${reloadAdvice(rootless)}), which keeps its containers running: the running daemon (${version}) was not reloaded since the file changed${missingFile}`
+      : `a reload does not change this (dockerd takes its proxies only when it starts, and a reload leaves a setting the file no longer has as it is): the running daemon (${version}) was not restarted since the file changed${missingFile}`;
+  return { remedy: compared.remedy, details: [...compared.lines, why] };
 }

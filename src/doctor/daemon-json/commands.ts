@@ -25,6 +25,23 @@ export function restartCommand(rootless: boolean): string {
   return rootless ? 'systemctl --user restart docker' : 'sudo systemctl restart docker';
 }
 
+/**
+ * dockerd rereads insecure-registries and registry-mirrors on SIGHUP, and keeps its containers running;
+ * docker's systemd units (Debian's and the rootless one of dockerd-rootless-setuptool.sh) send it on reload.
+ */
+export function reloadCommand(rootless: boolean): string {
+  return rootless ? 'systemctl --user reload docker' : 'sudo systemctl reload docker';
+}
+
+/** The reload without systemd (the system daemon only: a rootless one runs under rootlesskit). */
+export const HANG_UP_COMMAND = 'sudo kill -HUP $(pidof dockerd)';
+
+/** How a person reloads the daemon, said in one clause. */
+export function reloadAdvice(rootless: boolean): string {
+  const command = reloadCommand(rootless);
+  return rootless ? command : `${command}, or without systemd ${HANG_UP_COMMAND}`;
+}
+
 export function editCommand(path: string, writable: boolean): string {
   return `${writable ? '' : 'sudo '}\${EDITOR:-nano} ${shellQuote(path)}`;
 }

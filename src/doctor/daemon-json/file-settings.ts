@@ -1,16 +1,18 @@
 /**
  * What a parsed daemon.json says about registries, and what in it would stop dockerd from starting:
  * `insecure-registries` that is not a list of strings, entries dockerd refuses (another scheme than
- * http/https, a path that is not a CIDR), `registry-mirrors` or `proxies` of the wrong shape. Pure.
+ * http/https, a path that is not a CIDR), `registry-mirrors` or `proxies` of the wrong shape; and what
+ * it silently ignores (a flag's singular name as a key). Keys are matched exactly, as dockerd does;
+ * another spelling of one is refusalToEdit's to name. Pure.
  */
-import { findKey } from '../../docker/daemon-json-edit.js';
+import { ignoredKeys } from '../../docker/daemon-json-edit.js';
 import { type InsecureRegistries, insecureRegistriesOf } from '../../registry/endpoints.js';
 import type { FileSettings } from './running.js';
 
 export interface FileJudgement {
   insecure: InsecureRegistries;
   settings: FileSettings;
-  /** Lines for a person; each one stops dockerd from starting. */
+  /** Lines for a person; each one stops dockerd from starting, or is a setting it ignores. */
   problems: string[];
   /** insecure-registries is absent or a list: an entry can be added. */
   editable: boolean;
@@ -20,10 +22,10 @@ const EMPTY: InsecureRegistries = { names: [], cidrs: [] };
 
 export function judgeFileValue(value: Record<string, unknown>, path: string): FileJudgement {
   const problems: string[] = [];
-  const get = (key: string): unknown => {
-    const name = findKey(value, key);
-    return name === undefined ? undefined : value[name];
-  };
+  const get = (key: string): unknown => (Object.hasOwn(value, key) ? value[key] : undefined);
+  for (const { key, meant } of ignoredKeys(value)) {
+    problems.push(`"${key}" in ${path} is the name of dockerd's command-line flag: dockerd accepts it in the file and ignores it; the key is "${meant}"`);
+  }
   const list = get('insecure-registries');
   let insecure = EMPTY;
   const editable = list === undefined || Array.isArray(list);
@@ -48,5 +50,6 @@ export function judgeFileValue(value: Record<string, unknown>, path: string): Fi
       if (typeof record[key] === 'string') proxies[field] = record[key];
     }
   } else if (proxiesValue !== undefined) problems.push(`"proxies" in ${path} is not an object: dockerd refuses to start`);
-  return { insecure, settings: { insecureNames: insecure.names, insecureCidrs: insecure.cidrs, mirrors, proxies }, problems, editable };
+  const sets = { insecureRegistries: list !== undefined, registryMirrors: mirrorsValue !== undefined };
+  return { insecure, settings: { insecureNames: insecure.names, insecureCidrs: insecure.cidrs, mirrors, proxies, sets }, problems, editable };
 }

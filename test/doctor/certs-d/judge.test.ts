@@ -5,6 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allowsServerAuth, judgeName, verifyChain } from '../../../src/doctor/certs-d/chain.js';
+import { clientPairOf } from '../../../src/doctor/certs-d/client-pair.js';
 import { type DockerVerifies, type RegistryTls, judgeRegistryTls } from '../../../src/doctor/certs-d/judge.js';
 import { certificateTime, readPem } from '../../../src/doctor/certs-d/pem.js';
 import type { FolderEntry, FolderListing } from '../../../src/doctor/certs-d/read-folder.js';
@@ -218,6 +219,45 @@ describe('certs-d judgement: client pairs', () => {
     const { problems, notes } = judge({ listing });
     expect(problems.map((finding) => finding.line)).toEqual([`${NAME}: ${FOLDER}/dir.crt is a folder: docker reads every *.crt, *.cert and *.key here, and fails every request to this registry when one cannot be read`]);
     expect(notes.map((finding) => finding.line)).toContain(`${NAME}: ${FOLDER}/root.key: cannot read it (permission denied), so it is not judged; dockerd runs as root and may read it`);
+  });
+});
+
+describe('certs-d judgement: a registry that demands a client certificate', () => {
+  const refused = (alert = 'bad certificate'): PresentedChain => ({ kind: 'chain', certificates: [cert(good.serverCert)], client: { kind: 'refused', alert } });
+
+  it('the pair docker presents: the first by name whose key is its own', () => {
+    expect(clientPairOf(files({ 'a.cert': client.cert, 'a.key': spareKey, 'b.cert': client.cert, 'b.key': client.key, 'c.cert': client.cert, 'c.key': client.key }))?.certName).toBe('b.cert');
+    expect(clientPairOf(files({ 'a.cert': client.cert, 'b.key': client.key, 'ca.crt': good.caCert }))).toBeUndefined();
+    expect(clientPairOf({ kind: 'missing' })).toBeUndefined();
+  });
+
+  it('refused with no pair: the files docker expects, the mkdir when there is no folder; the chain is still judged', () => {
+    const missing = judge({ presented: refused() });
+    expect(missing.problems.map((finding) => [finding.line, finding.commands])).toEqual([
+      [expect.stringContaining('signed by unknown authority'), expect.anything()],
+      [
+        `${NAME}: docker login fails with "remote error: tls: bad certificate": the registry demands a client certificate, and ${FOLDER} holds no pair docker can present; docker presents NAME.cert with its key NAME.key from there (client.cert and client.key below: the certificate and key issued to you for this registry)`,
+        [`sudo mkdir -p ${FOLDER}`, `sudo cp client.cert ${FOLDER}/client.cert`, `sudo cp client.key ${FOLDER}/client.key`],
+      ],
+    ]);
+    const withCa = judge({ presented: refused('certificate required'), listing: files({ 'ca.crt': good.caCert }) });
+    expect(withCa.problems).toHaveLength(1);
+    expect(withCa.problems[0]?.line).toContain('"remote error: tls: certificate required"');
+    expect(withCa.problems[0]?.commands).toEqual([`sudo cp client.cert ${FOLDER}/client.cert`, `sudo cp client.key ${FOLDER}/client.key`]);
+  });
+
+  it('the pair presented and refused, or taken; docker presents none to a registry it does not verify', () => {
+    const pair = { certName: 'client.cert', certificate: cert(client.cert) };
+    const listing = files({ 'ca.crt': good.caCert, 'client.cert': client.cert, 'client.key': client.key });
+    const no = judge({ presented: refused(), listing, clientPair: pair });
+    expect(no.problems.map((finding) => finding.line)).toEqual([
+      `${NAME}: docker login fails with "remote error: tls: bad certificate": the registry refuses the client certificate ${FOLDER}/client.cert (CN=tsstore test client, issued by CN=tsstore test CA); it takes only certificates of the CAs it trusts for clients: ask whoever runs it for one`,
+    ]);
+    const yes = judge({ presented: { kind: 'chain', certificates: [cert(good.serverCert)], client: { kind: 'answered' } }, listing, clientPair: pair });
+    expect(yes.problems).toEqual([]);
+    expect(yes.notes.map((finding) => finding.line)).toEqual([expect.stringContaining('verifies with'), `${NAME}: the registry takes the client certificate ${FOLDER}/client.cert (CN=tsstore test client) that docker presents`]);
+    const insecure = judge({ presented: refused(), listing, docker: { verifies: false, why: 'it is in insecure-registries' } });
+    expect(insecure.problems.map((finding) => finding.line)).toEqual([expect.stringContaining('docker presents none to a registry it does not verify (it is in insecure-registries)')]);
   });
 });
 

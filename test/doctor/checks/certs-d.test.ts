@@ -5,14 +5,16 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { certsD } from '../../../src/doctor/checks/certs-d.js';
 import { runChecks } from '../../../src/doctor/runner.js';
 import type { ChainRequest, PresentedChain } from '../../../src/registry/presented-chain.js';
-import { type TlsFixture, makeTlsFixture } from '../../support/tls-fixture.js';
+import { type KeyPair, type TlsFixture, makeClientPair, makeTlsFixture } from '../../support/tls-fixture.js';
 import { type HomeContext, cleanUpHomes, home } from './home-context.js';
 
 afterEach(cleanUpHomes);
 
 let fixture: TlsFixture;
+let pair: KeyPair;
 beforeAll(async () => {
   fixture = await makeTlsFixture({ ips: ['127.0.0.1', '10.1.2.3'] });
+  pair = await makeClientPair(fixture);
 }, 30_000);
 
 async function run(context: HomeContext) {
@@ -68,5 +70,23 @@ describe('certs-d', () => {
     const away = home({ config: { auths: { '10.1.2.3:5000': {} } } });
     away.env.TSSTORE_DOCKER_CERTS_D = away.path('certs.d');
     expect(await run(away)).toMatchObject({ status: 'skipped' });
+  });
+
+  it("presents the folder's client pair, as docker does, only to a registry docker verifies", async () => {
+    const chain: PresentedChain = { kind: 'chain', certificates: [new X509Certificate(fixture.serverCert)], client: { kind: 'answered' } };
+    const context = home({ config: { auths: { '10.1.2.3:5000': {}, '127.0.0.1:5001': {} } }, chains: () => chain });
+    context.env.TSSTORE_DOCKER_CERTS_D = context.path('certs.d');
+    for (const name of ['10.1.2.3:5000', '127.0.0.1:5001']) {
+      context.write(`certs.d/${name}/ca.crt`, fixture.caCert);
+      context.write(`certs.d/${name}/client.cert`, pair.cert);
+      context.write(`certs.d/${name}/client.key`, pair.key, 0o600);
+    }
+    const result = await run(context);
+    expect(context.chainRequests.map((request) => [request.port, request.clientCertificate])).toEqual([
+      [5000, { cert: pair.cert, key: pair.key }],
+      [5001, undefined],
+    ]);
+    expect(result.details).toContain(`10.1.2.3:5000: the registry takes the client certificate ${context.path('certs.d')}/10.1.2.3:5000/client.cert (CN=tsstore test client) that docker presents`);
+    expect(JSON.stringify(result)).not.toContain(pair.key.split('\n')[1]);
   });
 });

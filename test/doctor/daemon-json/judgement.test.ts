@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DaemonInfo } from '../../../src/docker/daemon-info.js';
 import { judgeFileValue } from '../../../src/doctor/daemon-json/file-settings.js';
 import { classifyProbe, missingEntries } from '../../../src/doctor/daemon-json/registries.js';
-import { compareWithRunning, normalizeCidr } from '../../../src/doctor/daemon-json/running.js';
+import { compareWithRunning, insecureFromElsewhere, normalizeCidr } from '../../../src/doctor/daemon-json/running.js';
 import type { HttpOutcome } from '../../../src/registry/http-request.js';
 
 const refused: HttpOutcome = { kind: 'error', code: 'EPROTO', message: 'wrong version number' };
@@ -31,23 +31,41 @@ describe('the running daemon against the file', () => {
 
   it('the same settings, as dockerd prints them, are no difference', () => {
     const running = info({ insecureNames: ['10.9.9.9:5000'], insecureCidrs: ['10.1.0.0/16', '127.0.0.0/8'], mirrors: ['https://m.example/'] });
-    expect(compareWithRunning(file, running, 'daemon.json')).toEqual([]);
+    expect(compareWithRunning(file, running, 'daemon.json')).toEqual({ lines: [] });
   });
 
-  it('an entry added to the file after the daemon started is named, off loopback too, and so is one only the daemon has', () => {
+  it('an entry added to the file after the daemon started is named, off loopback too, and so is one only the daemon has: a reload takes both', () => {
     const running = info({ insecureNames: ['old:5000'], insecureCidrs: ['10.1.0.0/16', '127.0.0.0/8'], mirrors: ['https://m.example/'] });
-    expect(compareWithRunning(file, running, 'daemon.json')).toEqual([
-      'daemon.json lists the insecure registries "10.9.9.9:5000", which the running daemon does not use',
-      'the running daemon uses the insecure registries "old:5000", which daemon.json does not list',
-    ]);
+    expect(compareWithRunning(file, running, 'daemon.json')).toEqual({
+      lines: [
+        'daemon.json lists the insecure registries "10.9.9.9:5000", which the running daemon does not use',
+        'the running daemon uses the insecure registries "old:5000", which daemon.json does not list',
+      ],
+      remedy: 'reload',
+    });
+  });
+
+  it('a key taken out of the file: a reload keeps its running value, so a restart it is (or a flag sets it)', () => {
+    const bare = judgeFileValue({ 'registry-mirrors': ['https://m.example'] }, 'daemon.json').settings;
+    const running = info({ insecureNames: ['old:5000'], mirrors: ['https://m.example/'] });
+    expect(compareWithRunning(bare, running, 'daemon.json')).toEqual({
+      lines: [
+        'the running daemon uses the insecure registries "old:5000", which daemon.json does not list (daemon.json has no "insecure-registries" at all: a reload leaves the running value as it is, a restart clears it unless it comes from a --insecure-registry flag on dockerd\'s command line)',
+      ],
+      remedy: 'restart',
+    });
+    expect(insecureFromElsewhere(bare, running)).toEqual(['old:5000']);
+    expect(insecureFromElsewhere(bare, info())).toEqual([]);
+    expect(insecureFromElsewhere(file, running)).toEqual([]);
   });
 
   it('proxies only on dockerd 23 and later, only those the file sets, never with credentials', () => {
     const withProxy = judgeFileValue({ proxies: { 'http-proxy': 'http://u:secret@p:3128' } }, 'daemon.json').settings;
-    expect(compareWithRunning(withProxy, info({ proxies: { http: '', https: 'x', no: 'y' } }), 'daemon.json')).toEqual([]);
-    const lines = compareWithRunning(withProxy, info({ serverVersion: '24.0.7', proxies: { http: '', https: 'x', no: 'y' } }), 'daemon.json');
-    expect(lines).toEqual(['proxies.http-proxy is "http://p:3128" in daemon.json, the running daemon uses ""']);
-    expect(compareWithRunning(withProxy, info({ serverVersion: '24.0.7', proxies: { http: 'http://xxxxx:xxxxx@p:3128', https: '', no: '' } }), 'daemon.json')).toEqual([]);
+    expect(compareWithRunning(withProxy, info({ proxies: { http: '', https: 'x', no: 'y' } }), 'daemon.json')).toEqual({ lines: [] });
+    const compared = compareWithRunning(withProxy, info({ serverVersion: '24.0.7', proxies: { http: '', https: 'x', no: 'y' } }), 'daemon.json');
+    // dockerd takes its proxies only when it starts.
+    expect(compared).toEqual({ lines: ['proxies.http-proxy is "http://p:3128" in daemon.json, the running daemon uses ""'], remedy: 'restart' });
+    expect(compareWithRunning(withProxy, info({ serverVersion: '24.0.7', proxies: { http: 'http://xxxxx:xxxxx@p:3128', https: '', no: '' } }), 'daemon.json')).toEqual({ lines: [] });
   });
 
   it('CIDRs by their network address', () => {
@@ -64,5 +82,16 @@ describe('judgeFileValue', () => {
       expect.stringContaining('holds 7, not strings'),
       expect.stringContaining('"ftp://h:1"'),
     ]);
+  });
+
+  it("keys are dockerd's exact spelling; a flag's singular name is accepted by dockerd and ignored: named", () => {
+    const judged = judgeFileValue({ 'Insecure-Registries': ['a:1'], 'insecure-registry': ['b:1'], 'registry-mirror': ['https://m'] }, 'f');
+    expect(judged.insecure).toEqual({ names: [], cidrs: [] });
+    expect(judged.settings.sets).toEqual({ insecureRegistries: false, registryMirrors: false });
+    expect(judged.problems).toEqual([
+      '"insecure-registry" in f is the name of dockerd\'s command-line flag: dockerd accepts it in the file and ignores it; the key is "insecure-registries"',
+      '"registry-mirror" in f is the name of dockerd\'s command-line flag: dockerd accepts it in the file and ignores it; the key is "registry-mirrors"',
+    ]);
+    expect(judgeFileValue({ constructor: 1, toString: 2 }, 'f').problems).toEqual([]);
   });
 });
