@@ -3,7 +3,7 @@
  * `store`) the keyring when one answers unlocked and pgp otherwise, which is then written down so it
  * never changes silently. Reads on a machine with nothing set up write nothing and load no addon.
  */
-import { type Environment, tsstorePaths } from '../config/paths.js';
+import { type Environment, type TsstorePaths, tsstorePaths } from '../config/paths.js';
 import { warn } from '../text/output.js';
 import { storeKeySource } from '../unlock/store-key-source.js';
 import type { Backend, BackendName } from './backend.js';
@@ -20,17 +20,7 @@ export interface OpenOptions {
 export async function openBackend(options: OpenOptions, env: Environment = process.env): Promise<Backend> {
   const paths = tsstorePaths(env);
   const inForce = backendInForce(env, paths);
-  let name: BackendName = inForce?.name ?? 'pgp';
-  if (options.forWrite && !inForce) {
-    // First store on this machine: choose, and write the choice down before anything is stored.
-    const { probeBackend, recordChoice } = await import('./choose.js');
-    const choice = await probeBackend(env);
-    const result = recordChoice(paths, { backend: choice.backend });
-    name = result.settings.backend;
-    if (result.recorded && name === 'keyring') {
-      warn(`tsstore: keeping credentials in the OS keyring (${choice.reason}); recorded in ${paths.settingsFile}`);
-    }
-  }
+  const name: BackendName = inForce?.name ?? (options.forWrite ? await chooseOnFirstStore(env, paths) : 'pgp');
   if (name === 'keyring') {
     // The keyring code, and the native addon it loads, are read only when this backend is used.
     const { openKeyringBackend } = await import('./keyring/open-keyring.js');
@@ -45,4 +35,16 @@ export async function openBackend(options: OpenOptions, env: Environment = proce
     }
   }
   return backend;
+}
+
+/** First store on this machine: choose, and write the choice down before anything is stored. */
+async function chooseOnFirstStore(env: Environment, paths: TsstorePaths): Promise<BackendName> {
+  const { probeBackend, recordChoice } = await import('./choose.js');
+  const choice = await probeBackend(env);
+  const result = recordChoice(paths, { backend: choice.backend });
+  const name = result.settings.backend;
+  if (result.recorded && name === 'keyring') {
+    warn(`tsstore: keeping credentials in the OS keyring (${choice.reason}); recorded in ${paths.settingsFile}`);
+  }
+  return name;
 }

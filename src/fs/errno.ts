@@ -3,38 +3,41 @@
  * same message), so that every caller's `error.code === 'ENOENT'` and fileSystemError() read them alike
  * whichever of the two served the call. Linux numbers (the same on x86-64 and arm64).
  */
-const KNOWN: Record<number, readonly [code: string, description: string]> = {
-  1: ['EPERM', 'operation not permitted'],
-  2: ['ENOENT', 'no such file or directory'],
-  4: ['EINTR', 'interrupted system call'],
-  5: ['EIO', 'i/o error'],
-  6: ['ENXIO', 'no such device or address'],
-  9: ['EBADF', 'bad file descriptor'],
-  11: ['EAGAIN', 'resource temporarily unavailable'],
-  12: ['ENOMEM', 'not enough memory'],
-  13: ['EACCES', 'permission denied'],
-  14: ['EFAULT', 'bad address in system call argument'],
-  16: ['EBUSY', 'resource busy or locked'],
-  17: ['EEXIST', 'file already exists'],
-  19: ['ENODEV', 'no such device'],
-  20: ['ENOTDIR', 'not a directory'],
-  21: ['EISDIR', 'illegal operation on a directory'],
-  22: ['EINVAL', 'invalid argument'],
-  23: ['ENFILE', 'file table overflow'],
-  24: ['EMFILE', 'too many open files'],
-  26: ['ETXTBSY', 'text file is busy'],
-  27: ['EFBIG', 'file too large'],
-  28: ['ENOSPC', 'no space left on device'],
-  29: ['ESPIPE', 'invalid seek'],
-  30: ['EROFS', 'read-only file system'],
-  32: ['EPIPE', 'broken pipe'],
-  36: ['ENAMETOOLONG', 'name too long'],
-  38: ['ENOSYS', 'function not implemented'],
-  40: ['ELOOP', 'too many symbolic links encountered'],
-  75: ['EOVERFLOW', 'value too large for defined data type'],
-  95: ['ENOTSUP', 'operation not supported on socket'],
-  122: ['EDQUOT', 'disk quota exceeded'],
-};
+/** Built on the first error, not at load: `get` and `list` usually meet none. */
+function knownErrors(): Record<number, readonly [code: string, description: string]> {
+  return {
+    1: ['EPERM', 'operation not permitted'],
+    2: ['ENOENT', 'no such file or directory'],
+    4: ['EINTR', 'interrupted system call'],
+    5: ['EIO', 'i/o error'],
+    6: ['ENXIO', 'no such device or address'],
+    9: ['EBADF', 'bad file descriptor'],
+    11: ['EAGAIN', 'resource temporarily unavailable'],
+    12: ['ENOMEM', 'not enough memory'],
+    13: ['EACCES', 'permission denied'],
+    14: ['EFAULT', 'bad address in system call argument'],
+    16: ['EBUSY', 'resource busy or locked'],
+    17: ['EEXIST', 'file already exists'],
+    19: ['ENODEV', 'no such device'],
+    20: ['ENOTDIR', 'not a directory'],
+    21: ['EISDIR', 'illegal operation on a directory'],
+    22: ['EINVAL', 'invalid argument'],
+    23: ['ENFILE', 'file table overflow'],
+    24: ['EMFILE', 'too many open files'],
+    26: ['ETXTBSY', 'text file is busy'],
+    27: ['EFBIG', 'file too large'],
+    28: ['ENOSPC', 'no space left on device'],
+    29: ['ESPIPE', 'invalid seek'],
+    30: ['EROFS', 'read-only file system'],
+    32: ['EPIPE', 'broken pipe'],
+    36: ['ENAMETOOLONG', 'name too long'],
+    38: ['ENOSYS', 'function not implemented'],
+    40: ['ELOOP', 'too many symbolic links encountered'],
+    75: ['EOVERFLOW', 'value too large for defined data type'],
+    95: ['ENOTSUP', 'operation not supported on socket'],
+    122: ['EDQUOT', 'disk quota exceeded'],
+  };
+}
 
 export const ENOENT = 2;
 export const EINTR = 4;
@@ -49,7 +52,7 @@ export interface ErrnoError extends Error {
 }
 
 export function errnoError(errno: number, syscall: string, path?: string): ErrnoError {
-  const [code, description] = KNOWN[errno] ?? [`E${errno}`, `error ${errno}`];
+  const [code, description] = knownErrors()[errno] ?? [`E${errno}`, `error ${errno}`];
   const where = path === undefined ? syscall : `${syscall} '${path}'`;
   const error = new Error(`${code}: ${description}, ${where}`) as ErrnoError;
   error.code = code;

@@ -14,8 +14,10 @@ function isClean(part: string, first: boolean): boolean {
 }
 
 export function joinPath(...parts: string[]): string {
-  if (process.platform !== 'win32' && parts.length > 0 && parts.every((part, index) => isClean(part, index === 0))) return parts.join('/');
-  return nodePath().join(...parts);
+  let clean = process.platform !== 'win32' && parts.length > 0;
+  // A loop, not every(): that builtin's first use costs ~0.1 M instructions in the single file.
+  for (let index = 0; clean && index < parts.length; index++) clean = isClean(parts[index] as string, index === 0);
+  return clean ? parts.join('/') : nodePath().join(...parts);
 }
 
 export function isAbsolutePath(path: string): boolean {

@@ -33,101 +33,130 @@ function makedev(major: number, minor: number): bigint {
   return ((ma & 0xfffn) << 8n) | ((ma & ~0xfffn) << 32n) | (mi & 0xffn) | ((mi & ~0xffn) << 12n);
 }
 
-/** struct statx (linux/stat.h): mode at 28, ino 32, size 40, ctime 96 and mtime 112 ({i64 sec, u32 nsec}), dev 136. */
+/** A statx timestamp ({i64 sec, u32 nsec}) in nanoseconds. */
+function statxTime(view: DataView, at: number): bigint {
+  return view.getBigInt64(at, true) * 1_000_000_000n + BigInt(view.getUint32(at + 8, true));
+}
+
+/** struct statx (linux/stat.h): mode at 28, ino 32, size 40, ctime 96 and mtime 112, dev 136. */
 export function parseStatx(bytes: Uint8Array): FileStat {
   const view = new DataView(bytes.buffer, bytes.byteOffset, STATX_SIZE);
-  const time = (at: number): bigint => view.getBigInt64(at, true) * 1_000_000_000n + BigInt(view.getUint32(at + 8, true));
   return {
     mode: view.getUint16(28, true),
     ino: view.getBigUint64(32, true),
     size: Number(view.getBigUint64(40, true)),
-    ctimeNs: time(96),
-    mtimeNs: time(112),
+    ctimeNs: statxTime(view, 96),
+    mtimeNs: statxTime(view, 112),
     dev: makedev(view.getUint32(136, true), view.getUint32(140, true)),
   };
 }
 
-export function libcFileCalls(libc: LibcFileSymbols): FileCalls {
-  /** Runs a call until it is not interrupted: its result, or the errno of its failure as a negative number. */
-  function attempt(call: () => number): number {
+const NO_PATH = new Uint8Array(1);
+
+/**
+ * Written as plain methods with their retry loops inline, not as small closures: in the single file each
+ * function costs about 9 K instructions (plus its bytecode's size) the first time it runs, and a `get`
+ * runs these once. Interrupted calls (EINTR) are made again; -1 with errno 0 counts as EIO.
+ */
+class LibcFileCalls implements FileCalls {
+  /** One statx buffer: parseStatx copies what it reads. */
+  private readonly statBuffer = new Uint8Array(STATX_SIZE);
+
+  constructor(private readonly libc: LibcFileSymbols) {}
+
+  /** The errno of the call that just answered -1; 0 when it was interrupted and is to be made again. */
+  private failure(): number {
+    const errno = this.libc.errno();
+    return errno === EINTR ? 0 : errno || EIO;
+  }
+
+  stat(path: string): FileStat | undefined {
+    const bytes = cPath(path);
     for (;;) {
-      const result = call();
-      if (result !== -1) return result;
-      const errno = libc.errno();
-      if (errno !== EINTR) return -(errno || EIO); // -1 with errno 0 would read as success
+      if (this.libc.statx(AT_FDCWD, bytes, 0, STATX_BASIC_STATS, this.statBuffer) === 0) return parseStatx(this.statBuffer);
+      const errno = this.failure();
+      // A miss is the common answer of `get`: no Error is made for it.
+      if (errno === ENOENT) return undefined;
+      if (errno !== 0) throw errnoError(errno, 'stat', path);
     }
   }
 
-  function retry(call: () => number, syscall: string, path?: string): number {
-    const result = attempt(call);
-    if (result < 0) throw errnoError(-result, syscall, path);
-    return result;
+  fstat(fd: number): FileStat {
+    for (;;) {
+      if (this.libc.statx(fd, NO_PATH, AT_EMPTY_PATH, STATX_BASIC_STATS, this.statBuffer) === 0) return parseStatx(this.statBuffer);
+      const errno = this.failure();
+      if (errno !== 0) throw errnoError(errno, 'fstat');
+    }
   }
 
-  /** statx into `buffer`: 0, or the negative errno (a miss is the common answer of `get`: no Error made for it). */
-  function statx(dirfd: number, path: Uint8Array, flags: number, buffer: Uint8Array): number {
-    return attempt(() => libc.statx(dirfd, path, flags, STATX_BASIC_STATS, buffer));
+  openToRead(path: string): number {
+    const bytes = cPath(path);
+    for (;;) {
+      const fd = this.libc.open(bytes, O_RDONLY_CLOEXEC, 0);
+      if (fd !== -1) return fd;
+      const errno = this.failure();
+      if (errno !== 0) throw errnoError(errno, 'open', path);
+    }
   }
 
-  const empty = new Uint8Array(1);
+  read(fd: number, buffer: Uint8Array, offset: number, length: number): number {
+    if (offset < 0 || length < 0 || offset + length > buffer.length) throw new RangeError('read outside the buffer');
+    const target = offset === 0 ? buffer : buffer.subarray(offset);
+    for (;;) {
+      const count = this.libc.read(fd, target, length);
+      if (count !== -1) return count;
+      const errno = this.failure();
+      if (errno !== 0) throw errnoError(errno, 'read');
+    }
+  }
 
-  const calls: FileCalls = {
-    stat(path) {
-      const buffer = new Uint8Array(STATX_SIZE);
-      const result = statx(AT_FDCWD, cPath(path), 0, buffer);
-      if (result === -ENOENT) return undefined;
-      if (result < 0) throw errnoError(-result, 'stat', path);
-      return parseStatx(buffer);
-    },
-    fstat(fd) {
-      const buffer = new Uint8Array(STATX_SIZE);
-      const result = statx(fd, empty, AT_EMPTY_PATH, buffer);
-      if (result < 0) throw errnoError(-result, 'fstat');
-      return parseStatx(buffer);
-    },
-    openToRead: (path) => {
-      const bytes = cPath(path);
-      return retry(() => libc.open(bytes, O_RDONLY_CLOEXEC, 0), 'open', path);
-    },
-    read(fd, buffer, offset, length) {
-      if (offset < 0 || length < 0 || offset + length > buffer.length) throw new RangeError('read outside the buffer');
-      return retry(() => libc.read(fd, buffer.subarray(offset, offset + length), length), 'read');
-    },
-    write(fd, buffer, offset, length) {
-      if (offset < 0 || length < 0 || offset + length > buffer.length) throw new RangeError('write outside the buffer');
-      return retry(() => libc.write(fd, buffer.subarray(offset, offset + length), length), 'write');
-    },
-    close(fd) {
-      // Not retried: Linux has closed the descriptor even when close reports EINTR.
-      if (libc.close(fd) === -1) {
-        const errno = libc.errno();
-        if (errno !== EINTR) throw errnoError(errno, 'close');
+  write(fd: number, buffer: Uint8Array, offset: number, length: number): number {
+    if (offset < 0 || length < 0 || offset + length > buffer.length) throw new RangeError('write outside the buffer');
+    const source = offset === 0 ? buffer : buffer.subarray(offset);
+    for (;;) {
+      const count = this.libc.write(fd, source, length);
+      if (count !== -1) return count;
+      const errno = this.failure();
+      if (errno !== 0) throw errnoError(errno, 'write');
+    }
+  }
+
+  close(fd: number): void {
+    // Not made again: Linux has closed the descriptor even when close reports EINTR.
+    if (this.libc.close(fd) === -1) {
+      const errno = this.failure();
+      if (errno !== 0) throw errnoError(errno, 'close');
+    }
+  }
+
+  readText(path: string): string {
+    const fd = this.openToRead(path);
+    try {
+      return this.readTextOf(fd);
+    } finally {
+      this.close(fd);
+    }
+  }
+
+  readTextOf(fd: number): string {
+    // Settings and a small list cache fit the first buffer; a larger file is measured once, and one
+    // that grows meanwhile is still read to its end.
+    let buffer = new Uint8Array(8192);
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        const larger = new Uint8Array(Math.max(buffer.length * 2, this.fstat(fd).size + 1));
+        larger.set(buffer);
+        buffer = larger;
       }
-    },
-    readText(path) {
-      const fd = calls.openToRead(path);
-      try {
-        return calls.readTextOf(fd);
-      } finally {
-        calls.close(fd);
-      }
-    },
-    readTextOf(fd) {
-      // One read when the size is right; a file that grows meanwhile is read to its end all the same.
-      let buffer = new Uint8Array(Math.max(calls.fstat(fd).size + 1, 4096));
-      let length = 0;
-      for (;;) {
-        if (length === buffer.length) {
-          const larger = new Uint8Array(buffer.length * 2);
-          larger.set(buffer);
-          buffer = larger;
-        }
-        const count = calls.read(fd, buffer, length, buffer.length - length);
-        if (count === 0) break;
-        length += count;
-      }
-      return decoder.decode(buffer.subarray(0, length));
-    },
-  };
-  return calls;
+      const count = this.read(fd, buffer, length, buffer.length - length);
+      if (count === 0) break;
+      length += count;
+    }
+    return decoder.decode(buffer.subarray(0, length));
+  }
+}
+
+export function libcFileCalls(libc: LibcFileSymbols): FileCalls {
+  return new LibcFileCalls(libc);
 }

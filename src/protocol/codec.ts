@@ -173,8 +173,10 @@ export function formatCredentials(credentials: Credentials): string {
 export function formatList(accounts: ReadonlyMap<string, string>): string {
   // Built by hand: a JS object would move integer-like keys first and treat "__proto__" specially.
   const keys = sortLikeGo([...accounts.keys()]);
-  const members = keys.map((key) => `${JSON.stringify(key)}:${JSON.stringify(accounts.get(key))}`);
-  return `${escapeLikeGo(`{${members.join(',')}}`)}\n`;
+  // Loops, not map/some: each array builtin's first use costs the single file ~0.1 M instructions.
+  let members = '';
+  for (const key of keys) members += `${members === '' ? '' : ','}${JSON.stringify(key)}:${JSON.stringify(accounts.get(key))}`;
+  return `${escapeLikeGo(`{${members}}`)}\n`;
 }
 
 /** Sorts in place by UTF-8 bytes. Plain string order (UTF-16 units) agrees until a surrogate or U+E000.. appears. */
@@ -182,7 +184,8 @@ export function sortLikeGo(keys: string[]): string[] {
   // sort() with no comparator is that same UTF-16 order, sorted natively: a JavaScript comparator is called
   // about 10,000 times for 1,000 keys, in the single file's interpreter. A cached `list` of 1,000: 24.8 M
   // -> 20.5 M instructions (valgrind), same output.
-  return keys.some((key) => /[\ud800-\uffff]/.test(key)) ? keys.sort(compareUtf8) : keys.sort();
+  for (const key of keys) if (/[\ud800-\uffff]/.test(key)) return keys.sort(compareUtf8);
+  return keys.sort();
 }
 
 /**

@@ -51,31 +51,47 @@ async function findWithAliases(backend: Required<Pick<Backend, 'find'>>, serverU
   throw new TsstoreError('not-found', CREDENTIALS_NOT_FOUND);
 }
 
+/**
+ * One small function per verb rather than one switch holding them all: the single file links a
+ * function's whole bytecode the first time it runs, so each verb pays only for its own code.
+ */
 export async function handleVerb(verb: ProtocolVerb, input: string, openBackend: OpenBackend): Promise<string> {
   switch (verb) {
     case 'version':
       return versionLine();
-    case 'store': {
-      const credentials = parseCredentialsInput(input);
-      const backend = await openBackend({ forWrite: true });
-      await backend.add(credentials.ServerURL, { username: credentials.Username, secret: credentials.Secret });
-      return '';
-    }
-    case 'get': {
-      const serverURL = parseServerURLInput(input);
-      const backend = await openBackend({ forWrite: false });
-      const login = await getWithAliases(backend, serverURL);
-      return formatCredentials({ ServerURL: serverURL, Username: login.username, Secret: login.secret });
-    }
-    case 'erase': {
-      const serverURL = parseServerURLInput(input);
-      const backend = await openBackend({ forWrite: false });
-      await backend.delete(serverURL);
-      return '';
-    }
-    case 'list': {
-      const backend = await openBackend({ forWrite: false });
-      return backend.listAnswer ? backend.listAnswer() : formatList(await backend.list());
-    }
+    case 'store':
+      return store(input, openBackend);
+    case 'get':
+      return get(input, openBackend);
+    case 'erase':
+      return erase(input, openBackend);
+    case 'list':
+      return list(openBackend);
   }
+}
+
+async function store(input: string, openBackend: OpenBackend): Promise<string> {
+  const credentials = parseCredentialsInput(input);
+  const backend = await openBackend({ forWrite: true });
+  await backend.add(credentials.ServerURL, { username: credentials.Username, secret: credentials.Secret });
+  return '';
+}
+
+async function get(input: string, openBackend: OpenBackend): Promise<string> {
+  const serverURL = parseServerURLInput(input);
+  const backend = await openBackend({ forWrite: false });
+  const login = await getWithAliases(backend, serverURL);
+  return formatCredentials({ ServerURL: serverURL, Username: login.username, Secret: login.secret });
+}
+
+async function erase(input: string, openBackend: OpenBackend): Promise<string> {
+  const serverURL = parseServerURLInput(input);
+  const backend = await openBackend({ forWrite: false });
+  await backend.delete(serverURL);
+  return '';
+}
+
+async function list(openBackend: OpenBackend): Promise<string> {
+  const backend = await openBackend({ forWrite: false });
+  return backend.listAnswer ? backend.listAnswer() : formatList(await backend.list());
 }

@@ -116,5 +116,10 @@ export function readListCache(text: string, current: FolderStamp): Map<string, s
 function isStamp(value: unknown): value is FolderStamp {
   if (typeof value !== 'object' || value === null) return false;
   const stamp = value as Record<string, unknown>;
-  return ['dev', 'ino', 'mtimeNs', 'ctimeNs'].every((key) => typeof stamp[key] === 'string' && /^\d+$/.test(stamp[key]));
+  // A loop, not every(): that builtin's first use costs a cached `list` ~0.1 M instructions (single file).
+  for (const key of ['dev', 'ino', 'mtimeNs', 'ctimeNs']) {
+    const field = stamp[key];
+    if (typeof field !== 'string' || !/^\d+$/.test(field)) return false;
+  }
+  return true;
 }
