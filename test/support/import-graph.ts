@@ -14,12 +14,16 @@ function sourceFiles(dir: string): string[] {
   );
 }
 
+/** Modules a file's import statements load when it loads (`import x from`, `export ... from`; not `import type`). */
+export function staticImports(text: string, { relativeOnly = true } = {}): string[] {
+  const statement = relativeOnly ? /^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"](\.[^'"]+)['"]/gm : /^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm;
+  return [...text.matchAll(statement)].map((match) => match[1] as string);
+}
+
 /** Relative imports that stay at run time: `import x from`, `export ... from`, `import('...')`; not `import type`. */
 export function runtimeImports(text: string): string[] {
-  const specifiers: string[] = [];
-  const statement = /^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"](\.[^'"]+)['"]/gm;
+  const specifiers = staticImports(text);
   const dynamic = /\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g;
-  for (const match of text.matchAll(statement)) specifiers.push(match[1] as string);
   for (const match of text.matchAll(dynamic)) specifiers.push(match[1] as string);
   return specifiers;
 }
