@@ -6,8 +6,8 @@
  * to send, as docker's own pull does) and the token read for what it grants; with Basic, whether the
  * login is accepted, or that a registry refuses anyone without one. On Docker Hub, a repository outside
  * the login's namespace gets the `docker tag` that works.
- * The verdict is about pulling: a push that would be refused is a warning, and a problem only with
- * `--push` (the person asked about pushing). Only reads: `GET /v2/` and a GET of a token; no blob or
+ * The verdict is about pulling: a push that would be refused makes the check a warning (the pull works),
+ * and a problem only with `--push` (the person asked about pushing). Only reads: `GET /v2/` and a GET of a token; no blob or
  * manifest is sent. No fix.
  */
 import { getWithAliases } from '../../protocol/handle.js';
@@ -31,7 +31,7 @@ export const IMAGE_CHECK_ID = 'image';
 /** How `image` appears in --list-checks: it exists only with --image. */
 export const IMAGE_CHECK_LISTING = {
   id: IMAGE_CHECK_ID,
-  title: 'Docker may pull an image, and push it too with --push (only with --image REF, one check per REF)',
+  title: 'Docker may pull an image (a push it would refuse is a warning), and push it too with --push (only with --image REF, one check per REF)',
 };
 
 interface FoundLogin {
@@ -70,7 +70,9 @@ async function diagnoseImage(context: DoctorContext, reference: ImageReference, 
   // Warnings carry their commands in their lines: "run:" is for what must be done.
   const commands = [...new Set(verdicts.filter((verdict) => verdict.status !== 'warning').flatMap((verdict) => verdict.commands))].map((command) => redact(command, secrets));
   if (verdicts.some((verdict) => verdict.status === 'problem')) return { status: 'problem', fixable: false, details, commands };
+  // No verdict on the pull outweighs a caveat about the push: the warning's line is there all the same.
   if (verdicts.some((verdict) => verdict.status === 'skipped')) return { status: 'skipped', details, commands };
+  if (verdicts.some((verdict) => verdict.status === 'warning')) return { status: 'warning', details };
   return { status: 'ok', details };
 }
 
