@@ -24,7 +24,7 @@ import type { DoctorContext } from '../context.js';
 import { type LoginPlan, describePlan, planLogin, plaintextFor } from '../image/where-docker-looks.js';
 import { type Asked, type ImageVerdict, describeAccess, describeAnonymousAccess, hubNamespaceAdvice } from '../image/wording.js';
 import { readDaemonSettings } from '../../docker/daemon-settings.js';
-import { insecureNote, probeTarget } from '../registry-login/probe-logins.js';
+import { insecureNote, probeTarget, wordingPaths } from '../registry-login/probe-logins.js';
 import { loginCommandFor } from '../registry-login/wording.js';
 
 export const IMAGE_CHECK_ID = 'image';
@@ -138,7 +138,7 @@ async function registryVerdicts(context: DoctorContext, reference: ImageReferenc
   const target = registryTarget(reference.hub ? 'docker.io' : reference.domain);
   if (target === undefined) return [{ status: 'problem', line: `${fullName(reference)} names no registry host docker can reach`, commands: [] }];
   const daemon = readDaemonSettings(context.env, notes);
-  const paths = { daemonJson: daemon.daemonJson, certsD: daemon.certsD };
+  const paths = wordingPaths(daemon);
   const { result, transport } = await probeTarget(context, target, login, daemon, reference.path);
   if (login === undefined) return describeAnonymousAccess(result, target, reference, paths, asked, insecureNote(result, transport));
   const subject = { key: target.key, username: login.username, source: login.source };

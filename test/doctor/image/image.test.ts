@@ -120,7 +120,7 @@ describe('describeAccess: other registry answers', () => {
   const image = ref('127.0.0.1:5000/dream/app');
   const target = registryTarget('127.0.0.1:5000')!;
   const subject = { key: '127.0.0.1:5000', username: 'alice', source: 'docker-credential-tsstore' };
-  const paths = { daemonJson: '/etc/docker/daemon.json', certsD: '/etc/docker/certs.d' };
+  const paths = { daemonJson: '/etc/docker/daemon.json', certsD: '/etc/docker/certs.d', rootless: false, daemonJsonWritable: false };
   const asked = { push: false };
 
   it('Basic: the login is accepted, and pull cannot be told from push', () => {
@@ -154,7 +154,7 @@ describe('describeAccess: other registry answers', () => {
 describe('describeAnonymousAccess: no login to send, so what the registry grants anyone', () => {
   const image = ref('127.0.0.1:5000/dream/app:1');
   const target = registryTarget('127.0.0.1:5000')!;
-  const paths = { daemonJson: '/etc/docker/daemon.json', certsD: '/etc/docker/certs.d' };
+  const paths = { daemonJson: '/etc/docker/daemon.json', certsD: '/etc/docker/certs.d', rootless: false, daemonJsonWritable: false };
   const insecure = ' over plain http (127.0.0.1 is a loopback address)';
   const token = (actions: string[]) => ({ kind: 'ok' as const, url: 'http://127.0.0.1:5000/v2/', how: 'token' as const, granted: { readable: true as const, actions } });
   const where = `token authentication at http://127.0.0.1:5000/v2/${insecure}`;
