@@ -3,8 +3,8 @@
  * with `fix` applies each fix and diagnoses again. No fix runs once config.json is found unreadable,
  * except one that declares it leaves config.json alone (daemon-json's edit of the daemon's file).
  * A check's write phase runs after its diagnose, and only when its flag was given: `fix` here (and only
- * while fixes may run), or the context's `login`. A warning ("works, but ...") is reported, never fixed, and
- * leaves the report ok: only a problem or a crash does not.
+ * while fixes may run), or the context's `login`. A warning ("works, but ...") is reported, never
+ * fixed, and leaves the report ok: only a problem or a crash does not.
  */
 import { describeError } from '../errors.js';
 import type { Check, CheckStatus, Diagnosis, WriteFlag } from './check.js';

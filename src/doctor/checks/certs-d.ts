@@ -5,8 +5,8 @@
  * other half or with the wrong key, files named so that docker does not read them, a certificate that does
  * not name the host or IP used, a client certificate the registry demands and does not get (the pair in
  * the folder is presented as docker presents it). The registry's own server certificate saved as a CA is
- * a warning: docker works with it until the certificate is renewed. The judgement is ../certs-d/judge.ts; here are the I/O
- * and the report.
+ * a warning: docker works with it until the certificate is renewed. The judgement is ../certs-d/judge.ts;
+ * here are the I/O and the report.
  * Never writes; no fix: the files are root's, and the commands to run are printed under each finding.
  */
 import { isIP } from 'node:net';

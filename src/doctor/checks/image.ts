@@ -7,8 +7,8 @@
  * login is accepted, or that a registry refuses anyone without one. On Docker Hub, a repository outside
  * the login's namespace gets the `docker tag` that works.
  * The verdict is about pulling: a push that would be refused makes the check a warning (the pull works),
- * and a problem only with `--push` (the person asked about pushing). Only reads: `GET /v2/` and a GET of a token; no blob or
- * manifest is sent. No fix.
+ * and a problem only with `--push` (the person asked about pushing). Only reads: `GET /v2/` and a GET of
+ * a token; no blob or manifest is sent. No fix.
  */
 import { getWithAliases } from '../../protocol/handle.js';
 import { HelperClient } from '../../credential-helper/client.js';
