@@ -6,10 +6,15 @@
  */
 import type { DoctorContext } from './context.js';
 
-export type CheckStatus = 'ok' | 'problem' | 'fixed' | 'skipped' | 'crashed';
+/**
+ * `warning`: it works, but a person should know something ("works until the certificate is renewed",
+ * "pulls, but a push would be refused"). A warning never fails the run and is never fixed: only a
+ * problem is.
+ */
+export type CheckStatus = 'ok' | 'warning' | 'problem' | 'fixed' | 'skipped' | 'crashed';
 
 export interface Diagnosis {
-  status: 'ok' | 'problem' | 'skipped';
+  status: 'ok' | 'warning' | 'problem' | 'skipped';
   /** Lines for a person; never a secret. */
   details: string[];
   /** Exact commands a person should run where we cannot fix it ourselves. */

@@ -4,22 +4,31 @@ import type { CheckStatus } from './check.js';
 import type { DoctorReport } from './runner.js';
 import { jsonSafe, terminalSafe } from '../text/safe-text.js';
 
-const SYMBOLS: Record<CheckStatus, string> = { ok: '✓', fixed: '✓', problem: '✗', crashed: '✗', skipped: '!' };
-const COLORS: Record<CheckStatus, string> = { ok: '32', fixed: '32', problem: '31', crashed: '31', skipped: '33' };
+// A warning has a mark of its own: "works, but ..." must not read as ok, nor as broken.
+const SYMBOLS: Record<CheckStatus, string> = { ok: '✓', fixed: '✓', warning: '⚠', problem: '✗', crashed: '✗', skipped: '!' };
+const COLORS: Record<CheckStatus, string> = { ok: '32', fixed: '32', warning: '33', problem: '31', crashed: '31', skipped: '33' };
+const NOTES: Record<CheckStatus, string> = { ok: '', fixed: ' (fixed)', warning: ' (warning)', problem: '', crashed: ' (check crashed)', skipped: ' (skipped)' };
 
 export function renderText(report: DoctorReport, options: { color: boolean }): string {
   const paint = (status: CheckStatus, text: string) => (options.color ? `\u001b[${COLORS[status]}m${text}\u001b[0m` : text);
   const lines: string[] = [];
   for (const check of report.checks) {
-    const note = check.status === 'fixed' ? ' (fixed)' : check.status === 'crashed' ? ' (check crashed)' : check.status === 'skipped' ? ' (skipped)' : '';
-    lines.push(`${paint(check.status, SYMBOLS[check.status])} ${terminalSafe(check.title)}${note}  [${terminalSafe(check.id)}]`);
+    lines.push(`${paint(check.status, SYMBOLS[check.status])} ${terminalSafe(check.title)}${NOTES[check.status]}  [${terminalSafe(check.id)}]`);
     // Details carry server URLs, usernames, file names and registry answers: never shown raw.
     for (const detail of check.details) lines.push(`    ${terminalSafe(detail)}`);
   }
-  const problems = report.checks.filter((check) => check.status === 'problem' || check.status === 'crashed').length;
   lines.push('');
-  lines.push(problems === 0 ? 'No problems found.' : `${problems} problem${problems === 1 ? '' : 's'} left.`);
+  lines.push(summaryLine(report));
   return `${lines.join('\n')}\n`;
+}
+
+/** "No problems found." / "2 problems left.", and the warnings after it: "No problems found; 1 warning." */
+export function summaryLine(report: DoctorReport): string {
+  const count = (statuses: readonly CheckStatus[]) => report.checks.filter((check) => statuses.includes(check.status)).length;
+  const problems = count(['problem', 'crashed']);
+  const warnings = count(['warning']);
+  const head = problems === 0 ? 'No problems found' : `${problems} problem${problems === 1 ? '' : 's'} left`;
+  return warnings === 0 ? `${head}.` : `${head}; ${warnings} warning${warnings === 1 ? '' : 's'}.`;
 }
 
 export function renderJson(report: DoctorReport): string {

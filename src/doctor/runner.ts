@@ -3,7 +3,8 @@
  * with `fix` applies each fix and diagnoses again. No fix runs once config.json is found unreadable,
  * except one that declares it leaves config.json alone (daemon-json's edit of the daemon's file).
  * A check's write phase runs after its diagnose, and only when its flag was given: `fix` here (and only
- * while fixes may run), or the context's `login`.
+ * while fixes may run), or the context's `login`. A warning ("works, but ...") is reported, never
+ * fixed, and leaves the report ok: only a problem or a crash does not.
  */
 import { describeError } from '../errors.js';
 import type { Check, CheckStatus, Diagnosis, WriteFlag } from './check.js';
@@ -67,6 +68,8 @@ async function runOne(check: Check, context: DoctorContext, options: RunOptions)
     return { status: 'crashed', details: [...done, `the check failed after the fix: ${describeError(error)}`] };
   }
   if (after.status === 'problem') return present({ ...after, details: [...done, ...after.details] });
+  // Fixed, but a caveat is left: the status says what is left, the details what was done first.
+  if (after.status === 'warning') return present({ ...after, details: [...done, ...after.details] });
   return { status: 'fixed', details: done };
 }
 

@@ -132,6 +132,51 @@ describe('runChecks', () => {
   });
 });
 
+describe('a warning: works, but ...', () => {
+  const caveat: Check = {
+    id: 'caveat',
+    title: 'Works with a caveat',
+    async diagnose(): Promise<Diagnosis> {
+      return { status: 'warning', details: ['warning: it breaks at the next renewal'], commands: ['openssl x509 -noout -text -in ca.crt'] };
+    },
+    async fix() {
+      throw new Error('a warning is never fixed');
+    },
+  };
+
+  it('is reported with its details and commands, never fixed, and leaves the report ok', async () => {
+    const report = await runChecks([caveat], new FakeContext(), { fix: true, only: [], now });
+    expect(report.ok).toBe(true);
+    expect(report.checks.map((check) => [check.id, check.status, check.details])).toEqual([
+      ['caveat', 'warning', ['warning: it breaks at the next renewal', 'run: openssl x509 -noout -text -in ca.crt']],
+    ]);
+  });
+
+  it('a warning beside a problem: the report is not ok because of the problem alone', async () => {
+    const report = await runChecks([caveat, manual], new FakeContext(), { fix: false, only: [], now });
+    expect(report.ok).toBe(false);
+    expect(report.checks.map((check) => check.status)).toEqual(['warning', 'problem']);
+  });
+
+  it('a fix that leaves a warning: the status is the warning, the details say what was done first', async () => {
+    const state = { fixed: false };
+    const partly: Check = {
+      id: 'partly',
+      title: 'Fixed, a caveat left',
+      async diagnose(): Promise<Diagnosis> {
+        return state.fixed ? { status: 'warning', details: ['warning: still plain HTTP'] } : { status: 'problem', details: ['not listed'] };
+      },
+      async fix() {
+        state.fixed = true;
+        return ['listed it'];
+      },
+    };
+    const report = await runChecks([partly], new FakeContext(), { fix: true, only: [], now });
+    expect(report.ok).toBe(true);
+    expect(report.checks[0]).toMatchObject({ status: 'warning', details: ['listed it', 'warning: still plain HTTP'] });
+  });
+});
+
 describe('rendering', () => {
   const report = {
     ok: false,
@@ -154,6 +199,32 @@ describe('rendering', () => {
         { id: 'a', title: 'A works', status: 'ok', details: [] },
         { id: 'b', title: 'B works', status: 'problem', details: ['b is broken', 'run: fix-b'] },
         { id: 'c', title: 'C works', status: 'fixed', details: ['did c'] },
+      ],
+    });
+  });
+  const warned = {
+    ok: true,
+    checks: [
+      { id: 'a', title: 'A works', status: 'ok' as const, details: [], durationMs: 1 },
+      { id: 'w', title: 'W \u001b[2Jworks', status: 'warning' as const, details: ['warning: w breaks \u001b[31mlater'], durationMs: 1 },
+      { id: 's', title: 'S', status: 'skipped' as const, details: [], durationMs: 1 },
+    ],
+  };
+  it('renders a warning with its own mark and note, escaped like every line, and counts it after the problems', () => {
+    expect(renderText(warned, { color: false })).toBe(
+      '✓ A works  [a]\n⚠ W \\x1b[2Jworks (warning)  [w]\n    warning: w breaks \\x1b[31mlater\n! S (skipped)  [s]\n\nNo problems found; 1 warning.\n',
+    );
+    expect(renderText(warned, { color: true })).toContain('\u001b[33m⚠\u001b[0m W ');
+    const both = { ok: false, checks: [...report.checks, ...warned.checks, { ...warned.checks[1]!, id: 'w2' }] };
+    expect(renderText(both, { color: false }).endsWith('\n1 problem left; 2 warnings.\n')).toBe(true);
+  });
+  it('a warning in JSON: its own status value, ok stays true, the other fields as they were', () => {
+    expect(JSON.parse(renderJson(warned))).toEqual({
+      ok: true,
+      checks: [
+        { id: 'a', title: 'A works', status: 'ok', details: [] },
+        { id: 'w', title: 'W \u001b[2Jworks', status: 'warning', details: ['warning: w breaks \u001b[31mlater'] },
+        { id: 's', title: 'S', status: 'skipped', details: [] },
       ],
     });
   });

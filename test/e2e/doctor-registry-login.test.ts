@@ -234,9 +234,12 @@ describe.skipIf(!haveAll(['docker', 'docker-registry', 'htpasswd']))('doctor reg
         status: 'problem',
         details: [
           `${key} (alice, in tsstore): http: server gave HTTP response to HTTPS client (https://${name}/v2/): the registry speaks plain HTTP, which docker uses only for ` +
-            `loopback addresses and registries listed in "insecure-registries" of ${daemonJson}; add "${name}" there and restart docker, or give the registry a TLS certificate`,
-          `run: sudo \${EDITOR:-nano} ${daemonJson}`,
-          'run: sudo systemctl restart docker',
+            `loopback addresses and registries listed in "insecure-registries" of ${daemonJson}; add "${name}" there (see daemon-json) and reload the daemon ` +
+            '(it rereads insecure-registries on SIGHUP, and keeps its containers running: sudo systemctl reload docker, or without systemd sudo kill -HUP $(pidof dockerd)), ' +
+            'or give the registry a TLS certificate',
+          // daemon.json is this user's here: daemon-json's own fix makes the edit (root's would get sudo add-insecure-registry).
+          'run: docker-credential-tsstore doctor --fix daemon-json',
+          'run: sudo systemctl reload docker',
         ],
       });
       expectNoSecret(refused, alice.password);
@@ -245,8 +248,10 @@ describe.skipIf(!haveAll(['docker', 'docker-registry', 'htpasswd']))('doctor reg
       expect(dockerLogin.exitCode).not.toBe(0);
       expect(dockerLogin.stderr).toContain('http: server gave HTTP response to HTTPS client');
 
-      mkdirSync(join(c.home.home, 'etc-docker'), { recursive: true });
-      writeFileSync(daemonJson, JSON.stringify({ 'insecure-registries': [name] }));
+      // The printed edit, run as printed (there is no daemon here to reload), is what lets the registry in.
+      const edit = await execa('sh', ['-c', 'docker-credential-tsstore doctor --fix daemon-json'], { env: c.env, extendEnv: false, reject: false, cwd: c.home.home, timeout: 90_000 });
+      expect(edit.stdout, edit.stderr).toContain(`added "${name}" to "insecure-registries" in ${daemonJson}`);
+      expect((JSON.parse(readFileSync(daemonJson, 'utf8')) as Record<string, unknown>)['insecure-registries']).toEqual([name]);
       const allowed = await c.doctor(['--json', 'registry-login']);
       expect(allowed.exitCode, allowed.stdout).toBe(0);
       expect(report(allowed).checks[0]?.details).toEqual([

@@ -1,7 +1,14 @@
-/** Every file under a folder with its bytes and mode, to prove an operation changed nothing. */
+/** Snapshots of a folder's entries, to prove an operation changed nothing, and what differs between two. */
 import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
+/**
+ * Every entry under a folder with its mode and a file's bytes, to prove an operation changed nothing.
+ * A symbolic link is recorded as a link, by its target's text, never followed: a test HOME's bin/ links
+ * to docker and to the 113 MB single file, which would otherwise be read in full at every snapshot (and a
+ * link to a folder or to nothing would throw). A link's target inside `root` is snapshotted where it is;
+ * one outside is not, so a test that must prove such a file unchanged snapshots that file itself.
+ */
 export function snapshotTree(root: string): Record<string, string> {
   const files: Record<string, string> = {};
   const walk = (dir: string): void => {
@@ -13,6 +20,10 @@ export function snapshotTree(root: string): Record<string, string> {
     }
     for (const entry of entries) {
       const path = join(dir, entry.name);
+      if (entry.isSymbolicLink()) {
+        files[relative(root, path)] = `link -> ${readlinkSync(path)}`;
+        continue;
+      }
       const mode = (lstatSync(path).mode & 0o7777).toString(8);
       if (entry.isDirectory()) {
         files[`${relative(root, path)}/`] = mode;

@@ -13,8 +13,10 @@ import { issuerOf, readPem, showTime, subjectOf } from './pem.js';
 import type { FolderEntry } from './read-folder.js';
 
 export interface Finding {
-  /** false: a note (nothing docker would trip over). */
+  /** false: a note (nothing docker would trip over), or a warning. */
   problem: boolean;
+  /** Not a problem, a caveat: docker works with this today, and will not after something foreseeable. */
+  warning?: boolean;
   line: string;
   commands: string[];
 }
@@ -94,8 +96,10 @@ function judgeCaFile(path: string, text: string, nowMs: number, presentedLeaf: X
       const why = own
         ? "it is the registry's own server certificate: docker accepts it only while the registry presents this very certificate, and fails with \"x509: certificate signed by unknown authority\" once it is renewed"
         : 'docker cannot use it to verify anything the registry presents';
+      // Go takes the very leaf presented as a root: docker works until the registry renews it, a warning.
       result.findings.push({
-        problem: true,
+        problem: !own,
+        ...(own ? { warning: true } : {}),
         line: `${path}: ${subject} is not a CA certificate (no basicConstraints CA:TRUE); ${why}; put the certificate of the CA that signed it (${issuerOf(certificate)}) there instead`,
         commands: [viewCommand(path), `sudo cp ca.crt ${shellQuote(path)}`],
       });

@@ -4,8 +4,9 @@
  * used: CA files that are not CAs, are out of date or do not verify the chain, client pairs without their
  * other half or with the wrong key, files named so that docker does not read them, a certificate that does
  * not name the host or IP used, a client certificate the registry demands and does not get (the pair in
- * the folder is presented as docker presents it). The judgement is ../certs-d/judge.ts; here are the I/O
- * and the report.
+ * the folder is presented as docker presents it). The registry's own server certificate saved as a CA is
+ * a warning: docker works with it until the certificate is renewed. The judgement is ../certs-d/judge.ts;
+ * here are the I/O and the report.
  * Never writes; no fix: the files are root's, and the commands to run are printed under each finding.
  */
 import { isIP } from 'node:net';
@@ -40,6 +41,7 @@ export const certsD: Check = {
     const findings = verdicts.flatMap((verdict) => verdict.findings);
     const details = [...notes, ...findings.flatMap(lines)];
     if (findings.some((finding) => finding.problem)) return { status: 'problem', fixable: false, details };
+    if (findings.some((finding) => finding.warning === true)) return { status: 'warning', details };
     if (verdicts.some((verdict) => verdict.judged)) return { status: 'ok', details };
     return { status: 'skipped', details: [...details, 'no registry presented a certificate to judge'] };
   },
@@ -93,7 +95,10 @@ function parseSystemAnchors(bundles: readonly string[]): Anchor[] {
   return anchors;
 }
 
-/** A finding's line with its commands right under it: with several registries, each fix stays by its cause. */
+/**
+ * A finding's line with its commands right under it: with several registries, each fix stays by its cause.
+ * A warning's line says so first, as doctor --image's do: the check's mark alone does not tell which line.
+ */
 function lines(finding: Finding): string[] {
-  return [finding.line, ...finding.commands.map((command) => `run: ${command}`)];
+  return [finding.warning === true ? `warning: ${finding.line}` : finding.line, ...finding.commands.map((command) => `run: ${command}`)];
 }

@@ -6,9 +6,9 @@
  * to send, as docker's own pull does) and the token read for what it grants; with Basic, whether the
  * login is accepted, or that a registry refuses anyone without one. On Docker Hub, a repository outside
  * the login's namespace gets the `docker tag` that works.
- * The verdict is about pulling: a push that would be refused is a warning, and a problem only with
- * `--push` (the person asked about pushing). Only reads: `GET /v2/` and a GET of a token; no blob or
- * manifest is sent. No fix.
+ * The verdict is about pulling: a push that would be refused makes the check a warning (the pull works),
+ * and a problem only with `--push` (the person asked about pushing). Only reads: `GET /v2/` and a GET of
+ * a token; no blob or manifest is sent. No fix.
  */
 import { getWithAliases } from '../../protocol/handle.js';
 import { HelperClient } from '../../credential-helper/client.js';
@@ -24,14 +24,14 @@ import type { DoctorContext } from '../context.js';
 import { type LoginPlan, describePlan, planLogin, plaintextFor } from '../image/where-docker-looks.js';
 import { type Asked, type ImageVerdict, describeAccess, describeAnonymousAccess, hubNamespaceAdvice } from '../image/wording.js';
 import { readDaemonSettings } from '../../docker/daemon-settings.js';
-import { insecureNote, probeTarget } from '../registry-login/probe-logins.js';
+import { insecureNote, probeTarget, wordingPaths } from '../registry-login/probe-logins.js';
 import { loginCommandFor } from '../registry-login/wording.js';
 
 export const IMAGE_CHECK_ID = 'image';
 /** How `image` appears in --list-checks: it exists only with --image. */
 export const IMAGE_CHECK_LISTING = {
   id: IMAGE_CHECK_ID,
-  title: 'Docker may pull an image, and push it too with --push (only with --image REF, one check per REF)',
+  title: 'Docker may pull an image (a push it would refuse is a warning), and push it too with --push (only with --image REF, one check per REF)',
 };
 
 interface FoundLogin {
@@ -70,7 +70,9 @@ async function diagnoseImage(context: DoctorContext, reference: ImageReference, 
   // Warnings carry their commands in their lines: "run:" is for what must be done.
   const commands = [...new Set(verdicts.filter((verdict) => verdict.status !== 'warning').flatMap((verdict) => verdict.commands))].map((command) => redact(command, secrets));
   if (verdicts.some((verdict) => verdict.status === 'problem')) return { status: 'problem', fixable: false, details, commands };
+  // No verdict on the pull outweighs a caveat about the push: the warning's line is there all the same.
   if (verdicts.some((verdict) => verdict.status === 'skipped')) return { status: 'skipped', details, commands };
+  if (verdicts.some((verdict) => verdict.status === 'warning')) return { status: 'warning', details };
   return { status: 'ok', details };
 }
 
@@ -136,7 +138,7 @@ async function registryVerdicts(context: DoctorContext, reference: ImageReferenc
   const target = registryTarget(reference.hub ? 'docker.io' : reference.domain);
   if (target === undefined) return [{ status: 'problem', line: `${fullName(reference)} names no registry host docker can reach`, commands: [] }];
   const daemon = readDaemonSettings(context.env, notes);
-  const paths = { daemonJson: daemon.daemonJson, certsD: daemon.certsD };
+  const paths = wordingPaths(daemon);
   const { result, transport } = await probeTarget(context, target, login, daemon, reference.path);
   if (login === undefined) return describeAnonymousAccess(result, target, reference, paths, asked, insecureNote(result, transport));
   const subject = { key: target.key, username: login.username, source: login.source };

@@ -1,7 +1,7 @@
 /**
  * Does each registry still accept its stored login? `GET /v2/` the way docker does (https; plain http
  * only for loopback and insecure-registries) and answer the challenge with the login. Only reads: no
- * file is written and docker is not run.
+ * file is written and docker is not run (whether daemon.json is writable is asked of the file system).
  */
 import { isIP } from 'node:net';
 import { describeError } from '../../errors.js';
@@ -11,7 +11,8 @@ import { registryCertificateAuthorities } from '../../registry/trusted-authoriti
 import type { DoctorContext } from '../context.js';
 import type { DaemonSettings } from '../../docker/daemon-settings.js';
 import type { KnownLogin } from './logins.js';
-import { type Verdict, describeProbe, describeSubject } from './wording.js';
+import { daemonJsonWritable } from '../../docker/daemon-json-write.js';
+import { type Verdict, type WordingPaths, describeProbe, describeSubject } from './wording.js';
 
 /** The whole conversation with one registry; unreachable ones fail faster (refused, no such name). */
 export const REGISTRY_TIMEOUT_MS = 6_000;
@@ -19,14 +20,20 @@ const PARALLEL_REGISTRIES = 4;
 
 /** One verdict per login, in the order of `logins`. */
 export function probeLogins(context: DoctorContext, logins: readonly KnownLogin[], daemon: DaemonSettings): Promise<Verdict[]> {
-  return inParallel(logins, PARALLEL_REGISTRIES, (login) => guarded(login, 'checking this login', () => probeLogin(context, login, daemon)));
+  const paths = wordingPaths(daemon);
+  return inParallel(logins, PARALLEL_REGISTRIES, (login) => guarded(login, 'checking this login', () => probeLogin(context, login, daemon, paths)));
 }
 
-async function probeLogin(context: DoctorContext, login: KnownLogin, daemon: DaemonSettings): Promise<Verdict> {
+/** What the wording says about the daemon: its files, how it is reloaded, and who may edit its daemon.json. */
+export function wordingPaths(daemon: DaemonSettings): WordingPaths {
+  return { daemonJson: daemon.daemonJson, certsD: daemon.certsD, rootless: daemon.rootless !== undefined, daemonJsonWritable: daemonJsonWritable(daemon.daemonJson).writable };
+}
+
+async function probeLogin(context: DoctorContext, login: KnownLogin, daemon: DaemonSettings, paths: WordingPaths): Promise<Verdict> {
   const target = registryTarget(login.key);
   if (target === undefined) return { problem: true, line: `${describeSubject(login)}: the key names no registry host`, commands: [] };
   const { result, transport } = await probeTarget(context, target, login, daemon);
-  const verdict = describeProbe(result, login, target, { daemonJson: daemon.daemonJson, certsD: daemon.certsD });
+  const verdict = describeProbe(result, login, target, paths);
   if (!verdict.problem) verdict.line += insecureNote(result, transport);
   return verdict;
 }

@@ -3,6 +3,7 @@
  * the exact commands where there is one. Nothing here ever sees a secret.
  */
 import { DOCKER_HUB_KEY } from '../../docker/server-url.js';
+import { reloadAdvice, reloadCommand, sudoAddCommand } from '../daemon-json/commands.js';
 import { shellQuote } from '../../text/shell-quote.js';
 import type { RegistryTarget } from '../../registry/endpoints.js';
 import { IDENTITY_TOKEN_USERNAME, type ProbeResult } from '../../registry/login-probe.js';
@@ -44,6 +45,15 @@ export interface Verdict {
 export interface WordingPaths {
   daemonJson: string;
   certsD: string;
+  /** The daemon runs rootless: it is reloaded with `systemctl --user`. */
+  rootless: boolean;
+  /** This user may edit daemonJson: `doctor --fix daemon-json` makes the edit; else the same edit under sudo. */
+  daemonJsonWritable: boolean;
+}
+
+/** The command that makes daemon-json's edit: its own fix, or add-insecure-registry under sudo (a root-owned file). */
+export function insecureRegistryCommand(paths: WordingPaths, entry: string): string {
+  return paths.daemonJsonWritable ? 'docker-credential-tsstore doctor --fix daemon-json' : sudoAddCommand(paths.daemonJson, [entry]);
 }
 
 export function describeProbe(result: ProbeResult, subject: Subject, target: RegistryTarget, paths: WordingPaths): Verdict {
@@ -78,12 +88,15 @@ export function describeProbe(result: ProbeResult, subject: Subject, target: Reg
     case 'tls-other':
       return { problem: true, line: `${who}: TLS with ${result.url} fails: ${result.reason}`, commands: [] };
     case 'http-to-https':
+      // The same advice as daemon-json's: the edit that keeps every other byte (no editor, where a lost
+      // comma stops dockerd), then a reload, which dockerd takes for insecure-registries (SIGHUP).
       return {
         problem: true,
         line:
           `${who}: http: server gave HTTP response to HTTPS client (${result.url}): the registry speaks plain HTTP, which docker uses only for ` +
-          `loopback addresses and registries listed in "insecure-registries" of ${paths.daemonJson}; add "${target.indexName}" there and restart docker, or give the registry a TLS certificate`,
-        commands: [`sudo \${EDITOR:-nano} ${paths.daemonJson}`, 'sudo systemctl restart docker'],
+          `loopback addresses and registries listed in "insecure-registries" of ${paths.daemonJson}; add "${target.indexName}" there (see daemon-json) and reload the daemon ` +
+          `(it rereads insecure-registries on SIGHUP, and keeps its containers running: ${reloadAdvice(paths.rootless)}), or give the registry a TLS certificate`,
+        commands: [insecureRegistryCommand(paths, target.indexName), reloadCommand(paths.rootless)],
       };
     case 'unexpected':
       return { problem: true, line: `${who}: ${result.url ? `${result.url}: ` : ''}${result.reason}`, commands: [] };

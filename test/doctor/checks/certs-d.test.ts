@@ -72,6 +72,23 @@ describe('certs-d', () => {
     expect(await run(away)).toMatchObject({ status: 'skipped' });
   });
 
+  it("the registry's own certificate saved as ca.crt: a warning (docker works until it is renewed), its line marked, the report ok", async () => {
+    const chain: PresentedChain = { kind: 'chain', certificates: [new X509Certificate(fixture.serverCert)] };
+    const context = home({ config: { auths: { '10.1.2.3:5000': {} } }, chains: () => chain });
+    const folder = context.path('certs.d/10.1.2.3:5000');
+    context.env.TSSTORE_DOCKER_CERTS_D = context.path('certs.d');
+    context.write('certs.d/10.1.2.3:5000/ca.crt', fixture.serverCert);
+    const report = await runChecks([certsD], context, { fix: true, only: [] });
+    expect(report.ok).toBe(true);
+    expect(report.checks[0]?.status).toBe('warning');
+    expect(report.checks[0]?.details).toEqual([
+      expect.stringMatching(new RegExp(`^warning: 10\\.1\\.2\\.3:5000: ${folder}/ca\\.crt: CN=tsstore test registry is not a CA certificate .*it is the registry's own server certificate: docker accepts it only while`)),
+      `run: openssl x509 -noout -text -in ${folder}/ca.crt`,
+      `run: sudo cp ca.crt ${folder}/ca.crt`,
+      expect.stringMatching(new RegExp(`^10\\.1\\.2\\.3:5000: the registry's certificate \\(CN=tsstore test registry, valid until .*\\) verifies with ${folder}/ca\\.crt for 10\\.1\\.2\\.3$`)),
+    ]);
+  });
+
   it("presents the folder's client pair, as docker does, only to a registry docker verifies", async () => {
     const chain: PresentedChain = { kind: 'chain', certificates: [new X509Certificate(fixture.serverCert)], client: { kind: 'answered' } };
     const context = home({ config: { auths: { '10.1.2.3:5000': {}, '127.0.0.1:5001': {} } }, chains: () => chain });

@@ -9,7 +9,7 @@ function target(key: string) {
   if (!found) throw new Error(key);
   return found;
 }
-const PATHS = { daemonJson: '/etc/docker/daemon.json', certsD: '/etc/docker/certs.d' };
+const PATHS = { daemonJson: '/etc/docker/daemon.json', certsD: '/etc/docker/certs.d', rootless: false, daemonJsonWritable: false };
 const alice = { key: 'registry.example:5000', username: 'alice', source: 'tsstore' };
 const reg = target('registry.example:5000');
 
@@ -73,21 +73,33 @@ describe('describeProbe', () => {
   });
 
   it('unknown authority: where docker reads the CA certificate, named after host:port', () => {
-    expect(describeProbe({ kind: 'tls-unknown-authority', url: 'https://registry.example:5000/v2/', reason: 'self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)' }, alice, reg, { daemonJson: '/d.json', certsD: '/certs' })).toEqual({
+    expect(describeProbe({ kind: 'tls-unknown-authority', url: 'https://registry.example:5000/v2/', reason: 'self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)' }, alice, reg, { ...PATHS, daemonJson: '/d.json', certsD: '/certs' })).toEqual({
       problem: true,
       line: "registry.example:5000 (alice, in tsstore): https://registry.example:5000/v2/ presents a certificate signed by an unknown authority (self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)); docker trusts that authority once its certificate (REGISTRY-CA.crt below) is in /certs/registry.example:5000/ca.crt",
       commands: ['sudo mkdir -p /certs/registry.example:5000', 'sudo cp REGISTRY-CA.crt /certs/registry.example:5000/ca.crt'],
     });
   });
 
-  it('HTTP answer to HTTPS: insecure-registries in daemon.json', () => {
+  it("HTTP answer to HTTPS: insecure-registries in daemon.json, with daemon-json's edit and a reload (dockerd rereads it on SIGHUP), not an editor and a restart", () => {
+    const line =
+      'registry.example:5000 (alice, in tsstore): http: server gave HTTP response to HTTPS client (https://registry.example:5000/v2/): the registry speaks plain HTTP, ' +
+      'which docker uses only for loopback addresses and registries listed in "insecure-registries" of /etc/docker/daemon.json; add "registry.example:5000" there (see daemon-json) ' +
+      'and reload the daemon (it rereads insecure-registries on SIGHUP, and keeps its containers running: sudo systemctl reload docker, or without systemd sudo kill -HUP $(pidof dockerd)), ' +
+      'or give the registry a TLS certificate';
+    // root's daemon.json: the same edit as doctor --fix daemon-json, run with sudo.
     expect(describeProbe({ kind: 'http-to-https', url: 'https://registry.example:5000/v2/' }, alice, reg, PATHS)).toEqual({
       problem: true,
-      line:
-        'registry.example:5000 (alice, in tsstore): http: server gave HTTP response to HTTPS client (https://registry.example:5000/v2/): the registry speaks plain HTTP, ' +
-        'which docker uses only for loopback addresses and registries listed in "insecure-registries" of /etc/docker/daemon.json; add "registry.example:5000" there and restart docker, or give the registry a TLS certificate',
-      commands: ['sudo ${EDITOR:-nano} /etc/docker/daemon.json', 'sudo systemctl restart docker'],
+      line,
+      commands: [expect.stringMatching(/^sudo \S.* add-insecure-registry --daemon-json \/etc\/docker\/daemon\.json registry\.example:5000$/), 'sudo systemctl reload docker'],
     });
+    // A daemon.json the person may write (a rootless daemon's): doctor makes the edit itself.
+    const rootless = { daemonJson: '/home/u/.config/docker/daemon.json', certsD: '/home/u/.config/docker/certs.d', rootless: true, daemonJsonWritable: true };
+    const own = describeProbe({ kind: 'http-to-https', url: 'https://registry.example:5000/v2/' }, alice, reg, rootless);
+    expect(own.commands).toEqual(['docker-credential-tsstore doctor --fix daemon-json', 'systemctl --user reload docker']);
+    expect(own.line).toContain('and keeps its containers running: systemctl --user reload docker), or give the registry a TLS certificate');
+    for (const verdict of [own, describeProbe({ kind: 'http-to-https', url: 'https://registry.example:5000/v2/' }, alice, reg, PATHS)]) {
+      expect(`${verdict.line}\n${verdict.commands.join('\n')}`).not.toMatch(/EDITOR|restart/);
+    }
   });
 
   it('other TLS failures and unexpected answers', () => {
