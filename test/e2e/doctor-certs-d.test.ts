@@ -265,7 +265,8 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
     await storeLogin(demanding);
     const login = await client.login(alice, demanding.host);
     expect(login.exitCode).not.toBe(0);
-    expect(login.stderr).toContain('remote error: tls: bad certificate');
+    // Go's client reads the server's alert, or, when the server has already closed (seen under load), a reset.
+    expect(login.stderr).toMatch(/remote error: tls: bad certificate|connection reset by peer/);
 
     const none = await doctor();
     expect(none.exitCode, none.text).toBe(1);
@@ -287,7 +288,7 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
     lay(demanding, { 'ca.crt': good.caCert, 'client.cert': strangerPair.cert, 'client.key': strangerPair.key });
     const stranger = await client.login(alice, demanding.host);
     expect(stranger.exitCode).not.toBe(0);
-    expect(stranger.stderr).toContain('remote error: tls: bad certificate');
+    expect(stranger.stderr).toMatch(/remote error: tls: bad certificate|connection reset by peer/);
     const refused = await doctor();
     expect(refused.status).toBe('problem');
     expect(refused.details).toEqual([
