@@ -62,12 +62,15 @@ export class DBusConnection {
         () => undefined,
       );
       connection.socket = await Promise.race([connected, connection.failed()]);
-      await connection.authenticate();
-      // Hello must be the first message; later calls need not wait for its answer (the bus handles
-      // messages in order, and refusing Hello closes the connection, failing them too).
+      const accepted = connection.authenticate();
+      // Pipelined, as sd-bus does: AUTH, BEGIN and Hello leave in one round trip, which the bus's OK
+      // line and Hello's answer come back in. Hello must be the first message; later calls need not
+      // wait for its answer (the bus handles messages in order, and refusing Hello closes the
+      // connection, failing them too). If the bus refuses AUTH, it never reads BEGIN or Hello as such.
       connection
         .call({ destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello' })
         .catch((error: Error) => connection.fail(error));
+      await accepted;
       return connection;
     } catch (error) {
       connection.close();
@@ -106,13 +109,13 @@ export class DBusConnection {
     this.socket?.destroy();
   }
 
+  /** Sends AUTH EXTERNAL and BEGIN at once; resolves when the bus answered OK. */
   private async authenticate(): Promise<void> {
     const uid = process.getuid?.() ?? 0;
     const hexUid = Buffer.from(String(uid), 'ascii').toString('hex');
-    this.send(Buffer.from(`\u0000AUTH EXTERNAL ${hexUid}\r\n`, 'ascii'));
+    this.send(Buffer.from(`\u0000AUTH EXTERNAL ${hexUid}\r\nBEGIN\r\n`, 'ascii'));
     const answer = await this.readLine();
     if (!answer.startsWith('OK ')) throw new DBusError(`the D-Bus session bus refused us: ${answer.slice(0, 80)}`);
-    this.send(Buffer.from('BEGIN\r\n', 'ascii'));
     this.authenticated = true;
     this.drainMessages();
   }

@@ -1,10 +1,12 @@
 /**
- * A connected unix socket for the D-Bus client. In the bun single file it is Bun.connect: loading
- * node:net there costs 7-15 ms and its connect another ~6 ms, against ~3 ms in all for bun's own
- * sockets, on a path (`get`) that takes ~40 ms in total. Under Node.js, and for Linux abstract sockets
- * (a path that starts with NUL, which bun's unix option is not known to take), it is node:net, loaded
- * only then.
+ * A connected unix socket for the D-Bus client. In the bun single file on glibc Linux it is libc's,
+ * through Bun.FFI (libc-socket.ts: no event loop, so no garbage collection on its first tick);
+ * where that cannot be had, Bun.connect (loading node:net under bun costs 7-15 ms and its connect
+ * another ~6 ms). Under Node.js, and for Linux abstract sockets without libc (a path that starts
+ * with NUL, which bun's unix option is not known to take), it is node:net, loaded only then.
  */
+
+import { connectLibcSocket } from './libc-socket.js';
 
 export interface SocketEvents {
   data(chunk: Buffer): void;
@@ -46,7 +48,10 @@ function bunRuntime(): BunRuntime | undefined {
 }
 
 /** Connects to `path`; rejects with an Error whose message names the system error (ENOENT, ...). */
-export function connectUnixSocket(path: string, events: SocketEvents): Promise<UnixSocket> {
+export async function connectUnixSocket(path: string, events: SocketEvents): Promise<UnixSocket> {
+  // The single file on glibc Linux talks through libc (libc-socket.ts says why); elsewhere bun's or Node's sockets.
+  const viaLibc = connectLibcSocket(path, events);
+  if (viaLibc) return viaLibc;
   const bun = bunRuntime();
   return bun && !path.startsWith('\u0000') ? connectWithBun(bun, path, events) : connectWithNode(path, events);
 }

@@ -114,6 +114,31 @@ describe('DBusConnection', () => {
     await expect(connection.call(target)).rejects.toThrow(DBusError);
   });
 
+  it('sends AUTH, BEGIN and Hello in one go: a bus that answers AUTH only once it has Hello is one round trip', async () => {
+    // This bus holds back its OK until the first message (Hello) is there; a client that waits for OK
+    // before BEGIN and Hello never gets it.
+    let received = Buffer.alloc(0);
+    server = createServer((socket) => {
+      sockets.push(socket);
+      let answered = false;
+      socket.on('data', (chunk: Buffer) => {
+        received = Buffer.concat([received, chunk]);
+        const begin = received.indexOf('BEGIN\r\n');
+        const length = begin < 0 ? undefined : messageLength(received.subarray(begin + 7));
+        if (answered || length === undefined || received.length < begin + 7 + length) return;
+        answered = true;
+        socket.write(Buffer.concat([Buffer.from('OK 0123456789abcdef\r\n'), reply(1, { text: ':1.7' })]));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    const connection = await DBusConnection.open(path, 1000);
+    expect(received.toString('latin1', 0, received.indexOf('BEGIN'))).toMatch(/^\u0000AUTH EXTERNAL [0-9a-f]+\r\n$/);
+    const hello = decodeMessage(received.subarray(received.indexOf('BEGIN\r\n') + 7));
+    expect(hello.serial).toBe(1);
+    expect(connection.broken).toBe(false);
+    connection.close();
+  });
+
   it('turns an error reply into a DBusError with its name and text', async () => {
     await fakeBus((serial) =>
       serial === 1 ? reply(1, { text: ':1.1' }) : reply(serial, { errorName: 'org.freedesktop.DBus.Error.NameHasNoOwner', text: 'no such name' }),

@@ -8,8 +8,8 @@
 import { type DBusValue, bytesOf } from '../../../dbus/types.js';
 import { accountOf } from '../item-format.js';
 import type { SecretServiceClient } from './client.js';
-import { type SessionKey, decryptSecret } from './dh-session.js';
 import { ITEM_INTERFACE, PROPERTIES_INTERFACE, SERVICE_INTERFACE, SERVICE_PATH } from './names.js';
+import type { SessionCipher } from './session-cipher.js';
 import { EncryptedSession } from './session.js';
 
 /** What the reader needs of the client (tests pass a scripted service). */
@@ -88,9 +88,9 @@ export class SecretReader {
 }
 
 /** A secret struct (oayays): its value decrypted with the parameters as IV, as strict UTF-8. */
-async function decodeSecret(key: SessionKey, secret: DBusValue | undefined): Promise<string> {
+async function decodeSecret(cipher: SessionCipher, secret: DBusValue | undefined): Promise<string> {
   const [, parameters, value] = Array.isArray(secret) ? secret : [];
-  const bytes = await decryptSecret(key, bytesOf(parameters), bytesOf(value));
+  const bytes = await cipher.decrypt(bytesOf(parameters), bytesOf(value));
   return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 }
 

@@ -4,7 +4,8 @@
  */
 import { byteArray, bytesOf } from '../../../dbus/types.js';
 import type { SecretServiceClient } from './client.js';
-import { DH_ALGORITHM, type DhKeyPair, type SessionKey, createKeyPair, deriveSessionKey, sharedSecret, warmUpWebCrypto } from './dh-session.js';
+import { DH_ALGORITHM, type DhKeyPair, createKeyPair, sharedSecret, warmUpWebCrypto } from './dh-session.js';
+import { type SessionCipher, sessionCipher, synchronousCipherAvailable } from './session-cipher.js';
 import { SERVICE_INTERFACE, SERVICE_PATH } from './names.js';
 
 /** What the session needs of the client (tests pass a scripted service). */
@@ -14,7 +15,7 @@ export interface OpenSession {
   path: string;
   pair: DhKeyPair;
   peerPublicKey: Uint8Array;
-  key?: Promise<SessionKey>;
+  key?: Promise<SessionCipher>;
 }
 
 export class EncryptedSession {
@@ -22,17 +23,17 @@ export class EncryptedSession {
 
   constructor(private readonly client: SessionCalls) {}
 
-  /** The session and its key, for writing; undefined when there is none. */
-  async withKey(): Promise<{ path: string; key: SessionKey } | undefined> {
+  /** The session and its cipher, for writing; undefined when there is none. */
+  async withKey(): Promise<{ path: string; key: SessionCipher } | undefined> {
     const session = await this.open();
     return session && { path: session.path, key: await this.key(session) };
   }
 
-  /** The session's AES key, derived once. */
-  key(session: OpenSession): Promise<SessionKey> {
+  /** The session's cipher, its key derived once. */
+  key(session: OpenSession): Promise<SessionCipher> {
     // Queued behind the continuation of a call just made: the request is on the socket before the CPU work.
     if (!session.key) {
-      session.key = Promise.resolve().then(() => deriveSessionKey(sharedSecret(session.pair, session.peerPublicKey)));
+      session.key = Promise.resolve().then(() => sessionCipher(sharedSecret(session.pair, session.peerPublicKey)));
       session.key.catch(() => undefined); // awaited later, after the reply: a failure must not go unhandled meanwhile
     }
     return session.key;
@@ -46,7 +47,9 @@ export class EncryptedSession {
       try {
         // After the search's own wait for the connection: the search is on the socket before this runs.
         if (!(await this.client.connected())) return undefined;
-        warmUpWebCrypto(); // its set-up runs while the key pair is computed and the service answers
+        // Web Crypto's set-up runs while the key pair is computed and the service answers; the
+        // synchronous cipher (session-cipher.ts) needs none, and must not start the event loop.
+        if (!synchronousCipherAvailable()) warmUpWebCrypto();
         const pair = createKeyPair();
         const [output, path] = await this.client.ask(SERVICE_PATH, SERVICE_INTERFACE, 'OpenSession', 'sv', [
           DH_ALGORITHM,

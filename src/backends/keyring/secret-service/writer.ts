@@ -8,7 +8,6 @@
 import { byteArray } from '../../../dbus/types.js';
 import { type KeyringItem, SECRET_CONTENT_TYPE } from '../item-format.js';
 import type { SecretServiceClient } from './client.js';
-import { encryptSecret } from './dh-session.js';
 import { COLLECTION_INTERFACE, DEFAULT_ALIAS, ITEM_INTERFACE, NO_PROMPT } from './names.js';
 import type { EncryptedSession } from './session.js';
 
@@ -46,7 +45,7 @@ export class SecretWriter {
       const session = await opening;
       if (!session) return DECLINED;
       const plaintext = new TextEncoder().encode(text);
-      const { iv, ciphertext } = await encryptSecret(session.key, plaintext);
+      const { iv, ciphertext } = await session.key.encrypt(plaintext);
       plaintext.fill(0);
       const properties = [
         [`${ITEM_INTERFACE}.Label`, { signature: 's', value: item.label }],
