@@ -100,24 +100,22 @@ class LibcFileCalls implements FileCalls {
   }
 
   read(fd: number, buffer: Uint8Array, offset: number, length: number): number {
-    if (offset < 0 || length < 0 || offset + length > buffer.length) throw new RangeError('read outside the buffer');
-    const target = offset === 0 ? buffer : buffer.subarray(offset);
-    for (;;) {
-      const count = this.libc.read(fd, target, length);
-      if (count !== -1) return count;
-      const errno = this.failure();
-      if (errno !== 0) throw errnoError(errno, 'read');
-    }
+    return this.transfer('read', fd, buffer, offset, length);
   }
 
   write(fd: number, buffer: Uint8Array, offset: number, length: number): number {
-    if (offset < 0 || length < 0 || offset + length > buffer.length) throw new RangeError('write outside the buffer');
-    const source = offset === 0 ? buffer : buffer.subarray(offset);
+    return this.transfer('write', fd, buffer, offset, length);
+  }
+
+  /** One read or write of `length` bytes at `offset` of `buffer`, made again when interrupted. */
+  private transfer(call: 'read' | 'write', fd: number, buffer: Uint8Array, offset: number, length: number): number {
+    if (offset < 0 || length < 0 || offset + length > buffer.length) throw new RangeError(`${call} outside the buffer`);
+    const bytes = offset === 0 ? buffer : buffer.subarray(offset);
     for (;;) {
-      const count = this.libc.write(fd, source, length);
+      const count = call === 'read' ? this.libc.read(fd, bytes, length) : this.libc.write(fd, bytes, length);
       if (count !== -1) return count;
       const errno = this.failure();
-      if (errno !== 0) throw errnoError(errno, 'write');
+      if (errno !== 0) throw errnoError(errno, call);
     }
   }
 

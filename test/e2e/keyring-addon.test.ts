@@ -8,11 +8,11 @@
  * its file was removed.
  */
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bunBinary } from '../support/bun.js';
 import { HELPER_BINARY, PROJECT_ROOT } from '../support/helper-binary.js';
 import { haveAll } from '../support/real-components.js';
 import { SECRET_SERVICE_PROGRAMS, type SecretServiceSession, startSecretService } from '../support/secret-service.js';
@@ -21,18 +21,6 @@ const isRoot = process.getuid?.() === 0;
 const PLANTER_UID = 12345;
 const TMP_OWNER_UID = 12346;
 
-function findBun(): string {
-  const require = createRequire(join(PROJECT_ROOT, 'package.json'));
-  for (const name of ['@oven/bun-linux-x64/bin/bun', '@oven/bun-linux-x64-baseline/bin/bun', 'bun/bin/bun.exe']) {
-    try {
-      const path = require.resolve(name);
-      if (statSync(path).size > 1_000_000) return path;
-    } catch {
-      // not this one
-    }
-  }
-  throw new Error('bun is not installed (npm ci)');
-}
 
 /**
  * A folder like /tmp: sticky, writable by all, owned by another user. Root only passes its sticky rule
@@ -59,7 +47,7 @@ describe.skipIf(!haveAll([...SECRET_SERVICE_PROGRAMS, 'setpriv']))('the keyring 
     symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(probeDir, 'node_modules'));
     writeFileSync(join(probeDir, 'probe.ts'), "const k = await import('@napi-rs/keyring');\nprocess.stdout.write(typeof k.Entry);\n");
     probe = join(probeDir, 'probe');
-    await execa(findBun(), ['build', '--compile', '--target=bun', 'probe.ts', '--outfile', probe], { cwd: probeDir, timeout: 120_000 });
+    await execa(bunBinary(), ['build', '--compile', '--target=bun', 'probe.ts', '--outfile', probe], { cwd: probeDir, timeout: 120_000 });
   }, 180_000);
   afterAll(async () => {
     await session?.stop();
