@@ -39,7 +39,6 @@ export interface FileCalls {
 
 const S_IFMT = 0o170000;
 
-export const isDirectory = (stat: FileStat): boolean => (stat.mode & S_IFMT) === 0o040000;
 export const isCharacterDevice = (stat: FileStat): boolean => (stat.mode & S_IFMT) === 0o020000;
 
 let chosen: FileCalls | undefined;
