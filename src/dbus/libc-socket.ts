@@ -60,6 +60,10 @@ const SOCKADDR_UN_BYTES = 110;
 /** The longest wait inside one poll: the event loop (and the connection's deadline timers) run in between. */
 const POLL_SLICE_MS = 25;
 const READ_BYTES = 64 * 1024;
+/** Reads per pump, and pumps from microtasks in all: a peer that never stops sending must not starve the
+ * event loop, where connection.ts's deadlines fire (a get takes a few dozen pumps). */
+const READS_PER_PUMP = 16;
+const MICROTASK_PUMPS = 1000;
 
 let libc: { symbols: LibcSymbols; errno: () => number } | null | undefined;
 
@@ -137,6 +141,7 @@ class LibcSocket implements UnixSocket {
   private pumpScheduled = false;
   /** Set once a poll slice passed with nothing to read: from then on the pump runs from the event loop. */
   private slow = false;
+  private microtaskPumps = 0;
   private readonly pollFd = new Uint8Array(8); // struct pollfd { int fd; short events; short revents; }
   private readonly pollView = new DataView(this.pollFd.buffer);
   private readonly readBuffer = new Uint8Array(READ_BYTES);
@@ -193,6 +198,7 @@ class LibcSocket implements UnixSocket {
     if (this.pumpScheduled || this.closed) return;
     this.pumpScheduled = true;
     // Two microtask hops: the continuations already queued (a session opened next to a search) write first.
+    if (!this.slow && ++this.microtaskPumps > MICROTASK_PUMPS) this.slow = true;
     if (this.slow) setImmediate(() => this.pump());
     else queueMicrotask(() => queueMicrotask(() => this.pump()));
   }
@@ -217,7 +223,8 @@ class LibcSocket implements UnixSocket {
   }
 
   private readAvailable(): void {
-    while (!this.closed) {
+    // poll reports POLLIN again for whatever is left after these.
+    for (let reads = 0; reads < READS_PER_PUMP && !this.closed; reads++) {
       const count = this.c.recv(this.fd, this.readBuffer, READ_BYTES, MSG_DONTWAIT);
       if (count > 0) {
         // A copy: the read buffer is reused.
