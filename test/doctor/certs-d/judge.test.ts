@@ -334,6 +334,14 @@ describe('certs-d judgement: registries docker does not verify, and the rest', (
     ]);
   });
 
+  it('a folder named in other letter case is pointed at (a DNS name: an IP has no case)', () => {
+    const named = { indexName: 'registry.test:5000', hostname: 'registry.test', connectTo: 'registry.test:5000' };
+    const { notes } = judge({ ...named, siblings: ['Registry.Test:5000', 'registry.test:5000', 'elsewhere.test:5000'] });
+    expect(notes.map((finding) => finding.line)).toEqual([
+      `registry.test:5000: ${CERTS_D}/Registry.Test:5000 is not read for this registry: docker reads exactly ${CERTS_D}/registry.test:5000`,
+    ]);
+  });
+
   it('hostile file names reach the commands shell-quoted', () => {
     const name = "it's\u001b[31m.cert";
     const { problems } = judge({ listing: files({ 'ca.crt': good.caCert, [name]: client.cert }) });
