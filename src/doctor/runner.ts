@@ -67,9 +67,8 @@ async function runOne(check: Check, context: DoctorContext, options: RunOptions)
   } catch (error) {
     return { status: 'crashed', details: [...done, `the check failed after the fix: ${describeError(error)}`] };
   }
-  if (after.status === 'problem') return present({ ...after, details: [...done, ...after.details] });
-  // Fixed, but a caveat is left: the status says what is left, the details what was done first.
-  if (after.status === 'warning') return present({ ...after, details: [...done, ...after.details] });
+  // Still a problem, or fixed with a caveat left: the status says what is left, the details what was done first.
+  if (after.status === 'problem' || after.status === 'warning') return present({ ...after, details: [...done, ...after.details] });
   return { status: 'fixed', details: done };
 }
 
