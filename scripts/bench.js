@@ -26,6 +26,7 @@
 //                        BENCH_VERBS=get,store,erase,list,list-after-store,version
 //                        BENCH_KEYRING_SIZES=1,100 (empty: no keyring part)
 //                        BENCH_FLOOR_VERBS=version,list,get-miss (empty: no floor part)
+//                        BENCH_FLOOR_RUNS=41 (runs per floor cell; see floorRuns)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
@@ -36,6 +37,9 @@ const root = resolve(import.meta.dirname, '..');
 const ours = join(root, 'dist', 'docker-credential-tsstore');
 const sizes = (process.env.BENCH_SIZES ?? '1,1000,10000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 15);
+// The floor cells are short (~25 ms a run) and their ratios are the closest targets: with 15 runs, one
+// build's medians moved by 0.1-0.2 between runs on a quiet machine (2026-12-02); 41 halve that spread.
+const floorRuns = Number(process.env.BENCH_FLOOR_RUNS ?? Math.max(runs, 41));
 const verbs = (process.env.BENCH_VERBS ?? 'get,store,erase,list,list-after-store,version').split(',').filter(Boolean);
 /** What each measured verb runs. */
 const commandOf = (verb) => (verb === 'list-after-store' ? 'list' : verb);
@@ -72,13 +76,19 @@ function buildFloor() {
 }
 const floor = floorVerbs.length > 0 ? buildFloor() : undefined;
 
-function timeRun(command, args, env, input) {
+/** Milliseconds of one run; it must exit `expected.status` (0) and print `expected.stdout` when given. */
+function timeRun(command, args, env, input, expected = { status: 0 }) {
   const start = process.hrtime.bigint();
   const result = spawnSync(command, args, { env, input, encoding: 'utf8' });
   const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stdout}${result.stderr}`);
+  if (result.status !== expected.status || (expected.stdout !== undefined && result.stdout !== expected.stdout)) {
+    throw new Error(`${command} ${args.join(' ')} answered (exit ${result.status}): ${result.stdout}${result.stderr}`);
+  }
   return elapsed;
 }
+
+/** A `get` of a server nobody stored: docker's not-found line, exit 1. */
+const NOT_FOUND = { status: 1, stdout: 'credentials not found in native keychain\n' };
 
 /** Peak RSS in KiB of one run, from wait4's rusage (python's os.wait4; no timing taken here). */
 function peakRss(command, args, env, input) {
@@ -118,11 +128,14 @@ async function setUpPass(size) {
   return { env, gnupg };
 }
 
-const median = (values) => {
+/** The value below which `fraction` of `values` lie (linear between neighbours); 0.5 is the median. */
+const quantile = (values, fraction) => {
   const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  const at = (sorted.length - 1) * fraction;
+  const below = Math.floor(at);
+  return sorted[below] + (sorted[Math.min(below + 1, sorted.length - 1)] - sorted[below]) * (at - below);
 };
+const median = (values) => quantile(values, 0.5);
 
 function inputFor(verb, run) {
   if (verb === 'get') return 'registry-0.example:5000';
@@ -177,32 +190,23 @@ function measureFloor(size, oursEnv) {
     const times = { ours: [], floor: [] };
     const command = verb === 'get-miss' ? 'get' : verb;
     const input = verb === 'get-miss' ? 'not-stored.example:5000' : verb === 'list' ? 'unused' : '';
-    for (let run = 0; run < runs; run++) {
+    const expected = verb === 'get-miss' ? NOT_FOUND : undefined;
+    for (let run = 0; run < floorRuns; run++) {
       for (const who of run % 2 ? ['floor', 'ours'] : ['ours', 'floor']) {
-        times[who].push(who === 'ours' ? timeOurs(command, oursEnv, input, verb === 'get-miss') : timeRun(floor, [], oursEnv, input));
+        times[who].push(who === 'ours' ? timeRun(ours, [command], oursEnv, input, expected) : timeRun(floor, [], oursEnv, input));
       }
     }
+    const ratios = times.ours.map((t, i) => t / times.floor[i]);
     result.push({
       size,
       verb: verb === 'get-miss' ? 'get (not found)' : verb,
       ours: median(times.ours),
       floor: median(times.floor),
-      ratio: median(times.ours.map((t, i) => t / times.floor[i])),
+      ratio: median(ratios),
+      quartiles: [quantile(ratios, 0.25), quantile(ratios, 0.75)],
     });
   }
   return result;
-}
-
-/** One run of ours; a `get` miss must print docker's not-found line and exit 1, anything else exit 0. */
-function timeOurs(command, env, input, expectMiss) {
-  if (!expectMiss) return timeRun(ours, [command], env, input);
-  const start = process.hrtime.bigint();
-  const result = spawnSync(ours, [command], { env, input, encoding: 'utf8' });
-  const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 1 || result.stdout !== 'credentials not found in native keychain\n') {
-    throw new Error(`get of a missing server answered (exit ${result.status}): ${result.stdout}${result.stderr}`);
-  }
-  return elapsed;
 }
 
 /** Inside the D-Bus session: fill both keyring stores through `store`, then measure. */
@@ -279,13 +283,13 @@ const table = (title, reference, data) => [
   ...data.map((r) => `| ${r.size} | ${r.verb} | ${fmt(r.ours)} | ${fmt(r.reference)} | ${r.ratio.toFixed(2)} | ${(r.oursRss / 1024).toFixed(0)} / ${(r.referenceRss / 1024).toFixed(0)} |`),
 ];
 const floorTable = (data) => [
-  '| stored | verb | tsstore pgp | floor (bun, one line) | ratio |',
-  '|---:|---|---:|---:|---:|',
-  ...data.map((r) => `| ${r.size} | ${r.verb} | ${fmt(r.ours)} | ${fmt(r.floor)} | ${r.ratio.toFixed(2)} |`),
+  '| stored | verb | tsstore pgp | floor (bun, one line) | ratio | middle half of the ratios |',
+  '|---:|---|---:|---:|---:|---:|',
+  ...data.map((r) => `| ${r.size} | ${r.verb} | ${fmt(r.ours)} | ${fmt(r.floor)} | ${r.ratio.toFixed(2)} | ${r.quartiles.map((q) => q.toFixed(2)).join('-')} |`),
 ];
 const lines = [
   `tsstore benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
-  `single file: ${(statSync(ours).size / 2 ** 20).toFixed(1)} MiB; ${runs} runs per cell, alternating; times in ms (median), ratio = median of ours/reference per pair`,
+  `single file: ${(statSync(ours).size / 2 ** 20).toFixed(1)} MiB; ${runs} runs per cell (floor cells ${floorRuns}), alternating; times in ms (median), ratio = median of ours/reference per pair`,
   '',
   ...table('tsstore pgp', 'docker-credential-pass', rows),
   ...(keyringResults.length > 0 ? ['', ...table('tsstore keyring', 'docker-credential-secretservice', keyringResults)] : []),
