@@ -7,11 +7,10 @@
  * (judgement and commands), src/docker/daemon-json-*.ts (the file), src/docker/daemon-info.ts.
  */
 import { isIP } from 'node:net';
-import { type DaemonInfoRead, readDaemonInfo } from '../../docker/daemon-info.js';
-import { type DaemonJsonFile, readDaemonJsonFile } from '../../docker/daemon-json-file.js';
+import type { DaemonInfoRead } from '../../docker/daemon-info.js';
+import type { DaemonJsonFile } from '../../docker/daemon-json-file.js';
 import { addToDaemonJson, daemonJsonWritable, refusalToEdit } from '../../docker/daemon-json-write.js';
-import { daemonPaths } from '../../docker/daemon-settings.js';
-import { dockerEndpoint, isLocalEndpoint } from '../../docker/docker-endpoint.js';
+import { isLocalEndpoint } from '../../docker/docker-endpoint.js';
 import { type InsecureRegistries, type RegistryTarget, transportFor } from '../../registry/endpoints.js';
 import type { HttpOutcome } from '../../registry/http-request.js';
 import type { Check, Diagnosis } from '../check.js';
@@ -41,10 +40,10 @@ export const daemonJson: Check = {
   // It edits the daemon's file only: a person with a broken config.json still gets it.
   fixLeavesDockerConfig: true,
   async diagnose(context): Promise<Diagnosis> {
-    const running = await readDaemonInfo((args, input, options) => context.runDocker(args, input, options));
-    const paths = daemonPaths(context.env, running.answered ? { securityOptions: running.info.securityOptions } : {});
+    const running = await context.daemonInfo();
+    // The file as the other checks read it, at the path the running daemon's rootless hint gives.
+    const { settings: paths, file, endpoint } = await context.daemonSettings();
     const path = paths.daemonJson;
-    const file = readDaemonJsonFile(path);
     const details: string[] = [paths.rootless ? `${path} (rootless: ${paths.rootless})` : path];
     const commands: string[] = [];
     let problem = false;
@@ -68,7 +67,6 @@ export const daemonJson: Check = {
       if (refusal && file.kind === 'parsed') problem = true;
     }
 
-    const endpoint = dockerEndpoint(context.env);
     const compared = running.answered && isLocalEndpoint(endpoint.host) ? running.info : undefined;
     let entries: string[] = [];
     if (judged) {

@@ -23,7 +23,6 @@ import type { Check, Diagnosis } from '../check.js';
 import type { DoctorContext } from '../context.js';
 import { type LoginPlan, describePlan, planLogin, plaintextFor } from '../image/where-docker-looks.js';
 import { type Asked, type ImageVerdict, describeAccess, describeAnonymousAccess, hubNamespaceAdvice } from '../image/wording.js';
-import { readDaemonSettings } from '../../docker/daemon-settings.js';
 import { insecureNote, probeTarget, wordingPaths } from '../registry-login/probe-logins.js';
 import { loginCommandFor } from '../registry-login/wording.js';
 
@@ -137,7 +136,8 @@ async function fromTsstore(context: DoctorContext, key: string): Promise<{ usern
 async function registryVerdicts(context: DoctorContext, reference: ImageReference, login: FoundLogin | undefined, notes: string[], asked: Asked): Promise<ImageVerdict[]> {
   const target = registryTarget(reference.hub ? 'docker.io' : reference.domain);
   if (target === undefined) return [{ status: 'problem', line: `${fullName(reference)} names no registry host docker can reach`, commands: [] }];
-  const daemon = readDaemonSettings(context.env, notes);
+  const { settings: daemon, notes: daemonNotes } = await context.daemonSettings();
+  notes.push(...daemonNotes);
   const paths = wordingPaths(daemon);
   const { result, transport } = await probeTarget(context, target, login, daemon, reference.path);
   if (login === undefined) return describeAnonymousAccess(result, target, reference, paths, asked, insecureNote(result, transport));

@@ -156,6 +156,22 @@ describe('registry-login', () => {
     });
   });
 
+  it("a daemon that says it runs rootless: its own daemon.json's insecure-registries apply, as daemon-json reads them", async () => {
+    const rootless = { serverVersion: '27.0.0', insecureNames: [], insecureCidrs: [], mirrors: [], proxies: { http: '', https: '', no: '' }, securityOptions: ['name=seccomp,profile=builtin', 'name=rootless'] };
+    const context = home({
+      config: { credsStore: 'tsstore' },
+      http: basicRegistries({ 'registry.lan:5000': ['alice', SECRET] }),
+      resolve: { 'registry.lan': ['192.0.2.2'] },
+      daemonInfo: { answered: true, info: rootless },
+    });
+    context.env.XDG_CONFIG_HOME = context.path('config');
+    const daemonJson = context.write('config/docker/daemon.json', JSON.stringify({ 'insecure-registries': ['registry.lan:5000'] }));
+    await context.backend.add('registry.lan:5000', { username: 'alice', secret: SECRET });
+    expect((await run(context)).details).toEqual([
+      `registry.lan:5000 (alice, in tsstore): the registry accepts this login (Basic authentication at http://registry.lan:5000/v2/) over plain http ("registry.lan:5000" is in insecure-registries of ${daemonJson})`,
+    ]);
+  });
+
   it('a daemon.json that is not JSON is said, and the check goes on without insecure registries', async () => {
     const context = home({ config: { credsStore: 'tsstore' }, http: basicRegistries({ '127.0.0.1:5000': ['alice', SECRET] }) });
     context.env.TSSTORE_DOCKER_DAEMON_JSON = context.write('daemon.json', '{ "insecure-registries": [');

@@ -1,0 +1,42 @@
+/**
+ * The docker daemon as the doctor sees it in one run: `docker info` asked once (bounded), and its
+ * settings (daemon.json, certs.d, the system's authorities) read once, with the rootless hint the daemon
+ * gives, so every check judges by the same paths. After a fix (config.json may name another docker
+ * context, daemon.json may have new entries) both are forgotten: the next look reads them again.
+ */
+import type { DaemonInfoRead } from '../docker/daemon-info.js';
+import { type DaemonRead, readDaemonSettings } from '../docker/daemon-settings.js';
+import { dockerEndpoint } from '../docker/docker-endpoint.js';
+import type { Environment } from '../config/paths.js';
+import type { DockerConfigRead } from './context.js';
+
+export class DaemonView {
+  private info: Promise<DaemonInfoRead> | undefined;
+  private read: Promise<DaemonRead> | undefined;
+
+  constructor(
+    private readonly env: Environment,
+    private readonly readDockerConfig: () => DockerConfigRead,
+    private readonly askDaemonInfo: () => Promise<DaemonInfoRead>,
+  ) {}
+
+  daemonInfo(): Promise<DaemonInfoRead> {
+    this.info ??= this.askDaemonInfo();
+    return this.info;
+  }
+
+  daemonSettings(): Promise<DaemonRead> {
+    this.read ??= this.daemonInfo().then((running) => {
+      const config = this.readDockerConfig();
+      const endpoint = dockerEndpoint(this.env, config.ok ? config.file : undefined);
+      return readDaemonSettings(this.env, endpoint, running.answered ? { securityOptions: running.info.securityOptions } : {});
+    });
+    return this.read;
+  }
+
+  /** Something the view depends on may have been written. */
+  forget(): void {
+    this.info = undefined;
+    this.read = undefined;
+  }
+}
