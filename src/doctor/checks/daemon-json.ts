@@ -50,10 +50,13 @@ export const daemonJson: Check = {
 
     const broken = describeBrokenFile(file);
     const judged = file.kind === 'parsed' ? judgeFileValue(file.value, path) : file.kind === 'missing' ? EMPTY_FILE : undefined;
+    // Asked once: the edit command of a broken file and the fix of a missing entry both depend on it.
+    const writable = daemonJsonWritable(path);
+    const refusal = judged ? refusalToEdit(file) : undefined;
     if (broken) {
       problem = true;
       details.push(...broken);
-      commands.push(editCommand(path, daemonJsonWritable(path).writable));
+      commands.push(editCommand(path, writable.writable));
     } else if (judged) {
       details.push(file.kind === 'missing' ? 'it does not exist: dockerd uses its defaults (plain HTTP only for 127.0.0.0/8)' : listed(judged.insecure));
       if (file.kind === 'parsed' && file.link !== undefined) details.push(`it is a symbolic link to ${file.link}; dockerd reads the file it points to`);
@@ -61,7 +64,6 @@ export const daemonJson: Check = {
         problem = true;
         details.push(...judged.problems);
       }
-      const refusal = refusalToEdit(file);
       if (refusal) details.push(refusal);
       // Keys given twice (dockerd keeps the last, which may not be the one the person edited) or misspelled.
       if (refusal && file.kind === 'parsed') problem = true;
@@ -85,7 +87,6 @@ export const daemonJson: Check = {
       problem = true;
       const list = entries.map((entry) => JSON.stringify(entry)).join(', ');
       details.push(`add ${list} to "insecure-registries" in ${path}, then reload the daemon (it rereads insecure-registries on SIGHUP, and keeps its containers running)`);
-      const writable = daemonJsonWritable(path);
       const elsewhere = judged && compared ? insecureFromElsewhere(judged.settings, compared) : [];
       if (elsewhere.length > 0) {
         details.push(
@@ -93,7 +94,7 @@ export const daemonJson: Check = {
             `if dockerd has --insecure-registry flags (systemctl cat docker), add ${list} there instead; dockerd refuses a setting given both as a flag and in the file ` +
             `("the following directives are specified both as a flag and in the configuration file"), so doctor does not add the key`,
         );
-      } else if (judged?.editable && refusalToEdit(file) === undefined) {
+      } else if (judged?.editable && refusal === undefined) {
         if (writable.writable) fixable = true;
         else {
           details.push(`${path} is not yours to write (${writable.why}): run the edit with sudo`);
