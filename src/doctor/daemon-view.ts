@@ -1,8 +1,10 @@
 /**
  * The docker daemon as the doctor sees it in one run: `docker info` asked once (bounded), and its
- * settings (daemon.json, certs.d, the system's authorities) read once, with the rootless hint the daemon
- * gives, so every check judges by the same paths. After a fix (config.json may name another docker
- * context, daemon.json may have new entries) both are forgotten: the next look reads them again.
+ * settings (daemon.json, certs.d, the system's authorities) read once, so every check judges by the same
+ * paths. The daemon's own word that it runs rootless counts once docker info has been asked: daemon-json
+ * asks it, before every other check that reads the settings in a full run; no check runs docker for the
+ * hint alone (`doctor --login registry-login` runs docker login and nothing else). After a fix
+ * (config.json may name another docker context, daemon.json may have new entries) both are forgotten.
  */
 import type { DaemonInfoRead } from '../docker/daemon-info.js';
 import { type DaemonRead, readDaemonSettings } from '../docker/daemon-settings.js';
@@ -21,16 +23,22 @@ export class DaemonView {
   ) {}
 
   daemonInfo(): Promise<DaemonInfoRead> {
-    this.info ??= this.askDaemonInfo();
+    if (this.info === undefined) {
+      this.info = this.askDaemonInfo();
+      // Settings read before were read without the daemon's word.
+      this.read = undefined;
+    }
     return this.info;
   }
 
   daemonSettings(): Promise<DaemonRead> {
-    this.read ??= this.daemonInfo().then((running) => {
+    const asked = this.info;
+    this.read ??= (async () => {
+      const running = asked === undefined ? undefined : await asked;
       const config = this.readDockerConfig();
       const endpoint = dockerEndpoint(this.env, config.ok ? config.file : undefined);
-      return readDaemonSettings(this.env, endpoint, running.answered ? { securityOptions: running.info.securityOptions } : {});
-    });
+      return readDaemonSettings(this.env, endpoint, running?.answered ? { securityOptions: running.info.securityOptions } : {});
+    })();
     return this.read;
   }
 

@@ -22,6 +22,7 @@ describe('DaemonView', () => {
       asked++;
       return { answered: false, reason: 'no daemon' };
     });
+    await view.daemonInfo();
     const first = await view.daemonSettings();
     writeFileSync(daemonJson, '{ "insecure-registries": ["two.lan:5000"] }');
     await view.daemonInfo();
@@ -30,6 +31,8 @@ describe('DaemonView', () => {
     expect(asked).toBe(1);
     view.forget();
     expect((await view.daemonSettings()).settings.insecure.names).toEqual(['two.lan:5000']);
+    expect(asked).toBe(1);
+    await view.daemonInfo();
     expect(asked).toBe(2);
   });
 
@@ -39,8 +42,17 @@ describe('DaemonView', () => {
       answered: true,
       info: { serverVersion: '27.0.0', insecureNames: [], insecureCidrs: [], mirrors: [], proxies: { http: '', https: '', no: '' }, securityOptions: ['name=rootless'] },
     };
-    const view = new DaemonView(env, () => ({ ok: false, path: '/home/u/.docker/config.json', message: 'none' }), async () => info);
+    let asked = 0;
+    const view = new DaemonView(env, () => ({ ok: false, path: '/home/u/.docker/config.json', message: 'none' }), async () => {
+      asked++;
+      return info;
+    });
+    // Not asked for the settings alone; read again once it has been asked (as daemon-json does, first).
+    expect((await view.daemonSettings()).settings.daemonJson).toBe('/etc/docker/daemon.json');
+    expect(asked).toBe(0);
+    await view.daemonInfo();
     const { settings, endpoint } = await view.daemonSettings();
+    expect(asked).toBe(1);
     expect(settings).toMatchObject({ daemonJson: '/home/u/cfg/docker/daemon.json', certsD: '/home/u/cfg/docker/certs.d', rootless: 'the daemon says it runs rootless' });
     expect(endpoint).toEqual({ host: 'unix:///var/run/docker.sock', source: 'DOCKER_HOST' });
   });
