@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseImageReference } from '../../../src/docker/image-reference.js';
 import { imageCheck } from '../../../src/doctor/checks/image.js';
 import { describePlan, planLogin } from '../../../src/doctor/image/where-docker-looks.js';
-import { DENIED, describeAccess, describeAnonymousAccess, describeGrant, hubNamespaceAdvice } from '../../../src/doctor/image/wording.js';
+import { DENIED, describeAccess, describeAnonymousAccess, describeGrant, hubNamespaceAdvice, pullAndPush } from '../../../src/doctor/image/wording.js';
 import { registryTarget } from '../../../src/registry/endpoints.js';
 import type { HttpOutcome, HttpRequest } from '../../../src/registry/http-request.js';
 import { FakeContext, b64 } from '../fake-context.js';
@@ -75,6 +75,13 @@ describe('planLogin: the key, and where docker reads the login for it', () => {
 });
 
 describe('describeGrant: the actions a token grants, in words; pull decides, push too with --push', () => {
+  it('pullAndPush: `*` is every action; others are named', () => {
+    expect(pullAndPush(['*'])).toEqual({ pull: true, push: true });
+    expect(pullAndPush(['pull'])).toEqual({ pull: true, push: false });
+    expect(pullAndPush(['delete', 'push'])).toEqual({ pull: false, push: true });
+    expect(pullAndPush([])).toEqual({ pull: false, push: false });
+  });
+
   const accepted = 'the registry accepts alice\'s login (token authentication at http://r/v2/)';
   const pullOnly = { push: false };
   const withPush = { push: true };
