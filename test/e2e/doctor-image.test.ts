@@ -19,6 +19,7 @@ import { haveAll, requireReal } from '../support/real-components.js';
 import { snapshotTree } from '../support/tree-snapshot.js';
 import { type RegistryUser, type StartedRegistry, randomSecret, startRegistry } from '../support/registry.js';
 import { type StartedTokenIssuer, startTokenIssuer } from '../support/token-issuer.js';
+import { doctorReport as report, shown, storeLogin } from '../support/doctor-e2e.js';
 
 const alice: RegistryUser = { username: 'alice', password: `alice-${randomSecret()}` };
 const GRANTS = { alice: { 'dream/app': ['pull', 'push'], 'dream/base': ['pull'], 'dream/public': ['pull', 'push'] } };
@@ -31,19 +32,6 @@ const hubResolves = await lookup('registry-1.docker.io').then(
   () => true,
   () => false,
 );
-
-interface Report {
-  ok: boolean;
-  checks: Array<{ id: string; title: string; status: string; details: string[] }>;
-}
-
-function report(result: HelperResult): Report {
-  try {
-    return JSON.parse(result.stdout) as Report;
-  } catch {
-    throw new Error(`doctor printed no JSON (exit ${result.exitCode}):\n${result.stdout}\n${result.stderr}`);
-  }
-}
 
 function expectNoSecret(result: HelperResult): void {
   for (const text of [result.stdout, result.stderr]) {
@@ -60,10 +48,7 @@ function client(daemonHost?: string): DockerClient & { doctor(args: readonly str
   return {
     ...base,
     doctor: (args) => base.helper(['doctor', ...args]),
-    async store(serverURL) {
-      const stored = await base.helper(['store'], JSON.stringify({ ServerURL: serverURL, Username: alice.username, Secret: alice.password }));
-      expect(stored, stored.stderr).toMatchObject({ exitCode: 0, stdout: '' });
-    },
+    store: (serverURL) => storeLogin((args, input) => base.helper(args, input), serverURL, alice),
   };
 }
 
@@ -363,10 +348,6 @@ describe.skipIf(!haveAll(['docker', 'docker-registry', 'htpasswd', 'openssl']))(
     expect(issuer.requests.length).toBe(asked);
   });
 });
-
-function shown(result: HelperResult, daemon: StartedDockerDaemon): string {
-  return `exit ${result.exitCode}\nstdout: ${result.stdout}\nstderr: ${result.stderr}\ndockerd (tail):\n${daemon.logs().slice(-3000)}`;
-}
 
 describe.skipIf(daemonMissing !== undefined || !haveAll(['docker', 'docker-registry', 'htpasswd', 'openssl']))('doctor --image agrees with a real docker push and pull', () => {
   let issuer: StartedTokenIssuer;
