@@ -70,6 +70,32 @@ const plainHttp = ' over plain http (127.0.0.1 is a loopback address)';
 const accepted = (registry: StartedRegistry, how: string) =>
   `the registry accepts alice's login (${how} authentication at http://${registry.host}/v2/) over plain http (127.0.0.1 is a loopback address)`;
 
+interface Services {
+  issuer: StartedTokenIssuer;
+  tokenRegistry: StartedRegistry;
+  basicRegistry: StartedRegistry;
+}
+
+/**
+ * The token service, its registry and the Basic one, started once for both groups below: the first only
+ * looks (nothing is pushed while doctor runs), the second pushes, after it (vitest runs them in order).
+ */
+let shared: Promise<Services> | undefined;
+function sharedServices(): Promise<Services> {
+  shared ??= (async () => {
+    const issuer = await startTokenIssuer({ users: [alice], grants: GRANTS, anonymous: ANYONE });
+    const [tokenRegistry, basicRegistry] = await Promise.all([startRegistry({ users: [alice], token: issuer.registryOption('dream') }), startRegistry({ users: [alice] })]);
+    return { issuer, tokenRegistry, basicRegistry };
+  })();
+  return shared;
+}
+afterAll(async () => {
+  if (shared === undefined) return;
+  const { issuer, tokenRegistry, basicRegistry } = await shared;
+  await Promise.all([tokenRegistry.stop(), basicRegistry.stop()]);
+  await issuer.stop();
+});
+
 describe.skipIf(!haveAll(['docker', 'docker-registry', 'htpasswd', 'openssl']))('doctor --image against real registries', () => {
   let issuer: StartedTokenIssuer;
   let closedIssuer: StartedTokenIssuer;
@@ -79,19 +105,14 @@ describe.skipIf(!haveAll(['docker', 'docker-registry', 'htpasswd', 'openssl']))(
   let c: ReturnType<typeof client>;
 
   beforeAll(async () => {
-    [issuer, closedIssuer] = await Promise.all([
-      startTokenIssuer({ users: [alice], grants: GRANTS, anonymous: ANYONE }),
-      startTokenIssuer({ users: [alice], grants: GRANTS, anonymous: 'refused' }),
-    ]);
-    [tokenRegistry, closedRegistry, basicRegistry] = await Promise.all([
-      startRegistry({ users: [alice], token: issuer.registryOption('dream') }),
-      startRegistry({ users: [alice], token: closedIssuer.registryOption('closed') }),
-      startRegistry({ users: [alice] }),
-    ]);
+    const [services, closed] = await Promise.all([sharedServices(), startTokenIssuer({ users: [alice], grants: GRANTS, anonymous: 'refused' })]);
+    ({ issuer, tokenRegistry, basicRegistry } = services);
+    closedIssuer = closed;
+    closedRegistry = await startRegistry({ users: [alice], token: closedIssuer.registryOption('closed') });
   });
   afterAll(async () => {
-    await Promise.all([tokenRegistry?.stop(), closedRegistry?.stop(), basicRegistry?.stop()]);
-    await Promise.all([issuer?.stop(), closedIssuer?.stop()]);
+    await closedRegistry?.stop();
+    await closedIssuer?.stop();
   });
   beforeEach(() => {
     c = client();
@@ -350,25 +371,19 @@ describe.skipIf(!haveAll(['docker', 'docker-registry', 'htpasswd', 'openssl']))(
 });
 
 describe.skipIf(daemonMissing !== undefined || !haveAll(['docker', 'docker-registry', 'htpasswd', 'openssl']))('doctor --image agrees with a real docker push and pull', () => {
-  let issuer: StartedTokenIssuer;
   let registry: StartedRegistry;
   let basicRegistry: StartedRegistry;
   let daemon: StartedDockerDaemon;
   let c: ReturnType<typeof client>;
 
   beforeAll(async () => {
-    issuer = await startTokenIssuer({ users: [alice], grants: GRANTS, anonymous: ANYONE });
-    [registry, basicRegistry, daemon] = await Promise.all([
-      startRegistry({ users: [alice], token: issuer.registryOption('dream') }),
-      startRegistry({ users: [alice] }),
-      startDockerDaemon(),
-    ]);
+    let services: Services;
+    [services, daemon] = await Promise.all([sharedServices(), startDockerDaemon()]);
+    ({ tokenRegistry: registry, basicRegistry } = services);
     await daemon.importImage('tsstore-e2e/app:1');
   }, 180_000);
   afterAll(async () => {
     await daemon?.stop();
-    await Promise.all([registry?.stop(), basicRegistry?.stop()]);
-    await issuer?.stop();
   });
   beforeEach(() => {
     c = client(daemon.host);
