@@ -8,6 +8,7 @@ import { parseImageReference } from '../../../src/docker/image-reference.js';
 import { imageCheck } from '../../../src/doctor/checks/image.js';
 import { describePlan, planLogin } from '../../../src/doctor/image/where-docker-looks.js';
 import { DENIED, describeAccess, describeAnonymousAccess, describeGrant, hubNamespaceAdvice, pullAndPush } from '../../../src/doctor/image/wording.js';
+import { TIMED_OUT_EXIT_CODE } from '../../../src/credential-helper/run.js';
 import { registryTarget } from '../../../src/registry/endpoints.js';
 import type { HttpOutcome, HttpRequest } from '../../../src/registry/http-request.js';
 import { FakeContext, b64 } from '../fake-context.js';
@@ -311,7 +312,7 @@ describe('the image check with no network', () => {
   });
 
   it('a helper that timed out: one line with the bound', async () => {
-    const context = new OfflineContext({ configText: '{"credHelpers": {"reg.example": "x"}}', helpers: ['x'], helperAnswers: { x: { 'get reg.example': { stdout: '', stderr: '', exitCode: 124 } } } });
+    const context = new OfflineContext({ configText: '{"credHelpers": {"reg.example": "x"}}', helpers: ['x'], helperAnswers: { x: { 'get reg.example': { stdout: '', stderr: '', exitCode: TIMED_OUT_EXIT_CODE } } } });
     const diagnosis = await imageCheck(ref('reg.example/app')).diagnose(context);
     expect(diagnosis.status).toBe('problem');
     expect(diagnosis.details[1]).toBe('docker-credential-x gives no login for "reg.example": docker-credential-x get failed: it did not answer within 30 s');
