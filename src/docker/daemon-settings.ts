@@ -4,7 +4,7 @@
  * system's CA bundle. The one place that decides the paths: TSSTORE_DOCKER_DAEMON_JSON and
  * TSSTORE_DOCKER_CERTS_D win (tests set them); else a rootless daemon reads
  * `$XDG_CONFIG_HOME/docker/daemon.json` and `.../certs.d`, the system daemon /etc/docker/...
- * Read once per run; what cannot be used becomes a note for the person.
+ * The doctor reads them once per run (src/doctor/daemon-view.ts); what cannot be used becomes a note.
  */
 import { isAbsolute, join } from 'node:path';
 import { type Environment, userHome } from '../config/paths.js';
@@ -12,7 +12,7 @@ import { type InsecureRegistries, insecureRegistriesOf } from '../registry/endpo
 import { systemCertificateAuthorities } from '../registry/trusted-authorities.js';
 import { INSECURE_REGISTRIES_KEY } from './daemon-json-edit.js';
 import { type DaemonJsonFile, readDaemonJsonFile } from './daemon-json-file.js';
-import { dockerEndpoint } from './docker-endpoint.js';
+import { type DockerEndpoint, readDockerEndpoint } from './docker-endpoint.js';
 
 export const DEFAULT_DAEMON_JSON = '/etc/docker/daemon.json';
 export const DEFAULT_CERTS_D = '/etc/docker/certs.d';
@@ -55,15 +55,27 @@ export function daemonPathsFor(env: Environment, rootless: string | undefined): 
   };
 }
 
+/** The paths for a command outside the doctor, which reads config.json itself for the endpoint. */
 export function daemonPaths(env: Environment, hints: DaemonHints = {}): DaemonPaths {
-  return daemonPathsFor(env, rootlessReason(env, dockerEndpoint(env).host, hints));
+  return daemonPathsFor(env, rootlessReason(env, readDockerEndpoint(env).host, hints));
 }
 
-export function readDaemonSettings(env: Environment, notes: string[], hints: DaemonHints = {}): DaemonSettings {
-  const paths = daemonPaths(env, hints);
+/** One reading of the daemon's settings: daemon-json judges `file` itself, the other checks use `settings`. */
+export interface DaemonRead {
+  settings: DaemonSettings;
+  /** daemon.json as read for `settings`. */
+  file: DaemonJsonFile;
+  endpoint: DockerEndpoint;
+  /** What could not be used, for the person (each check that uses `settings` shows them). */
+  notes: string[];
+}
+
+export function readDaemonSettings(env: Environment, endpoint: DockerEndpoint, hints: DaemonHints = {}): DaemonRead {
+  const paths = daemonPathsFor(env, rootlessReason(env, endpoint.host, hints));
   const { daemonJson } = paths;
+  const notes: string[] = [];
   let insecure: InsecureRegistries = { names: [], cidrs: [] };
-  // The reading daemon-json uses: bounded, regular files only (a FIFO there must not stop the doctor).
+  // Bounded, regular files only (a FIFO there must not stop the doctor).
   const file = readDaemonJsonFile(daemonJson);
   if (file.kind === 'parsed') {
     // dockerd matches the key exactly (see daemon-json-edit.ts).
@@ -73,7 +85,7 @@ export function readDaemonSettings(env: Environment, notes: string[], hints: Dae
   } else if (file.kind !== 'missing') {
     notes.push(`cannot use ${daemonJson} (${whyUnusable(file)}): assuming no insecure-registries`);
   }
-  return { ...paths, insecure, systemCas: systemCertificateAuthorities(env) };
+  return { settings: { ...paths, insecure, systemCas: systemCertificateAuthorities(env) }, file, endpoint, notes };
 }
 
 function whyUnusable(file: Exclude<DaemonJsonFile, { kind: 'parsed' | 'missing' }>): string {

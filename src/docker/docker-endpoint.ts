@@ -4,10 +4,10 @@
  * socket. Used to tell a rootless daemon (its socket is $XDG_RUNTIME_DIR/docker.sock) from the system one.
  */
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Environment } from '../config/paths.js';
-import { contextMetaPath } from '../doctor/checks/docker-context.js';
-import { readDockerConfig } from './config-file.js';
+import { sha256Hex } from '../runtime/lazy-crypto.js';
+import { type DockerConfig, readDockerConfig } from './config-file.js';
 
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
 
@@ -26,19 +26,31 @@ export function endpointFrom(inputs: { dockerHost?: string; contextName?: string
   return { host: DEFAULT_DOCKER_HOST, source: 'the default' };
 }
 
-export function dockerEndpoint(env: Environment): DockerEndpoint {
+/** Where the docker CLI keeps a context's metadata: contexts/meta/<sha256 of the name>/meta.json. */
+export function contextMetaPath(configDir: string, name: string): string {
+  return join(configDir, 'contexts', 'meta', sha256Hex(name), 'meta.json');
+}
+
+/**
+ * The endpoint, given config.json as the caller read it (undefined: unreadable, and the CLI then uses its
+ * default too). The doctor passes its context's reading, so config.json is read the one way it reads it.
+ */
+export function dockerEndpoint(env: Environment, configFile: { path: string; config: DockerConfig } | undefined): DockerEndpoint {
   if (env.DOCKER_HOST) return endpointFrom({ dockerHost: env.DOCKER_HOST });
-  let contextName = env.DOCKER_CONTEXT;
-  let configDir: string | undefined;
+  const contextName = env.DOCKER_CONTEXT || (typeof configFile?.config.currentContext === 'string' ? configFile.config.currentContext : undefined);
+  if (!contextName || contextName === 'default' || configFile === undefined) return endpointFrom({});
+  return endpointFrom({ contextName, contextHost: contextDockerHost(contextMetaPath(dirname(configFile.path), contextName)) });
+}
+
+/** The same, reading config.json itself: for a command that runs outside the doctor. */
+export function readDockerEndpoint(env: Environment): DockerEndpoint {
+  let configFile: { path: string; config: DockerConfig } | undefined;
   try {
-    const file = readDockerConfig(env);
-    configDir = dirname(file.path);
-    if (!contextName && typeof file.config.currentContext === 'string') contextName = file.config.currentContext;
+    configFile = readDockerConfig(env);
   } catch {
     // An unreadable config.json is config-json's to report; the CLI then uses its default too.
   }
-  if (!contextName || contextName === 'default' || configDir === undefined) return endpointFrom({});
-  return endpointFrom({ contextName, contextHost: contextDockerHost(contextMetaPath(configDir, contextName)) });
+  return dockerEndpoint(env, configFile);
 }
 
 function contextDockerHost(metaPath: string): string | undefined {

@@ -17,6 +17,9 @@ import { resolveHostAddresses } from '../registry/resolve-host.js';
 import { type ChainRequest, type PresentedChain, fetchPresentedChain } from '../registry/presented-chain.js';
 import { storeKeySource } from '../unlock/store-key-source.js';
 import { PgpBackend } from '../backends/pgp/pgp-backend.js';
+import { type DaemonInfoRead, readDaemonInfo } from '../docker/daemon-info.js';
+import type { DaemonRead } from '../docker/daemon-settings.js';
+import { DaemonView } from './daemon-view.js';
 
 export type DockerConfigRead = { ok: true; file: DockerConfigFile } | { ok: false; path: string; message: string };
 
@@ -49,6 +52,13 @@ export interface DoctorContext {
   runDocker(args: readonly string[], input: string, options?: { timeoutMs?: number }): Promise<DockerOutput>;
   /** Runs the docker CLI on the terminal, for a person to type a password; returns its exit code. */
   runDockerOnTerminal(args: readonly string[]): Promise<number>;
+  // The daemon, asked once a run (src/doctor/daemon-view.ts).
+  /** What the running daemon says (`docker info`, bounded); never throws. */
+  daemonInfo(): Promise<DaemonInfoRead>;
+  /** daemon.json, certs.d and the system's authorities, at the paths of the daemon docker talks to. */
+  daemonSettings(): Promise<DaemonRead>;
+  /** A fix ran: what daemonInfo and daemonSettings said is read again when next asked. */
+  afterFix(): void;
 }
 
 /** No fix may run while config.json cannot be read or rewritten without losing what docker reads in it. */
@@ -57,11 +67,15 @@ export function configIsRewritable(read: DockerConfigRead): boolean {
 }
 
 export class RealDoctorContext implements DoctorContext {
+  private readonly daemon: DaemonView;
+
   constructor(
     readonly env: Environment,
     readonly login: boolean,
     readonly interactive: boolean,
-  ) {}
+  ) {
+    this.daemon = new DaemonView(env, () => this.readDockerConfig(), () => readDaemonInfo((args, input, options) => this.runDocker(args, input, options)));
+  }
 
   readDockerConfig(): DockerConfigRead {
     try {
@@ -118,5 +132,17 @@ export class RealDoctorContext implements DoctorContext {
 
   runDockerOnTerminal(args: readonly string[]): Promise<number> {
     return runDockerOnTerminal(args, this.env);
+  }
+
+  daemonInfo(): Promise<DaemonInfoRead> {
+    return this.daemon.daemonInfo();
+  }
+
+  daemonSettings(): Promise<DaemonRead> {
+    return this.daemon.daemonSettings();
+  }
+
+  afterFix(): void {
+    this.daemon.forget();
   }
 }

@@ -60,6 +60,9 @@ async function runOne(check: Check, context: DoctorContext, options: RunOptions)
     done = await check.fix(context, diagnosis);
   } catch (error) {
     return present({ ...diagnosis, details: [...diagnosis.details, `the fix failed: ${describeError(error)}`] });
+  } finally {
+    // Whatever it changed (a failed fix may have changed something too) is read again from here on.
+    context.afterFix();
   }
   let after: Diagnosis;
   try {

@@ -7,6 +7,9 @@ import type { HelperOutput } from '../../src/credential-helper/run.js';
 import type { HttpOutcome } from '../../src/registry/http-request.js';
 import type { PresentedChain } from '../../src/registry/presented-chain.js';
 import { describeError } from '../../src/errors.js';
+import type { DaemonInfoRead } from '../../src/docker/daemon-info.js';
+import type { DaemonRead } from '../../src/docker/daemon-settings.js';
+import { DaemonView } from '../../src/doctor/daemon-view.js';
 
 export interface FakeOptions {
   configText?: string;
@@ -26,6 +29,7 @@ export class FakeContext implements DoctorContext {
   writes: string[] = [];
   helpers: Set<string>;
   helperAnswers: Record<string, Record<string, HelperOutput>>;
+  private readonly daemon = new DaemonView(this.env, () => this.readDockerConfig(), async () => ({ answered: false, reason: 'no docker in FakeContext' }));
 
   constructor(options: FakeOptions = {}) {
     this.configText = options.configText;
@@ -92,6 +96,18 @@ export class FakeContext implements DoctorContext {
 
   async runDockerOnTerminal(): Promise<number> {
     throw new Error('no terminal in FakeContext');
+  }
+
+  daemonInfo(): Promise<DaemonInfoRead> {
+    return this.daemon.daemonInfo();
+  }
+
+  daemonSettings(): Promise<DaemonRead> {
+    return this.daemon.daemonSettings();
+  }
+
+  afterFix(): void {
+    this.daemon.forget();
   }
 }
 

@@ -3,7 +3,7 @@
  * given, after diagnose; diagnose itself never writes, whatever the flags.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Check, Diagnosis, WriteFlag } from '../../src/doctor/check.js';
+import type { Check, Diagnosis } from '../../src/doctor/check.js';
 import { backend } from '../../src/doctor/checks/backend.js';
 import { registryLogin } from '../../src/doctor/checks/registry-login.js';
 import type { DoctorContext } from '../../src/doctor/context.js';
@@ -11,26 +11,9 @@ import { runChecks } from '../../src/doctor/runner.js';
 import type { HttpOutcome } from '../../src/registry/http-request.js';
 import { cleanUpHomes, home } from './checks/home-context.js';
 import { FakeContext } from './fake-context.js';
+import { writingCheck } from './writing-check.js';
 
 afterEach(cleanUpHomes);
-
-/** A check whose write phase, allowed by `flag`, records each call and adds one line. */
-function writingCheck(flag: WriteFlag, calls: Diagnosis[]): Check {
-  return {
-    id: `writes-under-${flag}`,
-    title: `Writes under --${flag}`,
-    async diagnose() {
-      return { status: 'ok', details: ['looked'] };
-    },
-    verify: {
-      when: flag,
-      async run(_context, diagnosis) {
-        calls.push(diagnosis);
-        return { ...diagnosis, details: [...diagnosis.details, `wrote under --${flag}`] };
-      },
-    },
-  };
-}
 
 async function runBoth(context: DoctorContext, fix: boolean) {
   const calls = { fix: [] as Diagnosis[], login: [] as Diagnosis[] };

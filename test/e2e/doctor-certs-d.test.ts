@@ -11,21 +11,16 @@ import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type DockerClient, dockerClient } from '../support/docker-client.js';
 import { type StartedDockerDaemon, dockerDaemonUnavailable, startDockerDaemon } from '../support/docker-daemon.js';
-import type { HelperResult } from '../support/helper-binary.js';
 import { type OffLoopbackAddress, addOffLoopbackAddress, offLoopbackUnavailable } from '../support/off-loopback-address.js';
 import { haveAll, requireReal } from '../support/real-components.js';
 import { type RegistryUser, type StartedRegistry, randomSecret, startRegistry } from '../support/registry.js';
 import { type KeyPair, type TlsFixture, makeClientPair, makeSpareKey, makeTlsFixture } from '../support/tls-fixture.js';
+import { doctorReport, shown, storeLogin } from '../support/doctor-e2e.js';
 
 const alice: RegistryUser = { username: 'alice', password: `alice-${randomSecret()}` };
 const DAY_MS = 86_400_000;
 const unavailable = dockerDaemonUnavailable() ?? offLoopbackUnavailable();
 if (unavailable && requireReal) throw new Error(`TSSTORE_REQUIRE_REAL=1 but ${unavailable}`);
-
-interface Report {
-  ok: boolean;
-  checks: Array<{ id: string; status: string; details: string[] }>;
-}
 
 describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registry', 'htpasswd', 'openssl']))('doctor certs-d with a real daemon', () => {
   let address: OffLoopbackAddress;
@@ -85,7 +80,6 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
   });
   afterEach(() => client?.home.cleanup());
 
-  const shown = (result: HelperResult) => `exit ${result.exitCode}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`;
   const folderOf = (registry: StartedRegistry) => join(certsD, registry.host);
   /** The registry's folder holds exactly these files (none: no folder). */
   const lay = (registry: StartedRegistry, files: Record<string, string> | undefined) => {
@@ -95,13 +89,10 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
     for (const [name, text] of Object.entries(files)) writeFileSync(join(folderOf(registry), name), text);
   };
   /** A login tsstore holds already, as after an earlier `docker login` (docker's own fails here). */
-  const storeLogin = async (registry: StartedRegistry) => {
-    const stored = await client.helper(['store'], JSON.stringify({ ServerURL: registry.host, Username: alice.username, Secret: alice.password }));
-    expect(stored.exitCode, shown(stored)).toBe(0);
-  };
+  const storeAlice = (registry: StartedRegistry) => storeLogin((args, input) => client.helper(args, input), registry.host, alice);
   const doctor = async () => {
     const result = await client.helper(['doctor', '--json', 'certs-d']);
-    const report = JSON.parse(result.stdout) as Report;
+    const report = doctorReport(result);
     expect(report.checks.map((check) => check.id)).toEqual(['certs-d']);
     return { exitCode: result.exitCode, status: report.checks[0]?.status, details: report.checks[0]?.details ?? [], text: result.stdout + result.stderr };
   };
@@ -125,7 +116,7 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
 
   it('(1) no CA: docker says unknown authority, the doctor names the file and the commands, which make login and push work', async () => {
     lay(secure, undefined);
-    await storeLogin(secure);
+    await storeAlice(secure);
     const login = await client.login(alice, secure.host);
     expect(login.exitCode).not.toBe(0);
     expect(login.stderr).toContain('x509: certificate signed by unknown authority');
@@ -149,7 +140,7 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
 
   it('(2) the CA saved as ca.pem is named with the cp that fixes it; the server certificate saved as ca.crt is named too', async () => {
     lay(secure, { 'ca.pem': good.caCert });
-    await storeLogin(secure);
+    await storeAlice(secure);
     expect((await client.login(alice, secure.host)).stderr).toContain('x509: certificate signed by unknown authority');
     const pem = await doctor();
     expect(pem.status).toBe('problem');
@@ -177,7 +168,7 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
 
   it("(3) a certificate with only a DNS name used by IP: docker's \"doesn't contain any IP SANs\" and the doctor's finding", async () => {
     lay(byIp, { 'ca.crt': dnsOnly.caCert });
-    await storeLogin(byIp);
+    await storeAlice(byIp);
     const login = await client.login(alice, byIp.host);
     expect(login.exitCode).not.toBe(0);
     expect(login.stderr).toContain(`x509: cannot validate certificate for ${address.address} because it doesn't contain any IP SANs`);
@@ -193,7 +184,7 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
   }, 120_000);
 
   it('(4) a .cert without its .key, then with a key that is not its own: docker\'s words from both', async () => {
-    await storeLogin(secure);
+    await storeAlice(secure);
     const folder = folderOf(secure);
     lay(secure, { 'ca.crt': good.caCert, 'client.cert': clientPair.cert });
     const noKey = await client.login(alice, secure.host);
@@ -221,7 +212,7 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
 
   it('(5) an expired CA: docker refuses it, the doctor names the file and the date', async () => {
     lay(expired, { 'ca.crt': expiredCa.caCert });
-    await storeLogin(expired);
+    await storeAlice(expired);
     const login = await client.login(alice, expired.host);
     expect(login.exitCode).not.toBe(0);
     expect(login.stderr).toContain('x509: certificate has expired or is not yet valid');
@@ -241,7 +232,7 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
     const folder = folderOf(onLoopback);
     const hostile = 'evil\u001b]0;pwned\u0007\u202e.cert';
     lay(onLoopback, { 'client.cert': clientPair.cert, [hostile]: clientPair.cert });
-    await storeLogin(onLoopback);
+    await storeAlice(onLoopback);
     // dockerd treats loopback as insecure and does not read its certs.d folder: the login works.
     const login = await client.login(alice, onLoopback.host);
     expect(login.exitCode, shown(login)).toBe(0);
@@ -262,7 +253,7 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
   it('(7) a registry that demands a client certificate: none in the folder is named with the files docker expects; the pair is presented as docker presents it, and the chain judged', async () => {
     const folder = folderOf(demanding);
     lay(demanding, { 'ca.crt': good.caCert });
-    await storeLogin(demanding);
+    await storeAlice(demanding);
     const login = await client.login(alice, demanding.host);
     expect(login.exitCode).not.toBe(0);
     // Go's client reads the server's alert, or, when the server has already closed (seen under load), a reset.
@@ -301,7 +292,7 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
   it('(8) a loopback registry that demands a client certificate: docker reads no folder for it and presents none', async () => {
     const folder = folderOf(demandingOnLoopback);
     lay(demandingOnLoopback, { 'client.cert': clientPair.cert, 'client.key': clientPair.key });
-    await storeLogin(demandingOnLoopback);
+    await storeAlice(demandingOnLoopback);
     const login = await client.login(alice, demandingOnLoopback.host);
     expect(login.exitCode, shown(login)).not.toBe(0);
     expect(login.stderr).toContain(`login attempt to http://${demandingOnLoopback.host}/v2/ failed with status: 400 Bad Request`);

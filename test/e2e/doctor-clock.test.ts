@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TemporaryHome, runHelper, temporaryHome } from '../support/helper-binary.js';
 import { haveAll } from '../support/real-components.js';
 import { type RegistryUser, type StartedRegistry, randomSecret, startRegistry } from '../support/registry.js';
+import { storeLogin } from '../support/doctor-e2e.js';
 
 const alice: RegistryUser = { username: 'alice', password: `alice-${randomSecret()}` };
 const bob: RegistryUser = { username: 'bob', password: `bob-${randomSecret()}` };
@@ -48,8 +49,7 @@ describe.skipIf(!haveAll(['docker-registry', 'htpasswd']))('doctor clock', () =>
       [registry.host, alice],
       [skewedHost, bob],
     ] as const) {
-      const stored = await runHelper(['store'], { input: JSON.stringify({ ServerURL: server, Username: user.username, Secret: user.password }), env, cwd: home.home });
-      expect(stored, stored.stderr).toMatchObject({ exitCode: 0, stdout: '' });
+      await storeLogin((args, input) => runHelper(args, { input, env, cwd: home.home }), server, user);
     }
   });
   afterAll(async () => {

@@ -13,10 +13,7 @@ import { HELPER_BINARY, type TemporaryHome, temporaryHome } from '../support/hel
 import { dockerClient } from '../support/docker-client.js';
 import { findOnPath, haveAll } from '../support/real-components.js';
 import { randomSecret, startRegistry } from '../support/registry.js';
-
-interface Report {
-  checks: Array<{ id: string; status: string; details: string[] }>;
-}
+import type { DoctorReport as Report } from '../support/doctor-e2e.js';
 
 const SECRET = `hunter2-${process.pid}-secret`;
 const b64 = (text: string) => Buffer.from(text).toString('base64');

@@ -22,6 +22,7 @@ import { type OffLoopbackAddress, addOffLoopbackAddress, offLoopbackUnavailable 
 import { haveAll, requireReal } from '../support/real-components.js';
 import { type RegistryUser, type StartedRegistry, randomSecret, startRegistry } from '../support/registry.js';
 import { snapshotChanges, snapshotEntries } from '../support/tree-snapshot.js';
+import { doctorReport, shown, storeLogin } from '../support/doctor-e2e.js';
 
 const alice: RegistryUser = { username: 'alice', password: `alice-${randomSecret()}` };
 const unavailable = dockerDaemonUnavailable() ?? offLoopbackUnavailable();
@@ -31,18 +32,10 @@ const FORGOTTEN_COMMA = '{\n  "log-level": "warn"\n  "insecure-registries": ["10
 // Several keys, four-space indentation, a key after insecure-registries' place: all must stay as they are.
 const ORIGINAL = '{\n    "log-level": "warn",\n    "labels": ["tsstore=e2e", "odd=a]b"],\n    "max-concurrent-downloads": 2\n}\n';
 
-interface Report {
-  ok: boolean;
-  checks: Array<{ id: string; status: string; details: string[] }>;
-}
-
-function shown(result: HelperResult, daemon?: StartedDockerDaemon): string {
-  return `exit ${result.exitCode}\nstdout: ${result.stdout}\nstderr: ${result.stderr}${daemon ? `\ndockerd (tail):\n${daemon.logs().slice(-2000)}` : ''}`;
-}
 
 /** The one check's verdict from `doctor --json ... daemon-json`. */
 function verdict(result: HelperResult): { status: string; details: string[] } {
-  const report = JSON.parse(result.stdout) as Report;
+  const report = doctorReport(result);
   expect(report.checks.map((check) => check.id)).toEqual(['daemon-json']);
   return report.checks[0] as { status: string; details: string[] };
 }
@@ -75,8 +68,7 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
     daemonJson = daemon.configFile;
     await daemon.importImage('tsstore-e2e/app:1');
     client = dockerClient({ daemonHost: daemon.host });
-    const stored = await client.helper(['store'], JSON.stringify({ ServerURL: registry.host, Username: alice.username, Secret: alice.password }));
-    expect(stored.exitCode, shown(stored)).toBe(0);
+    await storeLogin((args, input) => client.helper(args, input), registry.host, alice);
   }, 180_000);
   afterAll(async () => {
     await daemon?.stop();
@@ -170,7 +162,7 @@ describe.skipIf(unavailable !== undefined || !haveAll(['docker', 'docker-registr
     await execa('mkfifo', [fifo]);
     const result = await doctor(['--json', 'daemon-json', 'certs-d', 'registry-login'], { TSSTORE_DOCKER_DAEMON_JSON: fifo });
     expect(result.exitCode, shown(result)).toBe(1);
-    const report = JSON.parse(result.stdout) as Report;
+    const report = doctorReport(result);
     const details = (id: string) => report.checks.find((check) => check.id === id)?.details ?? [];
     expect(details('daemon-json')).toContain('cannot read it: it is not a regular file');
     expect(details('registry-login')).toContain(`cannot use ${fifo} (it is not a regular file): assuming no insecure-registries`);

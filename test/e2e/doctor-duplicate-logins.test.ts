@@ -10,15 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HelperResult, type TemporaryHome, runHelper, temporaryHome } from '../support/helper-binary.js';
 import { haveAll } from '../support/real-components.js';
 import { SECRET_SERVICE_PROGRAMS, type SecretServiceSession, startSecretService } from '../support/secret-service.js';
+import type { DoctorReport as Report } from '../support/doctor-e2e.js';
 
 const SECRET = `s3cret-${process.pid}`;
 const OTHER_SECRET = `other-${process.pid}`;
 const TOKEN = `desktop-jwt-${process.pid}`;
-
-interface Report {
-  ok: boolean;
-  checks: Array<{ id: string; title: string; status: string; details: string[] }>;
-}
 
 type Run = (args: readonly string[], input?: string) => Promise<HelperResult>;
 

@@ -7,11 +7,7 @@ import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readlinkSync, 
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type HelperResult, type TemporaryHome, runHelper, temporaryHome } from '../support/helper-binary.js';
-
-interface Report {
-  ok: boolean;
-  checks: Array<{ id: string; title: string; status: string; details: string[] }>;
-}
+import type { DoctorReport as Report } from '../support/doctor-e2e.js';
 
 function parse(result: HelperResult): Report['checks'][number] {
   try {

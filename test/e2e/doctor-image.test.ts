@@ -19,6 +19,7 @@ import { haveAll, requireReal } from '../support/real-components.js';
 import { snapshotTree } from '../support/tree-snapshot.js';
 import { type RegistryUser, type StartedRegistry, randomSecret, startRegistry } from '../support/registry.js';
 import { type StartedTokenIssuer, startTokenIssuer } from '../support/token-issuer.js';
+import { doctorReport as report, shown, storeLogin } from '../support/doctor-e2e.js';
 
 const alice: RegistryUser = { username: 'alice', password: `alice-${randomSecret()}` };
 const GRANTS = { alice: { 'dream/app': ['pull', 'push'], 'dream/base': ['pull'], 'dream/public': ['pull', 'push'] } };
@@ -31,19 +32,6 @@ const hubResolves = await lookup('registry-1.docker.io').then(
   () => true,
   () => false,
 );
-
-interface Report {
-  ok: boolean;
-  checks: Array<{ id: string; title: string; status: string; details: string[] }>;
-}
-
-function report(result: HelperResult): Report {
-  try {
-    return JSON.parse(result.stdout) as Report;
-  } catch {
-    throw new Error(`doctor printed no JSON (exit ${result.exitCode}):\n${result.stdout}\n${result.stderr}`);
-  }
-}
 
 function expectNoSecret(result: HelperResult): void {
   for (const text of [result.stdout, result.stderr]) {
@@ -60,10 +48,7 @@ function client(daemonHost?: string): DockerClient & { doctor(args: readonly str
   return {
     ...base,
     doctor: (args) => base.helper(['doctor', ...args]),
-    async store(serverURL) {
-      const stored = await base.helper(['store'], JSON.stringify({ ServerURL: serverURL, Username: alice.username, Secret: alice.password }));
-      expect(stored, stored.stderr).toMatchObject({ exitCode: 0, stdout: '' });
-    },
+    store: (serverURL) => storeLogin((args, input) => base.helper(args, input), serverURL, alice),
   };
 }
 
@@ -85,6 +70,32 @@ const plainHttp = ' over plain http (127.0.0.1 is a loopback address)';
 const accepted = (registry: StartedRegistry, how: string) =>
   `the registry accepts alice's login (${how} authentication at http://${registry.host}/v2/) over plain http (127.0.0.1 is a loopback address)`;
 
+interface Services {
+  issuer: StartedTokenIssuer;
+  tokenRegistry: StartedRegistry;
+  basicRegistry: StartedRegistry;
+}
+
+/**
+ * The token service, its registry and the Basic one, started once for both groups below: the first only
+ * looks (nothing is pushed while doctor runs), the second pushes, after it (vitest runs them in order).
+ */
+let shared: Promise<Services> | undefined;
+function sharedServices(): Promise<Services> {
+  shared ??= (async () => {
+    const issuer = await startTokenIssuer({ users: [alice], grants: GRANTS, anonymous: ANYONE });
+    const [tokenRegistry, basicRegistry] = await Promise.all([startRegistry({ users: [alice], token: issuer.registryOption('dream') }), startRegistry({ users: [alice] })]);
+    return { issuer, tokenRegistry, basicRegistry };
+  })();
+  return shared;
+}
+afterAll(async () => {
+  if (shared === undefined) return;
+  const { issuer, tokenRegistry, basicRegistry } = await shared;
+  await Promise.all([tokenRegistry.stop(), basicRegistry.stop()]);
+  await issuer.stop();
+});
+
 describe.skipIf(!haveAll(['docker', 'docker-registry', 'htpasswd', 'openssl']))('doctor --image against real registries', () => {
   let issuer: StartedTokenIssuer;
   let closedIssuer: StartedTokenIssuer;
@@ -94,19 +105,14 @@ describe.skipIf(!haveAll(['docker', 'docker-registry', 'htpasswd', 'openssl']))(
   let c: ReturnType<typeof client>;
 
   beforeAll(async () => {
-    [issuer, closedIssuer] = await Promise.all([
-      startTokenIssuer({ users: [alice], grants: GRANTS, anonymous: ANYONE }),
-      startTokenIssuer({ users: [alice], grants: GRANTS, anonymous: 'refused' }),
-    ]);
-    [tokenRegistry, closedRegistry, basicRegistry] = await Promise.all([
-      startRegistry({ users: [alice], token: issuer.registryOption('dream') }),
-      startRegistry({ users: [alice], token: closedIssuer.registryOption('closed') }),
-      startRegistry({ users: [alice] }),
-    ]);
+    const [services, closed] = await Promise.all([sharedServices(), startTokenIssuer({ users: [alice], grants: GRANTS, anonymous: 'refused' })]);
+    ({ issuer, tokenRegistry, basicRegistry } = services);
+    closedIssuer = closed;
+    closedRegistry = await startRegistry({ users: [alice], token: closedIssuer.registryOption('closed') });
   });
   afterAll(async () => {
-    await Promise.all([tokenRegistry?.stop(), closedRegistry?.stop(), basicRegistry?.stop()]);
-    await Promise.all([issuer?.stop(), closedIssuer?.stop()]);
+    await closedRegistry?.stop();
+    await closedIssuer?.stop();
   });
   beforeEach(() => {
     c = client();
@@ -364,30 +370,20 @@ describe.skipIf(!haveAll(['docker', 'docker-registry', 'htpasswd', 'openssl']))(
   });
 });
 
-function shown(result: HelperResult, daemon: StartedDockerDaemon): string {
-  return `exit ${result.exitCode}\nstdout: ${result.stdout}\nstderr: ${result.stderr}\ndockerd (tail):\n${daemon.logs().slice(-3000)}`;
-}
-
 describe.skipIf(daemonMissing !== undefined || !haveAll(['docker', 'docker-registry', 'htpasswd', 'openssl']))('doctor --image agrees with a real docker push and pull', () => {
-  let issuer: StartedTokenIssuer;
   let registry: StartedRegistry;
   let basicRegistry: StartedRegistry;
   let daemon: StartedDockerDaemon;
   let c: ReturnType<typeof client>;
 
   beforeAll(async () => {
-    issuer = await startTokenIssuer({ users: [alice], grants: GRANTS, anonymous: ANYONE });
-    [registry, basicRegistry, daemon] = await Promise.all([
-      startRegistry({ users: [alice], token: issuer.registryOption('dream') }),
-      startRegistry({ users: [alice] }),
-      startDockerDaemon(),
-    ]);
+    let services: Services;
+    [services, daemon] = await Promise.all([sharedServices(), startDockerDaemon()]);
+    ({ tokenRegistry: registry, basicRegistry } = services);
     await daemon.importImage('tsstore-e2e/app:1');
   }, 180_000);
   afterAll(async () => {
     await daemon?.stop();
-    await Promise.all([registry?.stop(), basicRegistry?.stop()]);
-    await issuer?.stop();
   });
   beforeEach(() => {
     c = client(daemon.host);

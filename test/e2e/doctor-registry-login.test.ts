@@ -24,6 +24,7 @@ import { HELPER_BINARY, type HelperResult, type TemporaryHome, runHelper, tempor
 import { findOnPath, haveAll } from '../support/real-components.js';
 import { type RegistryUser, type StartedRegistry, randomSecret, startRegistry } from '../support/registry.js';
 import { type StartedTokenIssuer, startTokenIssuer } from '../support/token-issuer.js';
+import { doctorReport as report, storeLogin } from '../support/doctor-e2e.js';
 
 const TITLE = 'Registries accept the stored logins';
 const alice: RegistryUser = { username: 'alice', password: `alice-${randomSecret()}` };
@@ -108,24 +109,13 @@ function client(extraConfig: Record<string, unknown> = {}): Client {
     env,
     configFile,
     argvLog,
-    async store(serverURL, user) {
-      const stored = await runHelper(['store'], { input: JSON.stringify({ ServerURL: serverURL, Username: user.username, Secret: user.password }), env, cwd: home.home });
-      expect(stored, stored.stderr).toMatchObject({ exitCode: 0, stdout: '' });
-    },
+    store: (serverURL, user) => storeLogin((args, input) => runHelper(args, { input, env, cwd: home.home }), serverURL, user),
     doctor: (args, extraEnv = {}) => runHelper(['doctor', ...args], { env: { ...env, ...extraEnv }, cwd: home.home }),
     async docker(args, input = '') {
       const result = await execa(join(bin, 'docker'), [...args], { input, env, extendEnv: false, reject: false, cwd: home.home, timeout: 60_000 });
       return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode: result.exitCode ?? -1 };
     },
   };
-}
-
-function report(result: HelperResult): { ok: boolean; checks: Array<{ id: string; title: string; status: string; details: string[] }> } {
-  try {
-    return JSON.parse(result.stdout) as ReturnType<typeof report>;
-  } catch {
-    throw new Error(`doctor printed no JSON (exit ${result.exitCode}):\n${result.stdout}\n${result.stderr}`);
-  }
 }
 
 function expectNoSecret(result: HelperResult, ...secrets: string[]): void {

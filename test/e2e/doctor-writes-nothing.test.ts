@@ -17,15 +17,11 @@ import { createGpgHome } from '../support/reference-pass.js';
 import { type RegistryUser, type StartedRegistry, randomSecret, startRegistry } from '../support/registry.js';
 import { snapshotChanges, snapshotEntries } from '../support/tree-snapshot.js';
 import { makeClientPair, makeTlsFixture } from '../support/tls-fixture.js';
+import type { DoctorReport as Report } from '../support/doctor-e2e.js';
 
 const alice: RegistryUser = { username: 'alice', password: `alice-${randomSecret()}` };
 const carolSecret = `carol-${randomSecret()}`;
 const b64 = (text: string) => Buffer.from(text).toString('base64');
-
-interface Report {
-  ok: boolean;
-  checks: Array<{ id: string; status: string; details: string[] }>;
-}
 
 describe.skipIf(!haveAll(['docker', 'podman', 'gpg', 'gpgconf', 'docker-registry', 'htpasswd']))('report-only doctor writes nothing', () => {
   let registry: StartedRegistry;

@@ -84,11 +84,12 @@ export async function startTokenIssuer(options: TokenIssuerOptions): Promise<Sta
       return;
     }
     const anonymous = options.anonymous ?? {};
-    if (user === '' && anonymous === 'refused') {
+    let allowed: Record<string, readonly string[]> | undefined;
+    if (user !== '') allowed = options.grants?.[user];
+    else if (anonymous === 'refused') {
       response.writeHead(401, { 'content-type': 'application/json' }).end('{"details":"authentication required"}');
       return;
-    }
-    const allowed = user !== '' ? options.grants?.[user] : anonymous === 'refused' ? undefined : anonymous;
+    } else allowed = anonymous;
     const now = Math.floor(Date.now() / 1000);
     const access = scopes.map((scope) => grantFor(scope, allowed)).filter((entry) => entry !== undefined);
     const token = registryJwt(tls, { iss: TOKEN_ISSUER, sub: user, aud: service, exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access });

@@ -4,11 +4,12 @@
  * skipped without a word); every `*.cert` needs `*.key` of the same base name and the other way round, and
  * the pair must load (tls.LoadX509KeyPair), or dockerd fails every request to the registry; anything else
  * is not read at all (the suffixes are matched exactly: `CA.CRT` and `ca.pem` are ignored). Pure: the
- * entries come from read-folder.ts; keys are loaded to compare them and are never shown.
+ * entries come from read-folder.ts; keys are loaded once (client-pair.ts) to compare them, never shown.
  */
-import { type X509Certificate, createPrivateKey } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { shellQuote } from '../../text/shell-quote.js';
 import { type Anchor, type TimeVerdict, judgeTime } from './chain.js';
+import { loadPairs } from './client-pair.js';
 import { issuerOf, readPem, showTime, subjectOf } from './pem.js';
 import type { FolderEntry } from './read-folder.js';
 
@@ -124,13 +125,10 @@ export function outOfDate(path: string, certificate: X509Certificate, time: Excl
 
 function judgePair(folder: string, certName: string, entries: readonly FolderEntry[], nowMs: number, findings: Finding[]): void {
   const at = (name: string) => `${folder}/${name}`;
-  const keyName = `${certName.slice(0, -'.cert'.length)}.key`;
-  const certEntry = entries.find((entry) => entry.name === certName);
-  const keyEntry = entries.find((entry) => entry.name === keyName);
-  if (certEntry?.kind !== 'file') return;
-  const certificates = readPem(certEntry.text).certificates;
-  const leaf = certificates[0];
-  if (!keyEntry) {
+  const pair = loadPairs(entries).get(certName);
+  if (pair === undefined) return;
+  const { keyName, leaf, key } = pair;
+  if (key.kind === 'absent') {
     const aCa = leaf?.ca === true;
     findings.push({
       problem: true,
@@ -147,12 +145,9 @@ function judgePair(folder: string, certName: string, entries: readonly FolderEnt
   }
   const time = judgeTime(leaf, nowMs);
   if (time.kind !== 'valid') findings.push(outOfDate(at(certName), leaf, time));
-  if (keyEntry.kind !== 'file') return; // named by judgeFiles already
-  let matches: boolean;
-  try {
-    // Go's LoadX509KeyPair reads no encrypted key either.
-    matches = leaf.checkPrivateKey(createPrivateKey({ key: keyEntry.text, format: 'pem' }));
-  } catch {
+  if (key.kind !== 'file') return; // named by judgeFiles already
+  // Go's LoadX509KeyPair reads no encrypted key either.
+  if (key.matches === undefined) {
     findings.push({
       problem: true,
       line: `${at(keyName)} is not a private key docker can load (encrypted, or not PEM): docker fails every request to this registry ("tls: failed to parse private key")`,
@@ -160,7 +155,7 @@ function judgePair(folder: string, certName: string, entries: readonly FolderEnt
     });
     return;
   }
-  if (!matches) {
+  if (!key.matches) {
     findings.push({
       problem: true,
       line: `${at(keyName)} is not the key of ${at(certName)} (${subjectOf(leaf)}): docker fails every request to this registry with "tls: private key does not match public key"; the two commands below print different public keys`,

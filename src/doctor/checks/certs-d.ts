@@ -1,6 +1,6 @@
 /**
  * certs-d: for every registry with a login that answers TLS, the folder dockerd reads for it
- * (`certs.d/HOST:PORT/`, from readDaemonSettings) against the chain the registry presents and the name
+ * (`certs.d/HOST:PORT/`, from the context's daemonSettings) against the chain the registry presents and the name
  * used: CA files that are not CAs, are out of date or do not verify the chain, client pairs without their
  * other half or with the wrong key, files named so that docker does not read them, a certificate that does
  * not name the host or IP used, a client certificate the registry demands and does not get (the pair in
@@ -21,7 +21,7 @@ import { clientPairOf } from '../certs-d/client-pair.js';
 import { readPem } from '../certs-d/pem.js';
 import { type FolderListing, listCertsD, readRegistryFolder } from '../certs-d/read-folder.js';
 import { gatherRegistries } from '../clock/registries.js';
-import { type DaemonSettings, readDaemonSettings } from '../../docker/daemon-settings.js';
+import type { DaemonSettings } from '../../docker/daemon-settings.js';
 import { REGISTRY_TIMEOUT_MS, inParallel } from '../registry-login/probe-logins.js';
 
 const PARALLEL_REGISTRIES = 4;
@@ -33,7 +33,8 @@ export const certsD: Check = {
     const notes: string[] = [];
     const registries = await gatherRegistries(context, notes);
     if (registries.length === 0) return { status: 'skipped', details: [...notes, 'no registries to judge certificates for (tsstore and config.json name none)'] };
-    const daemon = readDaemonSettings(context.env, notes);
+    const { settings: daemon, notes: daemonNotes } = await context.daemonSettings();
+    notes.push(...daemonNotes);
     const siblings = listCertsD(daemon.certsD);
     let system: Anchor[] | undefined;
     const systemAnchors = () => (system ??= parseSystemAnchors(daemon.systemCas));

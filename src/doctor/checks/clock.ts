@@ -12,7 +12,7 @@ import type { Check, Diagnosis } from '../check.js';
 import type { DoctorContext } from '../context.js';
 import { type ClockVerdict, MAX_SKEW_MS, describeOffset, judgeDate } from '../clock/judge-date.js';
 import { gatherRegistries } from '../clock/registries.js';
-import { type DaemonSettings, readDaemonSettings } from '../../docker/daemon-settings.js';
+import type { DaemonSettings } from '../../docker/daemon-settings.js';
 import { REGISTRY_TIMEOUT_MS, inParallel } from '../registry-login/probe-logins.js';
 
 const PARALLEL_REGISTRIES = 4;
@@ -27,7 +27,8 @@ export const clock: Check = {
     const notes: string[] = [];
     const registries = await gatherRegistries(context, notes);
     if (registries.length === 0) return { status: 'skipped', details: [...notes, 'no registries to compare the clock with (tsstore and config.json name none)'] };
-    const daemon = readDaemonSettings(context.env, notes);
+    const { settings: daemon, notes: daemonNotes } = await context.daemonSettings();
+    notes.push(...daemonNotes);
     const answers = await inParallel(registries, PARALLEL_REGISTRIES, (target) => askTime(context, target, daemon));
     const lines = answers.map((asked, index) => describe(registries[index] as RegistryTarget, asked));
     const details = [...notes, ...lines];

@@ -7,11 +7,10 @@
  * (judgement and commands), src/docker/daemon-json-*.ts (the file), src/docker/daemon-info.ts.
  */
 import { isIP } from 'node:net';
-import { type DaemonInfoRead, readDaemonInfo } from '../../docker/daemon-info.js';
-import { type DaemonJsonFile, readDaemonJsonFile } from '../../docker/daemon-json-file.js';
+import type { DaemonInfoRead } from '../../docker/daemon-info.js';
+import type { DaemonJsonFile } from '../../docker/daemon-json-file.js';
 import { addToDaemonJson, daemonJsonWritable, refusalToEdit } from '../../docker/daemon-json-write.js';
-import { daemonPaths } from '../../docker/daemon-settings.js';
-import { dockerEndpoint, isLocalEndpoint } from '../../docker/docker-endpoint.js';
+import { isLocalEndpoint } from '../../docker/docker-endpoint.js';
 import { type InsecureRegistries, type RegistryTarget, transportFor } from '../../registry/endpoints.js';
 import type { HttpOutcome } from '../../registry/http-request.js';
 import type { Check, Diagnosis } from '../check.js';
@@ -41,20 +40,23 @@ export const daemonJson: Check = {
   // It edits the daemon's file only: a person with a broken config.json still gets it.
   fixLeavesDockerConfig: true,
   async diagnose(context): Promise<Diagnosis> {
-    const running = await readDaemonInfo((args, input, options) => context.runDocker(args, input, options));
-    const paths = daemonPaths(context.env, running.answered ? { securityOptions: running.info.securityOptions } : {});
+    const running = await context.daemonInfo();
+    // The file as the other checks read it, at the path the running daemon's rootless hint gives.
+    const { settings: paths, file, endpoint } = await context.daemonSettings();
     const path = paths.daemonJson;
-    const file = readDaemonJsonFile(path);
     const details: string[] = [paths.rootless ? `${path} (rootless: ${paths.rootless})` : path];
     const commands: string[] = [];
     let problem = false;
 
     const broken = describeBrokenFile(file);
     const judged = file.kind === 'parsed' ? judgeFileValue(file.value, path) : file.kind === 'missing' ? EMPTY_FILE : undefined;
+    // Asked once: the edit command of a broken file and the fix of a missing entry both depend on it.
+    const writable = daemonJsonWritable(path);
+    const refusal = judged ? refusalToEdit(file) : undefined;
     if (broken) {
       problem = true;
       details.push(...broken);
-      commands.push(editCommand(path, daemonJsonWritable(path).writable));
+      commands.push(editCommand(path, writable.writable));
     } else if (judged) {
       details.push(file.kind === 'missing' ? 'it does not exist: dockerd uses its defaults (plain HTTP only for 127.0.0.0/8)' : listed(judged.insecure));
       if (file.kind === 'parsed' && file.link !== undefined) details.push(`it is a symbolic link to ${file.link}; dockerd reads the file it points to`);
@@ -62,13 +64,11 @@ export const daemonJson: Check = {
         problem = true;
         details.push(...judged.problems);
       }
-      const refusal = refusalToEdit(file);
       if (refusal) details.push(refusal);
       // Keys given twice (dockerd keeps the last, which may not be the one the person edited) or misspelled.
       if (refusal && file.kind === 'parsed') problem = true;
     }
 
-    const endpoint = dockerEndpoint(context.env);
     const compared = running.answered && isLocalEndpoint(endpoint.host) ? running.info : undefined;
     let entries: string[] = [];
     if (judged) {
@@ -87,7 +87,6 @@ export const daemonJson: Check = {
       problem = true;
       const list = entries.map((entry) => JSON.stringify(entry)).join(', ');
       details.push(`add ${list} to "insecure-registries" in ${path}, then reload the daemon (it rereads insecure-registries on SIGHUP, and keeps its containers running)`);
-      const writable = daemonJsonWritable(path);
       const elsewhere = judged && compared ? insecureFromElsewhere(judged.settings, compared) : [];
       if (elsewhere.length > 0) {
         details.push(
@@ -95,7 +94,7 @@ export const daemonJson: Check = {
             `if dockerd has --insecure-registry flags (systemctl cat docker), add ${list} there instead; dockerd refuses a setting given both as a flag and in the file ` +
             `("the following directives are specified both as a flag and in the configuration file"), so doctor does not add the key`,
         );
-      } else if (judged?.editable && refusalToEdit(file) === undefined) {
+      } else if (judged?.editable && refusal === undefined) {
         if (writable.writable) fixable = true;
         else {
           details.push(`${path} is not yours to write (${writable.why}): run the edit with sudo`);

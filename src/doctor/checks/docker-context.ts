@@ -6,8 +6,8 @@
  */
 import { TsstoreError } from '../../errors.js';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { sha256Hex } from '../../runtime/lazy-crypto.js';
+import { dirname } from 'node:path';
+import { contextMetaPath } from '../../docker/docker-endpoint.js';
 import type { Check, Diagnosis } from '../check.js';
 
 export type DockerContextState =
@@ -37,11 +37,6 @@ export function judgeDockerContext(inputs: ContextInputs): DockerContextState {
   if (value === undefined || value === '' || value === 'default') return { kind: 'default' };
   if (typeof value !== 'string') return { kind: 'invalid', value: JSON.stringify(value).slice(0, 60) };
   return inputs.exists(value) ? { kind: 'exists', name: value } : { kind: 'missing', name: value };
-}
-
-/** Where the docker CLI keeps a context's metadata: contexts/meta/<sha256 of the name>/meta.json. */
-export function contextMetaPath(configDir: string, name: string): string {
-  return join(configDir, 'contexts', 'meta', sha256Hex(name), 'meta.json');
 }
 
 function describeState(state: DockerContextState, path: string): Diagnosis {

@@ -42,21 +42,29 @@ async function look(context: DoctorContext): Promise<Looked> {
   return { judgement, logins, notes, configPath, tsstoreListed: gathered.tsstoreKeys !== undefined };
 }
 
+/** What diagnose found, for the fix: kept beside the diagnosis (the logins hold secrets), not printed. */
+const looked = new WeakMap<Diagnosis, Looked>();
+
 export const duplicateLogins: Check = {
   id: 'duplicate-logins',
   title: 'Each registry is stored once, under the key docker reads',
   async diagnose(context): Promise<Diagnosis> {
-    const { judgement, notes, configPath, tsstoreListed } = await look(context);
+    const found = await look(context);
+    const { judgement, notes, configPath, tsstoreListed } = found;
     if (!hasProblem(judgement)) {
       if (!tsstoreListed) return { status: 'skipped', details: notes };
       return { status: 'ok', details: [...notes, 'every registry is stored under one spelling; no Docker Desktop token entry and no empty auths entry is left'] };
     }
     const { details, commands } = describeJudgement(judgement, configPath);
     const fixable = erasable(judgement).length > 0 || judgement.emptyEntries.length > 0;
-    return { status: 'problem', details: [...notes, ...details], commands, fixable };
+    const diagnosis: Diagnosis = { status: 'problem', details: [...notes, ...details], commands, fixable };
+    looked.set(diagnosis, found);
+    return diagnosis;
   },
-  async fix(context) {
-    const { judgement, logins } = await look(context);
+  async fix(context, diagnosis) {
+    const found = looked.get(diagnosis);
+    if (found === undefined) return [];
+    const { judgement, logins } = found;
     const done: string[] = [];
     const keys = erasable(judgement);
     if (keys.length > 0) {

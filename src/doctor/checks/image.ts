@@ -22,8 +22,7 @@ import { redact } from '../../text/redact.js';
 import type { Check, Diagnosis } from '../check.js';
 import type { DoctorContext } from '../context.js';
 import { type LoginPlan, describePlan, planLogin, plaintextFor } from '../image/where-docker-looks.js';
-import { type Asked, type ImageVerdict, describeAccess, describeAnonymousAccess, hubNamespaceAdvice } from '../image/wording.js';
-import { readDaemonSettings } from '../../docker/daemon-settings.js';
+import { type Asked, type ImageVerdict, describeAccess, describeAnonymousAccess, hubNamespaceAdvice, pullAndPush } from '../image/wording.js';
 import { insecureNote, probeTarget, wordingPaths } from '../registry-login/probe-logins.js';
 import { loginCommandFor } from '../registry-login/wording.js';
 
@@ -137,13 +136,14 @@ async function fromTsstore(context: DoctorContext, key: string): Promise<{ usern
 async function registryVerdicts(context: DoctorContext, reference: ImageReference, login: FoundLogin | undefined, notes: string[], asked: Asked): Promise<ImageVerdict[]> {
   const target = registryTarget(reference.hub ? 'docker.io' : reference.domain);
   if (target === undefined) return [{ status: 'problem', line: `${fullName(reference)} names no registry host docker can reach`, commands: [] }];
-  const daemon = readDaemonSettings(context.env, notes);
+  const { settings: daemon, notes: daemonNotes } = await context.daemonSettings();
+  notes.push(...daemonNotes);
   const paths = wordingPaths(daemon);
   const { result, transport } = await probeTarget(context, target, login, daemon, reference.path);
   if (login === undefined) return describeAnonymousAccess(result, target, reference, paths, asked, insecureNote(result, transport));
   const subject = { key: target.key, username: login.username, source: login.source };
   const access = describeAccess(result, subject, target, reference, paths, asked, insecureNote(result, transport));
-  const pushGranted = result.kind === 'ok' && result.granted?.readable === true && result.granted.actions.some((action) => action === 'push' || action === '*');
+  const pushGranted = result.kind === 'ok' && result.granted?.readable === true && pullAndPush(result.granted.actions).push;
   // The token's word wins over the namespace rule: an organisation alice belongs to may take her pushes.
   const hub = pushGranted ? undefined : hubNamespaceAdvice(reference, login.username, asked);
   // On Docker Hub the namespace is why a push is refused: its advice replaces the generic push warning.

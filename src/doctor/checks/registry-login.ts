@@ -8,7 +8,6 @@
  */
 import { redact } from '../../text/redact.js';
 import type { Check, Diagnosis } from '../check.js';
-import { readDaemonSettings } from '../../docker/daemon-settings.js';
 import { type GatheredLogins, type KnownLogin, gatherLogins } from '../registry-login/logins.js';
 import { probeLogins } from '../registry-login/probe-logins.js';
 import { reRunLogins } from '../registry-login/re-login.js';
@@ -31,7 +30,8 @@ export const registryLogin: Check = {
     if (logins.length === 0 && gathered.verdicts.length === 0) {
       return { status: 'skipped', details: [...notes, 'no registry logins stored (tsstore and config.json name none)'] };
     }
-    const daemon = readDaemonSettings(context.env, notes);
+    const { settings: daemon, notes: daemonNotes } = await context.daemonSettings();
+    notes.push(...daemonNotes);
     if (logins.length > 0 && PROXY_VARIABLES.some((name) => context.env[name])) {
       notes.push('a proxy is set in the environment: this check connects directly, docker goes through the proxy');
     }

@@ -11,6 +11,7 @@ import { terminalSafe } from '../../text/safe-text.js';
 import { showRegistry } from '../../migrate/wording.js';
 import { type Judgement, type Leftover, type OtherGroup, type SpellingGroup, type SpellingVerdict } from './judge.js';
 import { sourceName } from '../registry-login/logins.js';
+import { dockerLoginCommand } from '../registry-login/wording.js';
 
 /** A format string for printf(1) that prints `text` exactly: `\ooo` for each byte a terminal must not see. */
 function printfFormat(text: string): string {
@@ -41,13 +42,9 @@ export function eraseCommand(key: string, helper = HELPER_NAME): string {
   return `${keyOnStdin(key)} | ${helper} erase`;
 }
 
-function loginAs(username: string, registry: string): string {
-  const user = shellArgument(username);
-  return registry === DOCKER_HUB_KEY ? `docker login -u ${user}` : `docker login -u ${user} ${shellArgument(registry)}`;
-}
-
-function loginAgain(registry: string): string {
-  return registry === DOCKER_HUB_KEY ? 'docker login' : `docker login ${shellArgument(registry)}`;
+/** docker login for a stored key (Docker Hub's key: none), as `shellArgument` words. */
+function loginAs(username: string | undefined, registry: string): string {
+  return dockerLoginCommand(registry === DOCKER_HUB_KEY ? undefined : registry, username, shellArgument);
 }
 
 const list = (keys: readonly string[]): string => keys.map(showRegistry).join(', ');
@@ -135,7 +132,7 @@ export function describeJudgement(judgement: Judgement, configPath: string): Wor
     }
     const places = entry.store === 'tsstore' || entry.store === 'config' ? 'tsstore' : `${sourceName(entry.store)} or tsstore`;
     details.push(
-      `${showRegistry(entry.key)}: ${configPath} names it in "auths" with no secret, and no login for it is in ${places}: docker sends no credentials there; --fix removes the empty entry (or log in again: ${loginAgain(entry.key)})`,
+      `${showRegistry(entry.key)}: ${configPath} names it in "auths" with no secret, and no login for it is in ${places}: docker sends no credentials there; --fix removes the empty entry (or log in again: ${loginAs(undefined, entry.key)})`,
     );
   }
   return { details, commands: [...new Set(commands)] };

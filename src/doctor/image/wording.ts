@@ -86,11 +86,15 @@ function openRegistry(url: string, target: RegistryTarget, path: string, insecur
   return { status: 'ok', line: `${target.indexName} asks for no login (${url} answers without one)${insecure}: docker pulls and pushes ${path} without credentials`, commands: [] };
 }
 
+/** What the actions a token service granted allow docker: `*` is every action. */
+export function pullAndPush(actions: readonly string[]): { pull: boolean; push: boolean } {
+  const all = actions.includes('*');
+  return { pull: all || actions.includes('pull'), push: all || actions.includes('push') };
+}
+
 /** "alice may pull but not push dream/base", from the actions a token service granted. */
 export function describeGrant(who: string, path: string, actions: readonly string[], accepted: string, asked: Asked): ImageVerdict[] {
-  const all = actions.includes('*');
-  const pull = all || actions.includes('pull');
-  const push = all || actions.includes('push');
+  const { pull, push } = pullAndPush(actions);
   const asking = `asked for repository:${path}:pull,push, the token grants`;
   if (pull && push) return [{ status: 'ok', line: `${who} may pull and push ${path}: ${asking} both; ${accepted}`, commands: [] }];
   if (pull && !asked.push) {
@@ -152,9 +156,7 @@ export function describeAnonymousAccess(result: ProbeResult, target: RegistryTar
     const why = result.granted?.why ?? 'the token was not read';
     return [{ status: 'skipped', line: `the token service gives a token without a login, but ${why}: what anyone may do with ${path} cannot be read; ${where}`, commands: [] }];
   }
-  const all = result.granted.actions.includes('*');
-  const pull = all || result.granted.actions.includes('pull');
-  const push = all || result.granted.actions.includes('push');
+  const { pull, push } = pullAndPush(result.granted.actions);
   if (!pull) {
     return [
       {

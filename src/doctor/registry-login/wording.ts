@@ -18,10 +18,18 @@ export function dockerKey(target: RegistryTarget): string {
   return target.hub ? DOCKER_HUB_KEY : target.indexName;
 }
 
+/**
+ * `docker login [-u USER] [REGISTRY]` (no registry: Docker Hub), every word after `docker login` given
+ * to the shell by `quote`: the one spelling of the command every check prints.
+ */
+export function dockerLoginCommand(registry: string | undefined, username: string | undefined, quote: (word: string) => string = shellQuote): string {
+  const words = [...(username === undefined ? [] : ['-u', username]), ...(registry === undefined ? [] : [registry])];
+  return ['docker login', ...words.map(quote)].join(' ');
+}
+
 /** The command a person runs to log in again (docker asks for the password). */
 export function loginCommandFor(target: RegistryTarget, username: string): string {
-  const user = username === IDENTITY_TOKEN_USERNAME || username === '' ? [] : ['-u', username];
-  return ['docker', 'login', ...user, ...dockerLoginTarget(target)].map((word, index) => (index < 2 ? word : shellQuote(word))).join(' ');
+  return dockerLoginCommand(dockerLoginTarget(target)[0], username === IDENTITY_TOKEN_USERNAME || username === '' ? undefined : username);
 }
 
 export interface Subject {

@@ -5,7 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allowsServerAuth, judgeName, verifyChain } from '../../../src/doctor/certs-d/chain.js';
-import { clientPairOf } from '../../../src/doctor/certs-d/client-pair.js';
+import { clientPairOf, loadPairs } from '../../../src/doctor/certs-d/client-pair.js';
 import { type DockerVerifies, type RegistryTls, judgeRegistryTls } from '../../../src/doctor/certs-d/judge.js';
 import { certificateTime, readPem } from '../../../src/doctor/certs-d/pem.js';
 import type { FolderEntry, FolderListing } from '../../../src/doctor/certs-d/read-folder.js';
@@ -237,6 +237,18 @@ describe('certs-d judgement: a registry that demands a client certificate', () =
     expect(clientPairOf(files({ 'a.cert': client.cert, 'a.key': spareKey, 'b.cert': client.cert, 'b.key': client.key, 'c.cert': client.cert, 'c.key': client.key }))?.certName).toBe('b.cert');
     expect(clientPairOf(files({ 'a.cert': client.cert, 'b.key': client.key, 'ca.crt': good.caCert }))).toBeUndefined();
     expect(clientPairOf({ kind: 'missing' })).toBeUndefined();
+  });
+
+  it('each pair is loaded once a listing: the judgement of the files and the pair docker presents share it', () => {
+    const listing = files({ 'a.cert': client.cert, 'a.key': spareKey, 'b.cert': client.cert, 'b.key': client.key });
+    if (listing.kind !== 'entries') throw new Error('entries expected');
+    const pairs = loadPairs(listing.entries);
+    expect(loadPairs(listing.entries)).toBe(pairs);
+    expect([...pairs.values()].map((pair) => [pair.certName, pair.key.kind === 'file' ? pair.key.matches : pair.key.kind])).toEqual([
+      ['a.cert', false],
+      ['b.cert', true],
+    ]);
+    expect(clientPairOf(listing)?.certificate).toBe(pairs.get('b.cert')?.leaf);
   });
 
   it('refused with no pair: the files docker expects, the mkdir when there is no folder; the chain is still judged', () => {

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { contextMetaPath, dockerContext, judgeDockerContext } from '../../../src/doctor/checks/docker-context.js';
+import { contextMetaPath } from '../../../src/docker/docker-endpoint.js';
+import { dockerContext, judgeDockerContext } from '../../../src/doctor/checks/docker-context.js';
 import { runChecks } from '../../../src/doctor/runner.js';
 import { HomeContext } from './home-context.js';
 

@@ -12,6 +12,9 @@ import type { HelperOutput } from '../../../src/credential-helper/run.js';
 import type { HttpOutcome, HttpRequest } from '../../../src/registry/http-request.js';
 import type { ChainRequest, PresentedChain } from '../../../src/registry/presented-chain.js';
 import { describeError } from '../../../src/errors.js';
+import type { DaemonInfoRead } from '../../../src/docker/daemon-info.js';
+import type { DaemonRead } from '../../../src/docker/daemon-settings.js';
+import { DaemonView } from '../../../src/doctor/daemon-view.js';
 
 export interface HomeContextOptions {
   env?: Record<string, string | undefined>;
@@ -26,6 +29,8 @@ export interface HomeContextOptions {
   docker?: (args: readonly string[], input: string, context: HomeContext) => Promise<HelperOutput> | HelperOutput;
   /** A person at a terminal: docker runs there answer with this exit code. */
   terminalDocker?: (args: readonly string[]) => number;
+  /** What `docker info` says (not one of `docker`'s runs); unset: no daemon answers. */
+  daemonInfo?: DaemonInfoRead;
 }
 
 export class HomeContext implements DoctorContext {
@@ -43,6 +48,7 @@ export class HomeContext implements DoctorContext {
   readonly helperRuns: string[] = [];
   readonly configWrites: DockerConfig[] = [];
   private readonly options: HomeContextOptions;
+  private readonly daemon: DaemonView;
 
   constructor(options: HomeContextOptions = {}) {
     this.home = mkdtempSync(join(tmpdir(), 'tsstore-doctor-unit-'));
@@ -50,6 +56,7 @@ export class HomeContext implements DoctorContext {
     this.login = options.login ?? false;
     this.interactive = options.terminalDocker !== undefined;
     this.env = { HOME: this.home, PATH: '/nonexistent', DOCKER_CONFIG: join(this.home, '.docker'), TSSTORE_HOME: join(this.home, 'tsstore'), ...options.env };
+    this.daemon = new DaemonView(this.env, () => this.readDockerConfig(), async () => options.daemonInfo ?? { answered: false, reason: 'no daemon in HomeContext' });
     if (options.config !== undefined) {
       this.write('.docker/config.json', typeof options.config === 'string' ? options.config : JSON.stringify(options.config, null, '\t'));
     }
@@ -141,6 +148,18 @@ export class HomeContext implements DoctorContext {
     this.terminalRuns.push([...args]);
     if (!this.options.terminalDocker) throw new Error('unexpected docker run on the terminal');
     return this.options.terminalDocker(args);
+  }
+
+  daemonInfo(): Promise<DaemonInfoRead> {
+    return this.daemon.daemonInfo();
+  }
+
+  daemonSettings(): Promise<DaemonRead> {
+    return this.daemon.daemonSettings();
+  }
+
+  afterFix(): void {
+    this.daemon.forget();
   }
 }
 

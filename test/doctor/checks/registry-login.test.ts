@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { daemonJson as daemonJsonCheck } from '../../../src/doctor/checks/daemon-json.js';
 import { registryLogin } from '../../../src/doctor/checks/registry-login.js';
 import { dockerStoreFor } from '../../../src/doctor/registry-login/logins.js';
 import { withDroppedKeys } from '../../../src/doctor/registry-login/re-login.js';
@@ -154,6 +155,24 @@ describe('registry-login', () => {
         `registry.lan:5000 (alice, in tsstore): the registry accepts this login (Basic authentication at http://registry.lan:5000/v2/) over plain http ("registry.lan:5000" is in insecure-registries of ${daemonJson})`,
       ],
     });
+  });
+
+  it("a daemon that says it runs rootless (to daemon-json, before): its own daemon.json's insecure-registries apply, as daemon-json reads them", async () => {
+    const rootless = { serverVersion: '27.0.0', insecureNames: [], insecureCidrs: [], mirrors: [], proxies: { http: '', https: '', no: '' }, securityOptions: ['name=seccomp,profile=builtin', 'name=rootless'] };
+    const context = home({
+      config: { credsStore: 'tsstore' },
+      http: basicRegistries({ 'registry.lan:5000': ['alice', SECRET] }),
+      resolve: { 'registry.lan': ['192.0.2.2'] },
+      daemonInfo: { answered: true, info: rootless },
+    });
+    context.env.XDG_CONFIG_HOME = context.path('config');
+    const daemonJson = context.write('config/docker/daemon.json', JSON.stringify({ 'insecure-registries': ['registry.lan:5000'] }));
+    await context.backend.add('registry.lan:5000', { username: 'alice', secret: SECRET });
+    const report = await runChecks([daemonJsonCheck, registryLogin], context, { fix: false, only: [] });
+    expect(report.checks[0]?.details[0]).toBe(`${daemonJson} (rootless: the daemon says it runs rootless)`);
+    expect(report.checks[1]?.details).toEqual([
+      `registry.lan:5000 (alice, in tsstore): the registry accepts this login (Basic authentication at http://registry.lan:5000/v2/) over plain http ("registry.lan:5000" is in insecure-registries of ${daemonJson})`,
+    ]);
   });
 
   it('a daemon.json that is not JSON is said, and the check goes on without insecure registries', async () => {

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { parseImageReference } from '../../../src/docker/image-reference.js';
 import { imageCheck } from '../../../src/doctor/checks/image.js';
 import { describePlan, planLogin } from '../../../src/doctor/image/where-docker-looks.js';
-import { DENIED, describeAccess, describeAnonymousAccess, describeGrant, hubNamespaceAdvice } from '../../../src/doctor/image/wording.js';
+import { DENIED, describeAccess, describeAnonymousAccess, describeGrant, hubNamespaceAdvice, pullAndPush } from '../../../src/doctor/image/wording.js';
+import { TIMED_OUT_EXIT_CODE } from '../../../src/credential-helper/run.js';
 import { registryTarget } from '../../../src/registry/endpoints.js';
 import type { HttpOutcome, HttpRequest } from '../../../src/registry/http-request.js';
 import { FakeContext, b64 } from '../fake-context.js';
@@ -75,6 +76,13 @@ describe('planLogin: the key, and where docker reads the login for it', () => {
 });
 
 describe('describeGrant: the actions a token grants, in words; pull decides, push too with --push', () => {
+  it('pullAndPush: `*` is every action; others are named', () => {
+    expect(pullAndPush(['*'])).toEqual({ pull: true, push: true });
+    expect(pullAndPush(['pull'])).toEqual({ pull: true, push: false });
+    expect(pullAndPush(['delete', 'push'])).toEqual({ pull: false, push: true });
+    expect(pullAndPush([])).toEqual({ pull: false, push: false });
+  });
+
   const accepted = 'the registry accepts alice\'s login (token authentication at http://r/v2/)';
   const pullOnly = { push: false };
   const withPush = { push: true };
@@ -304,7 +312,7 @@ describe('the image check with no network', () => {
   });
 
   it('a helper that timed out: one line with the bound', async () => {
-    const context = new OfflineContext({ configText: '{"credHelpers": {"reg.example": "x"}}', helpers: ['x'], helperAnswers: { x: { 'get reg.example': { stdout: '', stderr: '', exitCode: 124 } } } });
+    const context = new OfflineContext({ configText: '{"credHelpers": {"reg.example": "x"}}', helpers: ['x'], helperAnswers: { x: { 'get reg.example': { stdout: '', stderr: '', exitCode: TIMED_OUT_EXIT_CODE } } } });
     const diagnosis = await imageCheck(ref('reg.example/app')).diagnose(context);
     expect(diagnosis.status).toBe('problem');
     expect(diagnosis.details[1]).toBe('docker-credential-x gives no login for "reg.example": docker-credential-x get failed: it did not answer within 30 s');
