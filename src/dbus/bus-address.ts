@@ -4,7 +4,7 @@
  * out, because libdbus would not use it (and the single file cannot hand it over: bun's process.env does
  * not reach getenv(3)). Pure: the caller says whether that socket exists.
  */
-import { join } from 'node:path';
+import { joinPath } from '../fs/join-path.js';
 import type { Environment } from '../config/paths.js';
 
 export type BusLocation =
@@ -43,7 +43,7 @@ export function sessionBusLocation(env: Environment, socketExists: (path: string
   if (address) return parseBusAddress(address);
   const runtimeDir = env.XDG_RUNTIME_DIR;
   if (runtimeDir) {
-    const path = join(runtimeDir, 'bus');
+    const path = joinPath(runtimeDir, 'bus');
     if (socketExists(path)) return { kind: 'none', runtimeBus: path };
   }
   return { kind: 'none' };

@@ -13,23 +13,9 @@
  * the event loop (setImmediate), where the connection's own deadline timers can fire. Anything missing
  * (no Bun.FFI, not glibc, not Linux) gives undefined, and the caller uses bun's or Node's sockets.
  */
+import { EAGAIN, EINTR, errnoCode } from '../fs/errno.js';
+import { type LibcSocketSymbols, libcSockets } from '../runtime/libc.js';
 import type { SocketEvents, UnixSocket } from './unix-socket.js';
-
-/** The part of Bun.FFI used here (the project is typed against Node.js only). */
-interface BunFfi {
-  dlopen(path: string, symbols: Record<string, { args: string[]; returns: string }>): { symbols: LibcSymbols };
-  read: { i32(pointer: unknown, offset?: number): number };
-}
-
-interface LibcSymbols {
-  socket(domain: number, type: number, protocol: number): number;
-  connect(fd: number, address: Uint8Array, length: number): number;
-  send(fd: number, data: Uint8Array, length: number, flags: number): number;
-  recv(fd: number, into: Uint8Array, length: number, flags: number): number;
-  poll(fds: Uint8Array, count: number, timeoutMs: number): number;
-  close(fd: number): number;
-  __errno_location(): unknown;
-}
 
 // Linux values, the same on x86-64 and arm64 (the asm-generic ABI).
 const AF_UNIX = 1;
@@ -40,21 +26,6 @@ const MSG_DONTWAIT = 0x40;
 const MSG_NOSIGNAL = 0x4000; // a peer that closed gives EPIPE, not a SIGPIPE that kills the helper
 const POLLIN = 0x1;
 const POLLOUT = 0x4;
-const EINTR = 4;
-const EAGAIN = 11;
-const ERRNO_NAMES: Record<number, string> = {
-  1: 'EPERM',
-  2: 'ENOENT',
-  13: 'EACCES',
-  20: 'ENOTDIR',
-  32: 'EPIPE',
-  36: 'ENAMETOOLONG',
-  88: 'ENOTSOCK',
-  91: 'EPROTOTYPE',
-  104: 'ECONNRESET',
-  111: 'ECONNREFUSED',
-  [EAGAIN]: 'EAGAIN',
-};
 /** sizeof(struct sockaddr_un): a 2-byte family, then up to 108 bytes of path. */
 const SOCKADDR_UN_BYTES = 110;
 /** The longest wait inside one poll: the event loop (and the connection's deadline timers) run in between. */
@@ -65,44 +36,9 @@ const READ_BYTES = 64 * 1024;
 const READS_PER_PUMP = 16;
 const MICROTASK_PUMPS = 1000;
 
-let libc: { symbols: LibcSymbols; errno: () => number } | null | undefined;
-
-function loadLibc(): { symbols: LibcSymbols; errno: () => number } | null {
-  if (libc !== undefined) return libc;
-  libc = null;
-  const ffi = (globalThis as { Bun?: { FFI?: BunFfi } }).Bun?.FFI;
-  if (process.platform !== 'linux' || !ffi) return libc;
-  try {
-    const { symbols } = ffi.dlopen('libc.so.6', {
-      socket: { args: ['i32', 'i32', 'i32'], returns: 'i32' },
-      connect: { args: ['i32', 'ptr', 'u32'], returns: 'i32' },
-      // ssize_t results are read as their low 32 bits: every length here is far below 2 GiB, and -1 stays -1.
-      send: { args: ['i32', 'ptr', 'u64', 'i32'], returns: 'i32' },
-      recv: { args: ['i32', 'ptr', 'u64', 'i32'], returns: 'i32' },
-      poll: { args: ['ptr', 'u64', 'i32'], returns: 'i32' },
-      close: { args: ['i32'], returns: 'i32' },
-      __errno_location: { args: [], returns: 'ptr' },
-    });
-    const errnoAt = symbols.__errno_location();
-    libc = { symbols, errno: () => ffi.read.i32(errnoAt) };
-  } catch {
-    // not glibc (musl has no libc.so.6), or FFI refused: bun's own sockets will do
-  }
-  return libc;
-}
-
-/** Whether this process can talk to the bus through libc (the bun single file on glibc Linux). */
-export function libcSocketsAvailable(): boolean {
-  return loadLibc() !== null;
-}
-
-function errorName(errno: number): string {
-  return ERRNO_NAMES[errno] ?? `errno ${errno}`;
-}
-
 /** The sockaddr_un of `path`; a path that starts with NUL is a Linux abstract socket name (no trailing NUL). */
 function socketAddress(path: string): { bytes: Uint8Array; length: number } | undefined {
-  const name = Buffer.from(path, 'utf8');
+  const name = new TextEncoder().encode(path);
   const abstract = name[0] === 0;
   // A filesystem path needs its terminating NUL inside sun_path.
   if (name.length > SOCKADDR_UN_BYTES - 2 - (abstract ? 0 : 1)) return undefined;
@@ -117,20 +53,19 @@ function socketAddress(path: string): { bytes: Uint8Array; length: number } | un
  * Error worded as node:net words it ("connect ENOENT /path").
  */
 export function connectLibcSocket(path: string, events: SocketEvents): UnixSocket | undefined {
-  const lib = loadLibc();
-  if (!lib) return undefined;
-  const { symbols: c, errno } = lib;
+  const c = libcSockets();
+  if (!c) return undefined;
   const address = socketAddress(path);
   if (!address) throw new Error(`connect ENAMETOOLONG ${path}`);
   const fd = c.socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw new Error(`socket ${errorName(errno())}`);
+  if (fd < 0) throw new Error(`socket ${errnoCode(c.errno())}`);
   // A unix stream connect completes at once or fails; a listener whose backlog is full says EAGAIN.
   if (c.connect(fd, address.bytes, address.length) !== 0) {
-    const code = errorName(errno());
+    const code = errnoCode(c.errno());
     c.close(fd);
     throw new Error(`connect ${code} ${path}`);
   }
-  return new LibcSocket(c, errno, fd, events);
+  return new LibcSocket(c, fd, events);
 }
 
 class LibcSocket implements UnixSocket {
@@ -147,8 +82,7 @@ class LibcSocket implements UnixSocket {
   private readonly readBuffer = new Uint8Array(READ_BYTES);
 
   constructor(
-    private readonly c: LibcSymbols,
-    private readonly errno: () => number,
+    private readonly c: LibcSocketSymbols,
     private readonly fd: number,
     private readonly events: SocketEvents,
   ) {
@@ -184,9 +118,9 @@ class LibcSocket implements UnixSocket {
       const next = this.outgoing[0] as Uint8Array;
       const sent = this.c.send(this.fd, next, next.length, MSG_DONTWAIT | MSG_NOSIGNAL);
       if (sent < 0) {
-        const errno = this.errno();
+        const errno = this.c.errno();
         if (errno === EAGAIN || errno === EINTR) return;
-        this.fail(`send ${errorName(errno)}`);
+        this.fail(`send ${errnoCode(errno)}`);
         return;
       }
       if (sent >= next.length) this.outgoing.shift();
@@ -210,8 +144,8 @@ class LibcSocket implements UnixSocket {
     this.pollView.setInt16(4, POLLIN | (this.outgoing.length > 0 ? POLLOUT : 0), true);
     this.pollView.setInt16(6, 0, true);
     const ready = this.c.poll(this.pollFd, 1, POLL_SLICE_MS);
-    if (ready < 0 && this.errno() !== EINTR) {
-      this.fail(`poll ${errorName(this.errno())}`);
+    if (ready < 0 && this.c.errno() !== EINTR) {
+      this.fail(`poll ${errnoCode(this.c.errno())}`);
       return;
     }
     const revents = ready > 0 ? this.pollView.getInt16(6, true) : 0;
@@ -236,8 +170,8 @@ class LibcSocket implements UnixSocket {
         this.events.close();
         return;
       }
-      const errno = this.errno();
-      if (errno !== EAGAIN && errno !== EINTR) this.fail(`recv ${errorName(errno)}`);
+      const errno = this.c.errno();
+      if (errno !== EAGAIN && errno !== EINTR) this.fail(`recv ${errnoCode(errno)}`);
       return;
     }
   }

@@ -34,7 +34,11 @@ function knownErrors(): Record<number, readonly [code: string, description: stri
     38: ['ENOSYS', 'function not implemented'],
     40: ['ELOOP', 'too many symbolic links encountered'],
     75: ['EOVERFLOW', 'value too large for defined data type'],
+    88: ['ENOTSOCK', 'socket operation on non-socket'],
+    91: ['EPROTOTYPE', 'protocol wrong type for socket'],
     95: ['ENOTSUP', 'operation not supported on socket'],
+    104: ['ECONNRESET', 'connection reset by peer'],
+    111: ['ECONNREFUSED', 'connection refused'],
     122: ['EDQUOT', 'disk quota exceeded'],
   };
 }
@@ -49,6 +53,11 @@ export interface ErrnoError extends Error {
   errno: number;
   syscall: string;
   path?: string;
+}
+
+/** The code of `errno` (ENOENT, ...), or E and its number. */
+export function errnoCode(errno: number): string {
+  return knownErrors()[errno]?.[0] ?? `E${errno}`;
 }
 
 export function errnoError(errno: number, syscall: string, path?: string): ErrnoError {

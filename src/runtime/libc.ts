@@ -1,6 +1,7 @@
 /**
  * The C library through Bun.FFI (the native half of bun:ffi), opened once per process: the non-dumpable
- * prctl (no-core-dumps.ts) and the few file calls of the protocol path (src/fs/libc-file-calls.ts).
+ * prctl (no-core-dumps.ts), the few file calls of the protocol path (src/fs/libc-file-calls.ts) and, on
+ * keyring verbs only, the D-Bus client's socket calls (src/dbus/libc-socket.ts).
  *
  * Why file calls through libc: under bun, loading node:fs costs more than everything else `list` or a
  * not-found `get` does. Measured on bun single files built with our flags (perf stat, 60 runs each,
@@ -98,4 +99,60 @@ export function libcFiles(platform: string = process.platform, ffi: BunFfi | und
   } catch {
     return undefined;
   }
+}
+
+/** The socket calls of the D-Bus client (src/dbus/libc-socket.ts); close and errno are the file calls'. */
+export interface LibcSocketSymbols {
+  socket(domain: number, type: number, protocol: number): number;
+  connect(fd: number, address: Uint8Array, length: number): number;
+  send(fd: number, data: Uint8Array, length: number, flags: number): number;
+  recv(fd: number, into: Uint8Array, length: number, flags: number): number;
+  poll(fds: Uint8Array, count: number, timeoutMs: number): number;
+  close(fd: number): number;
+  errno(): number;
+}
+
+// ssize_t results are read as their low 32 bits: every length here is far below 2 GiB, and -1 stays -1.
+const SOCKETS: Record<string, Symbol> = {
+  socket: { args: ['i32', 'i32', 'i32'], returns: 'i32' },
+  connect: { args: ['i32', 'ptr', 'u32'], returns: 'i32' },
+  send: { args: ['i32', 'ptr', 'u64', 'i32'], returns: 'i32' },
+  recv: { args: ['i32', 'ptr', 'u64', 'i32'], returns: 'i32' },
+  poll: { args: ['ptr', 'u64', 'i32'], returns: 'i32' },
+};
+
+let sockets: { ffi: BunFfi; symbols: LibcSocketSymbols | undefined } | undefined;
+
+/**
+ * libc's socket calls, or undefined where bun's or Node's sockets must serve. A second dlopen of the
+ * same libc (the loader hands back its handle) with these five symbols only, made on first use: the
+ * verbs that never talk to D-Bus do not pay for their trampolines, and close and errno come from the
+ * first one. Measured under bun (valgrind): those five 0.08 M instructions, the D-Bus client's own
+ * dlopen of seven before (close and __errno_location again) 0.10 M; in the single file's `get` hit the
+ * difference is within run-to-run noise (22.0-22.2 M either way). Adding them to the first dlopen
+ * would cost every verb that.
+ */
+export function libcSockets(platform: string = process.platform, ffi: BunFfi | undefined = bunFfi()): LibcSocketSymbols | undefined {
+  if (platform !== 'linux' || !ffi) return undefined;
+  if (sockets?.ffi === ffi) return sockets.symbols;
+  let symbols: LibcSocketSymbols | undefined;
+  const files = libcFiles(platform, ffi);
+  if (files) {
+    try {
+      const opened = ffi.dlopen('libc.so.6', SOCKETS).symbols;
+      symbols = {
+        socket: opened.socket,
+        connect: opened.connect,
+        send: opened.send,
+        recv: opened.recv,
+        poll: opened.poll,
+        close: (fd: number) => files.close(fd),
+        errno: () => files.errno(),
+      } as LibcSocketSymbols;
+    } catch {
+      symbols = undefined; // FFI refused: bun's own sockets will do
+    }
+  }
+  sockets = { ffi, symbols };
+  return symbols;
 }

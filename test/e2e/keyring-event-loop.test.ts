@@ -32,11 +32,20 @@ describe.skipIf(!haveAll([...SECRET_SERVICE_PROGRAMS, 'strace']))('keyring verbs
   /** Runs one verb under strace; its answer, and the event-loop waits and thread names the trace saw. */
   async function traced(verb: string, input: string) {
     const file = join(traces, `${verb}-${Math.random().toString(16).slice(2)}.txt`);
-    const result = await session.exec('strace', ['-f', '-qq', '-e', 'trace=epoll_wait,epoll_pwait,epoll_pwait2,prctl', '-o', file, HELPER_BINARY, verb], input, keyringOnly);
+    const result = await session.exec('strace', ['-f', '-qq', '-e', 'trace=epoll_wait,epoll_pwait,epoll_pwait2,prctl,sendto,recvfrom', '-o', file, HELPER_BINARY, verb], input, keyringOnly);
     const trace = readFileSync(file, 'utf8');
     const waits = trace.split('\n').filter((line) => /epoll_(p?wait2?)\(/.test(line));
     const threads = [...trace.matchAll(/PR_SET_NAME, "([^"]*)"/g)].map((match) => match[1]);
-    return { result: { stdout: result.stdout, exitCode: result.exitCode }, waits, threads };
+    // Round trips on the bus: a send after something was read starts the next one.
+    let roundTrips = 0;
+    let read = true;
+    for (const line of trace.split('\n')) {
+      if (/\bsendto\(/.test(line)) {
+        if (read) roundTrips++;
+        read = false;
+      } else if (/\brecvfrom\(/.test(line)) read = true;
+    }
+    return { result: { stdout: result.stdout, exitCode: result.exitCode }, waits, threads, roundTrips };
   }
 
   it('store, get (a hit and a miss), list and erase answer without an event-loop wait and without Web Crypto threads', async () => {
@@ -47,12 +56,16 @@ describe.skipIf(!haveAll([...SECRET_SERVICE_PROGRAMS, 'strace']))('keyring verbs
       { verb: 'list', input: 'unused', stdout: '{"loop.example:5000":"loop-user"}\n' },
       { verb: 'erase', input: 'loop.example:5000', stdout: '' },
     ];
+    const roundTrips: number[] = [];
     for (const run of runs) {
       const seen = await traced(run.verb, run.input);
       expect(seen.result.stdout, run.verb).toBe(run.stdout);
       expect(seen.waits, `${run.verb}: waits in the event loop`).toEqual([]);
       expect(seen.threads.filter((name) => name?.startsWith('Bun Pool')), `${run.verb}: Web Crypto's threads`).toEqual([]);
+      if (run.verb === 'get') roundTrips.push(seen.roundTrips);
     }
+    // A hit: AUTH and Hello; SearchItems and OpenSession together (session.ts); GetSecret.
+    expect(roundTrips[0], 'round trips of a get hit').toBe(3);
     expect(await session.searchItems({ service: 'tsstore' })).toEqual([]);
   });
 });

@@ -4,11 +4,9 @@
  * (addon-copy.ts): when that fails, say so instead of napi-rs's misleading advice about npm.
  */
 import { randomHex } from '../../runtime/lazy-crypto.js';
-import { closeSync, openSync, statSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { joinPath } from '../../fs/join-path.js';
+import { nodeFs, nodeOs } from '../../fs/node-modules.js';
 import { TsstoreError } from '../../errors.js';
-import { loadFromPrivateCopy } from './addon-copy.js';
 import { libraryLoadError, temporaryFolderError, writeProblem } from './messages.js';
 
 export interface KeyringEntry {
@@ -40,7 +38,9 @@ export async function loadKeyringLibrary(): Promise<KeyringLibrary> {
   if (loaded) return loaded;
   try {
     const importLibrary = () => import('@napi-rs/keyring') as unknown as Promise<KeyringLibrary & { default?: KeyringLibrary }>;
-    const module = await loadFromPrivateCopy(importLibrary, tmpdir(), temporaryFolderProblem);
+    // Loaded here, not with this module: it needs node:fs and node:path, which `get` over D-Bus does not.
+    const { loadFromPrivateCopy } = await import('./addon-copy.js');
+    const module = await loadFromPrivateCopy(importLibrary, nodeOs().tmpdir(), temporaryFolderProblem);
     const library = typeof module.Entry === 'function' ? module : module.default;
     // Reported below as a library that cannot be loaded, with what to do.
     if (library === undefined) throw new Error('@napi-rs/keyring exports no Entry');
@@ -52,7 +52,7 @@ export async function loadKeyringLibrary(): Promise<KeyringLibrary> {
   }
 }
 
-export function explainLoadFailure(error: unknown, folder = tmpdir(), singleFile = process.versions.bun !== undefined): TsstoreError {
+export function explainLoadFailure(error: unknown, folder = nodeOs().tmpdir(), singleFile = process.versions.bun !== undefined): TsstoreError {
   // Only the bun-built single file unpacks the addon; under Node.js it loads from node_modules.
   const reason = singleFile ? temporaryFolderProblem(folder) : undefined;
   if (reason) return temporaryFolderError(folder, reason);
@@ -62,7 +62,7 @@ export function explainLoadFailure(error: unknown, folder = tmpdir(), singleFile
 /** Why `folder` cannot take the unpacked addon, or undefined when it can. */
 export function temporaryFolderProblem(folder: string): string | undefined {
   try {
-    if (!statSync(folder).isDirectory()) return 'it is not a folder';
+    if (!nodeFs().statSync(folder).isDirectory()) return 'it is not a folder';
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return 'it does not exist';
@@ -70,14 +70,15 @@ export function temporaryFolderProblem(folder: string): string | undefined {
     return `it cannot be used (${code ?? 'unknown error'})`;
   }
   // Try it for real, as bun will: access(2) says yes to root on folders where creating a file fails.
-  const probe = join(folder, `.tsstore-probe-${process.pid}-${randomHex(4)}`);
+  const probe = joinPath(folder, `.tsstore-probe-${process.pid}-${randomHex(4)}`);
   try {
-    closeSync(openSync(probe, 'wx', 0o600));
+    const fs = nodeFs();
+    fs.closeSync(fs.openSync(probe, 'wx', 0o600));
   } catch (error) {
     return writeProblem(error);
   }
   try {
-    unlinkSync(probe);
+    nodeFs().unlinkSync(probe);
   } catch {
     // created and not removable: a very odd folder, but one that can be written to
   }

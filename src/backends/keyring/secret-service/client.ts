@@ -47,11 +47,16 @@ export class SecretServiceClient {
     return (await this.bus.connect()) instanceof DBusConnection;
   }
 
-  /** One method call to the Secret Service; rejects when there is no connection or it answers an error. */
-  async ask(path: string, iface: string, member: string, signature?: string, body?: DBusValue[]): Promise<DBusValue[]> {
+  /**
+   * One method call to the Secret Service; rejects when there is no connection or it answers an error.
+   * A `body` function runs once the connection is there, right before the call is written: costly
+   * arguments (a key pair) are computed while the bus works on the calls already sent, and the call
+   * still leaves in the same pump as those (no round trip of its own; libc-socket.ts).
+   */
+  async ask(path: string, iface: string, member: string, signature?: string, body?: DBusValue[] | (() => DBusValue[])): Promise<DBusValue[]> {
     const connection = await this.bus.connect();
     if (!(connection instanceof DBusConnection)) throw new DBusError(`no connection to the Secret Service (${connection.state})`);
-    return this.call(connection, path, iface, member, signature, body);
+    return this.call(connection, path, iface, member, signature, typeof body === 'function' ? body() : body);
   }
 
   /** The Secret Service's state: asked once, then remembered. */

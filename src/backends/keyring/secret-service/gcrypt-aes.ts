@@ -1,6 +1,6 @@
 /**
  * AES-128-CBC from libgcrypt (the library gnome-keyring and libsecret use for this same session),
- * through Bun.FFI, for the bun single file on Linux: synchronous, so a keyring `get` never waits on
+ * through Bun.FFI (libgcrypt.ts: one handle with gcrypt-mpi.ts), for the bun single file on Linux: synchronous, so a keyring `get` never waits on
  * bun's event loop (see src/dbus/libc-socket.ts: its first tick costs a garbage collection). Web
  * Crypto, the fallback, runs every operation on a thread pool (two threads started) and answers
  * through the event loop. Measured on the single file (valgrind): loading libgcrypt and the cipher
@@ -9,19 +9,7 @@
  * Only the block cipher is libgcrypt's; padding and the rest are ours (session-cipher.ts).
  */
 
-interface BunFfi {
-  dlopen(path: string, symbols: Record<string, { args: string[]; returns: string }>): { symbols: GcryptSymbols };
-}
-
-interface GcryptSymbols {
-  gcry_check_version(required: null): unknown;
-  gcry_cipher_open(handle: BigUint64Array, algorithm: number, mode: number, flags: number): number;
-  gcry_cipher_setkey(handle: bigint, key: Uint8Array, length: number): number;
-  gcry_cipher_setiv(handle: bigint, iv: Uint8Array, length: number): number;
-  gcry_cipher_encrypt(handle: bigint, out: Uint8Array, outLength: number, input: Uint8Array, inLength: number): number;
-  gcry_cipher_decrypt(handle: bigint, out: Uint8Array, outLength: number, input: Uint8Array, inLength: number): number;
-  gcry_cipher_close(handle: bigint): void;
-}
+import { libgcrypt } from './libgcrypt.js';
 
 const GCRY_CIPHER_AES128 = 7;
 const GCRY_CIPHER_MODE_CBC = 3;
@@ -45,24 +33,8 @@ export function gcryptAesCbc(): AesCbc | undefined {
 }
 
 function load(): AesCbc | null {
-  const ffi = (globalThis as { Bun?: { FFI?: BunFfi } }).Bun?.FFI;
-  if (process.platform !== 'linux' || !ffi) return null;
-  let c: GcryptSymbols;
-  try {
-    ({ symbols: c } = ffi.dlopen('libgcrypt.so.20', {
-      gcry_check_version: { args: ['ptr'], returns: 'ptr' },
-      gcry_cipher_open: { args: ['ptr', 'i32', 'i32', 'u32'], returns: 'u32' },
-      gcry_cipher_setkey: { args: ['u64', 'ptr', 'u64'], returns: 'u32' },
-      gcry_cipher_setiv: { args: ['u64', 'ptr', 'u64'], returns: 'u32' },
-      gcry_cipher_encrypt: { args: ['u64', 'ptr', 'u64', 'ptr', 'u64'], returns: 'u32' },
-      gcry_cipher_decrypt: { args: ['u64', 'ptr', 'u64', 'ptr', 'u64'], returns: 'u32' },
-      gcry_cipher_close: { args: ['u64'], returns: 'void' },
-    }));
-    // Required before any other call: it initialises the library (no secure memory, no RNG is used).
-    if (!c.gcry_check_version(null)) return null;
-  } catch {
-    return null; // not installed, or FFI refused: Web Crypto does it
-  }
+  const c = libgcrypt();
+  if (!c) return null; // Web Crypto does it
   const run = (direction: 'encrypt' | 'decrypt', key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array => {
     if (key.length !== 16 || iv.length !== 16 || data.length === 0 || data.length % 16 !== 0) throw new AesCbcError('not AES-128-CBC input');
     const slot = new BigUint64Array(1);

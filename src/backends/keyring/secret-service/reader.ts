@@ -43,9 +43,9 @@ export class SecretReader {
     if (!session) return DECLINED;
     try {
       const reply = this.client.ask(item, ITEM_INTERFACE, 'GetSecret', 'o', [session.path]);
-      const key = this.sessions.key(session);
+      const cipher = this.sessions.cipher(session);
       const [secret] = await reply;
-      return { kind: 'found', text: await decodeSecret(await key, secret) };
+      return { kind: 'found', text: await decodeSecret(await cipher, secret) };
     } catch {
       // Locked meanwhile, gone meanwhile, not UTF-8 (the library refuses those too): its answer stands.
       return DECLINED;
@@ -70,7 +70,7 @@ export class SecretReader {
       // All in one round trip: each item's attributes, and all the secrets.
       const accounts = paths.unlocked.map((item) => this.client.ask(item, PROPERTIES_INTERFACE, 'Get', 'ss', [ITEM_INTERFACE, 'Attributes']));
       const reply = this.client.ask(SERVICE_PATH, SERVICE_INTERFACE, 'GetSecrets', 'aoo', [paths.unlocked, session.path]);
-      const key = this.sessions.key(session);
+      const cipher = this.sessions.cipher(session);
       const [attributeReplies, [secrets]] = await Promise.all([Promise.all(accounts), reply]);
       const byPath = new Map<string, DBusValue>();
       for (const entry of Array.isArray(secrets) ? secrets : []) {
@@ -78,8 +78,8 @@ export class SecretReader {
       }
       const accountNames = attributeReplies.map((body) => accountOf(stringPairs(body[0])));
       if (accountNames.some((account) => account === undefined)) return DECLINED;
-      const sessionKey = await key;
-      const texts = await Promise.all(paths.unlocked.map((item) => decodeSecret(sessionKey, byPath.get(item))));
+      const sessionCipher = await cipher;
+      const texts = await Promise.all(paths.unlocked.map((item) => decodeSecret(sessionCipher, byPath.get(item))));
       return { kind: 'found', items: texts.map((text, index) => ({ account: accountNames[index] as string, text })) };
     } catch {
       return DECLINED;

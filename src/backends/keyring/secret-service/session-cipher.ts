@@ -5,7 +5,7 @@
  * so a `get` never waits on bun's event loop. Anywhere else (Node.js, no libgcrypt) it is Web Crypto.
  */
 import { type AesCbc, gcryptAesCbc } from './gcrypt-aes.js';
-import { SessionCryptoError, decryptSecret, deriveSessionKey, encryptSecret } from './dh-session.js';
+import { SessionCryptoError, decryptSecret, deriveSessionKey, encryptSecret, warmUpWebCrypto } from './dh-session.js';
 
 export interface SessionCipher {
   /** The secret's bytes: AES-128-CBC with the item's parameters as IV, PKCS#7 padding removed. */
@@ -84,19 +84,30 @@ export function directCipher(key: Uint8Array, aes: AesCbc): SessionCipher {
   };
 }
 
-/** Whether the cipher will be synchronous (bun's HMAC and libgcrypt's AES are both here). */
-export function synchronousCipherAvailable(): boolean {
-  return bunHmacSha256() !== undefined && gcryptAesCbc() !== undefined;
-}
+export type CipherMaker = (shared: Uint8Array) => Promise<SessionCipher>;
 
-/** The session's cipher: synchronous where the single file can have it, Web Crypto otherwise. */
-export async function sessionCipher(shared: Uint8Array): Promise<SessionCipher> {
-  const hmac = bunHmacSha256();
-  const aes = hmac && gcryptAesCbc();
-  if (hmac && aes) return directCipher(hkdfSha256To16(hmac, shared), aes);
+/** Web Crypto's: anywhere the synchronous parts cannot be had (Node.js, no libgcrypt). */
+const webCryptoMaker: CipherMaker = async (shared) => {
   const key = await deriveSessionKey(shared);
   return {
     decrypt: (iv, ciphertext) => decryptSecret(key, iv, ciphertext),
     encrypt: (plaintext) => encryptSecret(key, plaintext),
   };
+};
+
+let maker: CipherMaker | undefined;
+
+/**
+ * How this process makes the session's cipher from the shared secret, decided once: synchronous where
+ * the single file can have it (bun's HMAC and libgcrypt's AES), else Web Crypto, whose one-time set-up
+ * (~3 ms under bun) this starts now, for the session about to be opened, while the service answers.
+ */
+export function sessionCipherMaker(): CipherMaker {
+  if (!maker) {
+    const hmac = bunHmacSha256();
+    const aes = hmac && gcryptAesCbc();
+    maker = hmac && aes ? (shared) => Promise.resolve(directCipher(hkdfSha256To16(hmac, shared), aes)) : webCryptoMaker;
+  }
+  if (maker === webCryptoMaker) warmUpWebCrypto();
+  return maker;
 }

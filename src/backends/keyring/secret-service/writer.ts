@@ -26,7 +26,7 @@ const DECLINED = { kind: 'declined' } as const;
 export class SecretWriter {
   constructor(
     private readonly client: SecretWriterCalls,
-    private readonly sessions: Pick<EncryptedSession, 'withKey'>,
+    private readonly sessions: Pick<EncryptedSession, 'withCipher'>,
   ) {}
 
   /** Creates (or replaces) the item holding `text`, or declines. */
@@ -34,7 +34,7 @@ export class SecretWriter {
     // All three asked at once: the collection's state, the items already there, the encrypted session.
     const status = this.client.status();
     const found = this.client.items(item.attributes);
-    const opening = this.sessions.withKey();
+    const opening = this.sessions.withCipher();
     opening.catch(() => undefined); // awaited below only when the rest is plain
     try {
       const [state, paths] = await Promise.all([status, found]);
@@ -45,7 +45,7 @@ export class SecretWriter {
       const session = await opening;
       if (!session) return DECLINED;
       const plaintext = new TextEncoder().encode(text);
-      const { iv, ciphertext } = await session.key.encrypt(plaintext);
+      const { iv, ciphertext } = await session.cipher.encrypt(plaintext);
       plaintext.fill(0);
       const properties = [
         [`${ITEM_INTERFACE}.Label`, { signature: 's', value: item.label }],

@@ -6,10 +6,10 @@
 import * as nodeCrypto from 'node:crypto';
 import { DBusError } from '../../../../src/dbus/connection.js';
 import type { DBusValue, DBusVariant } from '../../../../src/dbus/types.js';
-import { DH_ALGORITHM, MODP_1024 } from '../../../../src/backends/keyring/secret-service/dh-session.js';
+import { DH_ALGORITHM, modp1024 } from '../../../../src/backends/keyring/secret-service/dh-session.js';
 import type { ItemPaths } from '../../../../src/backends/keyring/secret-service/state.js';
 
-const PRIME = Buffer.from(MODP_1024.toString(16), 'hex');
+const PRIME = Buffer.from(modp1024());
 
 /** SearchItems: the paths of the items holding every one of `attributes`, split by lock state. */
 export function matchingItems(stored: ReadonlyMap<string, { attributes: Record<string, string>; locked: boolean }>, attributes: Record<string, string>): ItemPaths {

@@ -52,7 +52,9 @@ class FakeService implements SecretWriterCalls {
     return matchingItems(this.stored, attributes);
   }
 
-  async ask(path: string, _iface: string, member: string, signature?: string, body: DBusValue[] = []): Promise<DBusValue[]> {
+  async ask(path: string, _iface: string, member: string, signature?: string, given: DBusValue[] | (() => DBusValue[]) = []): Promise<DBusValue[]> {
+    // A body function is the client's to run once connected (client.ts): here, at once.
+    const body = typeof given === 'function' ? given() : given;
     this.calls.push(member);
     if (member === 'OpenSession') {
       const session = openServiceSession(body, SESSION_PATH, this.refuseDh);
