@@ -22,7 +22,7 @@
 // second) and `list after store`, with a store into both helpers just before each run (ours must read
 // every file's header then).
 //
-// Options (environment): BENCH_SIZES=1,1000,10000  BENCH_RUNS=15
+// Options (environment): BENCH_SIZES=1,1000,10000 (empty: no pgp part)  BENCH_RUNS=15
 //                        BENCH_VERBS=get,store,erase,list,list-after-store,version
 //                        BENCH_KEYRING_SIZES=1,100 (empty: no keyring part)
 //                        BENCH_FLOOR_VERBS=version,list,get-miss (empty: no floor part)
@@ -35,7 +35,7 @@ import { buildSingleFile } from './build-single-file.js';
 
 const root = resolve(import.meta.dirname, '..');
 const ours = join(root, 'dist', 'docker-credential-tsstore');
-const sizes = (process.env.BENCH_SIZES ?? '1,1000,10000').split(',').map(Number);
+const sizes = (process.env.BENCH_SIZES ?? '1,1000,10000').split(',').filter(Boolean).map(Number); // empty: the keyring part only
 const runs = Number(process.env.BENCH_RUNS ?? 15);
 // The floor cells are short (~25 ms a run) and their ratios are the closest targets: with 15 runs, one
 // build's medians moved by 0.1-0.2 between runs on a quiet machine (2026-12-02); 41 halve that spread.
@@ -291,7 +291,7 @@ const lines = [
   `tsstore benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
   `single file: ${(statSync(ours).size / 2 ** 20).toFixed(1)} MiB; ${runs} runs per cell (floor cells ${floorRuns}), alternating; times in ms (median), ratio = median of ours/reference per pair`,
   '',
-  ...table('tsstore pgp', 'docker-credential-pass', rows),
+  ...(rows.length > 0 ? table('tsstore pgp', 'docker-credential-pass', rows) : []),
   ...(keyringResults.length > 0 ? ['', ...table('tsstore keyring', 'docker-credential-secretservice', keyringResults)] : []),
   ...(floorRows.length > 0 ? ['', ...floorTable(floorRows)] : []),
   '',
