@@ -96,6 +96,14 @@ class LibcFileCalls implements FileCalls {
     }
   }
 
+  modeOf(fd: number): number {
+    for (;;) {
+      if (this.libc.statx(fd, NO_PATH, AT_EMPTY_PATH, STATX_BASIC_STATS, this.statBuffer) === 0) return this.statView.getUint16(28, true);
+      const errno = this.failure();
+      if (errno !== 0) throw errnoError(errno, 'fstat');
+    }
+  }
+
   openToRead(path: string): number {
     const bytes = cPath(path);
     for (;;) {

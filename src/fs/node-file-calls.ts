@@ -17,6 +17,7 @@ export function nodeFileCalls(): FileCalls {
       return stats && fileStat(stats);
     },
     fstat: (fd) => fileStat(fs.fstatSync(fd, { bigint: true })),
+    modeOf: (fd) => fs.fstatSync(fd).mode,
     openToRead: (path) => fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | (fs.constants.O_NOCTTY ?? 0)),
     read: (fd, buffer, offset, length) => fs.readSync(fd, buffer, offset, length, null),
     write: (fd, buffer, offset, length) => fs.writeSync(fd, buffer, offset, length),
