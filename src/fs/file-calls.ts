@@ -24,7 +24,10 @@ export interface FileCalls {
   /** Follows symbolic links; undefined when nothing is there (ENOENT); any other error throws. */
   stat(path: string): FileStat | undefined;
   fstat(fd: number): FileStat;
-  /** st_mode of an open descriptor alone: in the single file, fstat's BigInt fields cost a `list` 2 %. */
+  /**
+   * st_mode of an open descriptor alone, without fstat's BigInt fields: stdin's type judged through this
+   * made a `get` miss of the single file 61 K instructions (0.9 %) cheaper (callgrind, 2026-12-02).
+   */
   modeOf(fd: number): number;
   /**
    * Opens for reading: close-on-exec, O_NONBLOCK (the open of a FIFO returns at once instead of waiting
