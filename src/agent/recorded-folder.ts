@@ -5,10 +5,11 @@
  * recorded folder is gone (a reboot cleared the temporary folder) or someone else's, a new one is made.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TsstoreError, fileSystemError } from '../errors.js';
 import { createFileExclusive, removeQuietly, writeFileAtomic } from '../fs/private-files.js';
+import { readRegularFile } from '../fs/read-regular-file.js';
 import { randomHex } from '../runtime/lazy-crypto.js';
 import { type AgentLocation, type AgentPlace, agentDirProblem, parseRecord, recordText, RECORDED_SOCKET_NAME } from './location.js';
 
@@ -17,15 +18,17 @@ const NEW_FOLDER_TRIES = 4;
 /** Each try that fails saw another process change the record; a few cover any real contention. */
 const CLAIM_TRIES = 4;
 
+/** The record is one path that fits a socket's 108 bytes; 4 KiB is more than any record we write. */
+const MAX_RECORD_BYTES = 4 * 1024;
+
 /** The record as read: its text, or that there is none, or that it cannot be read. */
 type RecordState = { text: string } | 'none' | 'unreadable';
 
 function readRecordState(recordFile: string): RecordState {
-  try {
-    return { text: readFileSync(recordFile, 'utf8') };
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'none' : 'unreadable';
-  }
+  // Not a regular file (a FIFO would block for good), too large, unreadable: a record we did not write.
+  const outcome = readRegularFile(recordFile, { maxBytes: MAX_RECORD_BYTES });
+  if (outcome.kind === 'read') return { text: outcome.bytes.toString('utf8') };
+  return outcome.kind === 'missing' ? 'none' : 'unreadable';
 }
 
 function sameState(one: RecordState, two: RecordState): boolean {

@@ -9,13 +9,13 @@
  * - keyring: an item of service "tsstore-backup" (backends/keyring/backup-item.ts), which tsstore's
  *   `list` never shows; read it with `secret-tool lookup service tsstore-backup username <name>.<time>`.
  */
-import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { openBackend } from '../backends/open.js';
 import { PgpBackend } from '../backends/pgp/pgp-backend.js';
 import { type Environment, type TsstorePaths, tsstorePaths } from '../config/paths.js';
-import { type DockerConfig, type DockerConfigFile, assertRewritable, writeDockerConfig } from '../docker/config-file.js';
+import { type DockerConfig, type DockerConfigFile, MAX_CONFIG_JSON_BYTES, assertRewritable, writeDockerConfig } from '../docker/config-file.js';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/private-files.js';
+import { readExistingRegularText } from '../fs/read-regular-file.js';
 
 export function backupDir(paths: TsstorePaths): string {
   return join(paths.dataDir, 'backups');
@@ -50,6 +50,11 @@ export async function backupFile(env: Environment, source: string, text: string,
  */
 export async function replaceConfigFile(env: Environment, file: DockerConfigFile, config: DockerConfig): Promise<void> {
   assertRewritable(file); // before the backup: a file that may not be rewritten needs none
-  if (file.exists) await backupFile(env, file.path, file.text ?? readFileSync(file.path, 'utf8'));
+  if (file.exists) await backupFile(env, file.path, file.text ?? readBackedUpText(file.path));
   writeDockerConfig({ ...file, config });
+}
+
+/** The text of a file about to be replaced, read as its reader read it (config.json's cap, regular files only). */
+export function readBackedUpText(path: string): string {
+  return readExistingRegularText(path, { maxBytes: MAX_CONFIG_JSON_BYTES });
 }

@@ -2,17 +2,17 @@
  * `init`: records the backend, makes the store key, adds extra recipients (re-encrypting what is
  * stored so they can read it), and points Docker's config.json at tsstore.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendName } from '../backends/backend.js';
 import { backendOverride } from '../backends/in-force.js';
-import { PgpBackend } from '../backends/pgp/pgp-backend.js';
+import { MAX_RECIPIENT_KEY_BYTES, PgpBackend } from '../backends/pgp/pgp-backend.js';
 import { type Environment, type TsstorePaths, tsstorePaths } from '../config/paths.js';
 import { readSettings, writeSettings } from '../config/settings.js';
 import { plaintextEntries } from '../docker/auths.js';
 import { type DockerConfigFile, assertRewritable, readDockerConfig, writeDockerConfig } from '../docker/config-file.js';
-import { TsstoreError, fileSystemError } from '../errors.js';
+import { TsstoreError } from '../errors.js';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/private-files.js';
+import { readRegularFile, refusalError } from '../fs/read-regular-file.js';
 import { exportGpgPublicKey } from './gpg-export.js';
 import { passphraseForNewKey } from '../passphrase/new-key.js';
 import type { PublicKeyInfo } from '../backends/pgp/openpgp-crypto.js';
@@ -87,12 +87,10 @@ async function loadRecipients(options: InitOptions): Promise<PublicKeyInfo[]> {
   const { readRecipientKey } = await import('../backends/pgp/openpgp-crypto.js');
   const keys: PublicKeyInfo[] = [];
   for (const file of options.recipientFiles) {
-    let data: Buffer;
-    try {
-      data = readFileSync(file);
-    } catch (error) {
-      throw fileSystemError('read', file, error);
-    }
+    // Only a regular file (a FIFO named here would block init for good), within the cap.
+    const outcome = readRegularFile(file, { maxBytes: MAX_RECIPIENT_KEY_BYTES });
+    if (outcome.kind !== 'read') throw refusalError(file, outcome);
+    const data = outcome.bytes;
     const armored = data.subarray(0, 100).toString('latin1').includes('-----BEGIN PGP');
     keys.push(await readRecipientKey(armored ? data.toString('utf8') : data, file));
   }

@@ -1,9 +1,12 @@
 /** tsstore's own settings file: which backend this user chose. Written once, never switched silently. */
 import { type BackendName, isBackendName } from '../backends/backend.js';
-import { TsstoreError, fileSystemError } from '../errors.js';
+import { TsstoreError, fileSystemError, isTsstoreError } from '../errors.js';
 import { fileCalls } from '../fs/file-calls.js';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/private-files.js';
 import type { TsstorePaths } from './paths.js';
+
+/** It holds one short JSON object ({"backend":"pgp"}); 64 KiB is room for any hand edit. */
+export const MAX_SETTINGS_BYTES = 64 * 1024;
 
 export interface Settings {
   backend: BackendName;
@@ -26,10 +29,10 @@ export function parseSettings(text: string, file: string): Settings {
 export function readSettings(paths: TsstorePaths): Settings | undefined {
   let text: string;
   try {
-    text = fileCalls().readText(paths.settingsFile);
+    text = fileCalls().readText(paths.settingsFile, MAX_SETTINGS_BYTES);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw fileSystemError('read', paths.settingsFile, error);
+    throw isTsstoreError(error) ? error : fileSystemError('read', paths.settingsFile, error);
   }
   return parseSettings(text, paths.settingsFile);
 }

@@ -3,15 +3,23 @@
  * error, written the way docker writes it (tabs, 0600, atomic rename, through symlinks) but keeping
  * every key, including the ones docker itself would drop.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type Environment, userHome } from '../config/paths.js';
-import { TsstoreError, fileSystemError } from '../errors.js';
+import { TsstoreError } from '../errors.js';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/private-files.js';
+import { readRegularText } from '../fs/read-regular-file.js';
 import { type DuplicateKey, describeDuplicateKeys, findDuplicateKeys } from '../json/duplicate-keys.js';
 import { findJsonError, positionOf } from '../json/position.js';
 
 export type DockerConfig = Record<string, unknown>;
+
+/**
+ * docker reads config.json with no cap. A login in it is about 200 bytes, so 16 MiB is some 80,000 of
+ * them; doctor and migrate hold the text, its parse and a rewrite at once, and a file of gigabytes (or
+ * /dev/zero linked there) would take the machine's memory instead of ending in one clear line.
+ */
+export const MAX_CONFIG_JSON_BYTES = 16 * 1024 * 1024;
 
 export interface DockerConfigFile {
   path: string;
@@ -83,13 +91,9 @@ export function readDockerConfig(env: Environment = process.env): DockerConfigFi
 
 /** config.json, or a file of the same shape (containers' auth.json): parsed, with its duplicate keys. */
 export function readConfigFile(path: string): DockerConfigFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, exists: false, config: {} };
-    throw fileSystemError('read', path, error);
-  }
+  // Followed when it is a symbolic link (docker follows it too); only a regular file is read.
+  const text = readRegularText(path, { maxBytes: MAX_CONFIG_JSON_BYTES });
+  if (text === undefined) return { path, exists: false, config: {} };
   return configFileFromText(path, text);
 }
 

@@ -4,8 +4,10 @@
  * line itself, and is never rewritten; neither is one with a key given twice (dockerd keeps the last,
  * a person meant one of them). Reading is bounded (a file of megabytes is not a configuration).
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, readlinkSync } from 'node:fs';
+import { lstatSync, readlinkSync } from 'node:fs';
 import { describeError } from '../errors.js';
+import { readRegularFile } from '../fs/read-regular-file.js';
+import { isFolderMode } from '../fs/regular-file.js';
 import { type DuplicateKey, findDuplicateKeys } from '../json/duplicate-keys.js';
 import { findJsonError, positionOf } from '../json/position.js';
 
@@ -46,33 +48,19 @@ export function readDaemonJsonFile(path: string): DaemonJsonFile {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing', path };
     return { kind: 'unreadable', path, message: describeError(error) };
   }
-  let text: string;
-  let fd: number | undefined;
-  try {
-    // Only a regular file is read, judged on the open file itself: a FIFO put there between a stat and
-    // the read would block the doctor for good (O_NONBLOCK lets the open return at once).
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) return { kind: 'unreadable', path, message: 'it is a folder' };
-    if (!stat.isFile()) return { kind: 'unreadable', path, message: 'it is not a regular file' };
-    if (stat.size > MAX_DAEMON_JSON_BYTES) return { kind: 'too-large', path, bytes: stat.size };
-    // One byte more than the limit: a file that grew since fstat is still caught.
-    const buffer = Buffer.alloc(MAX_DAEMON_JSON_BYTES + 1);
-    let read = 0;
-    while (read < buffer.length) {
-      const count = readSync(fd, buffer, read, buffer.length - read, read);
-      if (count === 0) break;
-      read += count;
-    }
-    if (read > MAX_DAEMON_JSON_BYTES) return { kind: 'too-large', path, bytes: read };
-    text = buffer.subarray(0, read).toString('utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { kind: 'missing', path, ...(link === undefined ? {} : { link }) };
-    if (code === 'EISDIR') return { kind: 'unreadable', path, message: 'it is a folder' };
-    return { kind: 'unreadable', path, message: describeError(error) };
-  } finally {
-    if (fd !== undefined) closeSync(fd);
+  // Only a regular file within the cap is read, judged on the open file itself: a FIFO put there between
+  // the lstat and the read would block the doctor for good (read-regular-file.ts).
+  const outcome = readRegularFile(path, { maxBytes: MAX_DAEMON_JSON_BYTES });
+  switch (outcome.kind) {
+    case 'read':
+      return daemonJsonFromText(path, outcome.bytes.toString('utf8'), link);
+    case 'missing':
+      return { kind: 'missing', path, ...(link === undefined ? {} : { link }) };
+    case 'not-regular':
+      return { kind: 'unreadable', path, message: isFolderMode(outcome.mode) ? 'it is a folder' : 'it is not a regular file' };
+    case 'too-large':
+      return { kind: 'too-large', path, bytes: outcome.size ?? MAX_DAEMON_JSON_BYTES + 1 };
+    case 'unreadable':
+      return { kind: 'unreadable', path, message: describeError(outcome.error) };
   }
-  return daemonJsonFromText(path, text, link);
 }

@@ -2,14 +2,13 @@
  * What checks may look at and change, behind one interface so each check's judgement can be unit-tested
  * with a fake. The real context reads the real files, PATH and helpers.
  */
-import { readFileSync } from 'node:fs';
 import type { Backend } from '../backends/backend.js';
 import { openBackend } from '../backends/open.js';
 import type { Environment } from '../config/paths.js';
 import { type DockerConfig, type DockerConfigFile, dockerConfigPath, readDockerConfig, writeDockerConfigText } from '../docker/config-file.js';
 import { describeError } from '../errors.js';
 import { findOnPath } from '../fs/find-on-path.js';
-import { backupFile, replaceConfigFile } from '../backup/encrypted-backup.js';
+import { backupFile, readBackedUpText, replaceConfigFile } from '../backup/encrypted-backup.js';
 import { type DockerOutput, runDockerCli, runDockerOnTerminal } from '../docker/cli.js';
 import { type HelperOutput, runCredentialHelper } from '../credential-helper/run.js';
 import { type HttpOutcome, type HttpRequest, httpRequest } from '../registry/http-request.js';
@@ -90,7 +89,7 @@ export class RealDoctorContext implements DoctorContext {
   }
 
   async writeDockerConfigText(file: DockerConfigFile, text: string): Promise<void> {
-    await backupFile(this.env, file.path, file.text ?? readFileSync(file.path, 'utf8'));
+    await backupFile(this.env, file.path, file.text ?? readBackedUpText(file.path));
     writeDockerConfigText(file, text);
   }
 

@@ -2,6 +2,8 @@
 import type { BigIntStats } from 'node:fs';
 import type { FileCalls, FileStat } from './file-calls.js';
 import { nodeFs } from './node-modules.js';
+import { readRegularFile } from './read-regular-file.js';
+import { notRegularFileError, tooLargeFileError } from './regular-file.js';
 
 function fileStat(stats: BigIntStats): FileStat {
   return { dev: stats.dev, ino: stats.ino, mode: Number(stats.mode), size: Number(stats.size), mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs };
@@ -15,11 +17,23 @@ export function nodeFileCalls(): FileCalls {
       return stats && fileStat(stats);
     },
     fstat: (fd) => fileStat(fs.fstatSync(fd, { bigint: true })),
-    openToRead: (path) => fs.openSync(path, 'r'),
+    modeOf: (fd) => fs.fstatSync(fd).mode,
+    openToRead: (path) => fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | (fs.constants.O_NOCTTY ?? 0)),
     read: (fd, buffer, offset, length) => fs.readSync(fd, buffer, offset, length, null),
     write: (fd, buffer, offset, length) => fs.writeSync(fd, buffer, offset, length),
     close: (fd) => fs.closeSync(fd),
-    readText: (path) => fs.readFileSync(path, 'utf8'),
-    readTextOf: (fd) => fs.readFileSync(fd, 'utf8'),
+    readText(path, maxBytes, checkMode) {
+      const outcome = readRegularFile(path, { maxBytes, ...(checkMode && { inspect: (stat) => checkMode(stat.mode) }) });
+      switch (outcome.kind) {
+        case 'read':
+          return outcome.bytes.toString('utf8');
+        case 'not-regular':
+          throw notRegularFileError(path, outcome.mode);
+        case 'too-large':
+          throw tooLargeFileError(path, outcome.size, outcome.maxBytes);
+        default:
+          throw outcome.error;
+      }
+    },
   };
 }

@@ -6,7 +6,7 @@ import { describeError, isTsstoreError } from '../errors.js';
 import { decodeInput } from './codec.js';
 import { type OpenBackend, handleVerb, verbReadsInput } from './handle.js';
 import { USAGE, inputPrompt, isProtocolVerb, unknownActionMessage } from './messages.js';
-import { readInput, stdinIsTerminal, writeError, writeOutput } from './stdio.js';
+import { readInput, stdinIsTerminal, stdoutWasClosed, writeError, writeOutput } from './stdio.js';
 import { terminalSafe } from '../text/safe-text.js';
 
 export async function serveProtocol(args: readonly string[], openBackend: OpenBackend): Promise<number> {
@@ -26,6 +26,11 @@ export async function serveProtocol(args: readonly string[], openBackend: OpenBa
     if (process.env.TSSTORE_DEBUG && !isTsstoreError(error)) console.error(error);
     return fail(describeError(error));
   }
+  // An answer nobody receives is a failure (docker-credential-pass exits 0 for get: it ignores the write's error).
+  if (output !== '' && stdoutWasClosed()) {
+    tellPerson(STDOUT_CLOSED);
+    return 1;
+  }
   try {
     writeOutput(output);
   } catch {
@@ -33,6 +38,8 @@ export async function serveProtocol(args: readonly string[], openBackend: OpenBa
   }
   return 0;
 }
+
+const STDOUT_CLOSED = 'stdout is closed: the answer was not delivered';
 
 function tellPerson(line: string): void {
   try {

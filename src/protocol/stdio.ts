@@ -53,7 +53,7 @@ async function readInputAsync(start: Uint8Array, limit: number): Promise<Uint8Ar
  */
 export async function stdinIsTerminal(): Promise<boolean> {
   try {
-    if (!isCharacterDevice(fileCalls().fstat(0))) return false;
+    if (!isCharacterDevice(fileCalls().modeOf(0))) return false;
   } catch {
     return false; // no stdin at all
   }
@@ -74,6 +74,37 @@ export function writeOutput(text: string, fd = 1): void {
       if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1); // the reader is slow: wait 1 ms
     }
+  }
+}
+
+/**
+ * Whether stdout was closed when this process started (`>&-`): bun and Node.js then put /dev/null on
+ * fd 1, opened read-write, so the answer's write "succeeds" and reaches nobody (a shell's own redirect to
+ * /dev/null is write-only). Docker's stdout is a pipe: one statx, and the rest is in a function of its
+ * own, compiled only for a character device (callgrind, single file, stdout a pipe: this check costs a
+ * cached `list` about 20 K instructions, 0.3 %).
+ * Linux only (/proc); where it cannot tell, false.
+ */
+export function stdoutWasClosed(): boolean {
+  let mode: number;
+  try {
+    mode = fileCalls().modeOf(1);
+  } catch {
+    return true; // EBADF: no stdout at all
+  }
+  return (mode & 0o170000) === 0o020000 && isDevNullOpenedReadWrite(1);
+}
+
+function isDevNullOpenedReadWrite(fd: number): boolean {
+  const files = fileCalls();
+  try {
+    const stat = files.fstat(fd);
+    const devNull = files.stat('/dev/null');
+    if (devNull?.dev !== stat.dev || devNull.ino !== stat.ino) return false;
+    const flags = /^flags:\s*([0-7]+)$/m.exec(files.readText(`/proc/self/fdinfo/${fd}`, 64 * 1024))?.[1];
+    return flags !== undefined && (Number.parseInt(flags, 8) & 0o3) === 0o2; // O_ACCMODE is O_RDWR
+  } catch {
+    return false;
   }
 }
 

@@ -3,9 +3,24 @@
  * `*.crt` files of the registry's folder under the daemon's certs.d.
  */
 import type { Environment } from '../config/paths.js';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
+import { readRegularFile } from '../fs/read-regular-file.js';
+
+/**
+ * Debian's bundle is about 220 KB (150 authorities): 8 MiB is room for any distribution's. One
+ * certificate file in certs.d is a few KB; 1 MiB as doctor's certs-d check (src/doctor/certs-d/read-folder.ts).
+ * Only regular files are read (a FIFO named ca.crt would block the doctor for good, /dev/zero fill memory):
+ * what is refused is skipped here, and doctor's certs-d check names it.
+ */
+const MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
+const MAX_CERTIFICATE_FILE_BYTES = 1024 * 1024;
+
+function readTextOrUndefined(path: string, maxBytes: number): string | undefined {
+  const outcome = readRegularFile(path, { maxBytes });
+  return outcome.kind === 'read' ? outcome.bytes.toString('utf8') : undefined;
+}
 
 /**
  * What docker trusts on Linux: the system's CA bundle (Go reads it), plus Node's own list so that a
@@ -15,11 +30,9 @@ export function systemCertificateAuthorities(env: Environment): string[] {
   const files = [env.SSL_CERT_FILE, '/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem'];
   for (const file of files) {
     if (!file) continue;
-    try {
-      return [...rootCertificates, readFileSync(file, 'utf8')];
-    } catch {
-      // try the next place
-    }
+    const bundle = readTextOrUndefined(file, MAX_BUNDLE_BYTES);
+    if (bundle !== undefined) return [...rootCertificates, bundle];
+    // else try the next place
   }
   return [...rootCertificates];
 }
@@ -32,11 +45,8 @@ export function registryCertificateAuthorities(certsD: string, indexName: string
       .filter((name) => name.endsWith('.crt'))
       .sort()
       .flatMap((name) => {
-        try {
-          return [readFileSync(join(dir, name), 'utf8')];
-        } catch {
-          return [];
-        }
+        const text = readTextOrUndefined(join(dir, name), MAX_CERTIFICATE_FILE_BYTES);
+        return text === undefined ? [] : [text];
       });
   } catch {
     return [];

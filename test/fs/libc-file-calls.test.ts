@@ -6,6 +6,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync, readFileSync, type BigIntStats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStatx } from '../../src/fs/libc-file-calls.js';
@@ -23,9 +24,13 @@ interface Answer {
   fstat: Attempt<Record<string, string | number>>;
 }
 
-async function probe(paths: string[], uid?: number): Promise<Answer[]> {
+async function probe(paths: string[], uid?: number, maxBytes?: number): Promise<Answer[]> {
   const command = uid === undefined ? [bunBinary(), PROBE, 'paths', ...paths] : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', bunBinary(), PROBE, 'paths', ...paths];
-  const { stdout } = await execa(command[0] as string, command.slice(1), { timeout: 60_000, env: { ...process.env, BUN_INSTALL_CACHE_DIR: join(dir, 'bun-cache') } });
+  const { stdout } = await execa(command[0] as string, command.slice(1), {
+    // The bound a FIFO that blocked would meet (below the test's own 60 s): the test fails, CI goes on.
+    timeout: 30_000,
+    env: { ...process.env, BUN_INSTALL_CACHE_DIR: join(dir, 'bun-cache'), ...(maxBytes === undefined ? {} : { PROBE_MAX_BYTES: String(maxBytes) }) },
+  });
   return JSON.parse(stdout) as Answer[];
 }
 
@@ -44,6 +49,7 @@ beforeAll(() => {
   mkdirSync(join(dir, 'folder'));
   symlinkSync(join(dir, 'plain.json'), join(dir, 'link'));
   symlinkSync(join(dir, 'nowhere'), join(dir, 'dangling'));
+  execFileSync('mkfifo', [join(dir, 'fifo')]);
   mkdirSync(join(dir, 'closed'), { mode: 0o700 });
   writeFileSync(join(dir, 'closed', 'inside'), 'x');
 });
@@ -60,7 +66,7 @@ describe('libc file calls in bun', () => {
       const expected = nodeStat(statSync(path, { bigint: true }));
       expect(answer.stat, name).toEqual({ value: expected });
       if (name === 'folder') {
-        expect(answer.text, name).toMatchObject({ code: 'EISDIR' });
+        expect(answer.text, name).toEqual({ code: 'io', message: `cannot read ${path}: it is a folder, not a regular file` });
         continue;
       }
       expect(answer.fstat, name).toEqual({ value: expected });
@@ -87,6 +93,24 @@ describe('libc file calls in bun', () => {
     const [answer] = await probe([inside], 65534);
     expect(answer?.stat).toMatchObject({ code: 'EACCES', message: `EACCES: permission denied, stat '${inside}'` });
     expect(answer?.text).toMatchObject({ code: 'EACCES' });
+  });
+
+  it('a FIFO and a device are refused at once, judged on the open descriptor (the open of a FIFO does not wait for a writer)', async () => {
+    const fifo = join(dir, 'fifo');
+    const [pipe, zero] = await probe([fifo, '/dev/zero']);
+    expect(pipe?.stat).toEqual({ value: nodeStat(statSync(fifo, { bigint: true })) });
+    expect(pipe?.fstat).toEqual({ value: nodeStat(statSync(fifo, { bigint: true })) }); // openToRead came back
+    expect(pipe?.text).toEqual({ code: 'io', message: `cannot read ${fifo}: it is a FIFO (named pipe), not a regular file` });
+    expect(zero?.text).toEqual({ code: 'io', message: 'cannot read /dev/zero: it is a character device, not a regular file' });
+  });
+
+  it('a file over the cap is refused unread; a procfs file (stat size 0) is read to its end, but not past the cap', async () => {
+    const large = join(dir, 'large');
+    const [tooLarge, proc] = await probe([large, '/proc/version'], undefined, 1024 * 1024);
+    expect(tooLarge?.text).toEqual({ code: 'io', message: `cannot read ${large}: it holds 3200003 bytes, more than the 1 MiB such a file may hold` });
+    expect(proc?.text).toEqual({ value: readFileSync('/proc/version', 'utf8') });
+    const [procOverCap] = await probe(['/proc/version'], undefined, 10);
+    expect(procOverCap?.text).toEqual({ code: 'io', message: 'cannot read /proc/version: it holds more than the 10 bytes such a file may hold' });
   });
 
   it('read and write move every byte through a pipe, partial counts included', async () => {

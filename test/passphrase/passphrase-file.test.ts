@@ -45,7 +45,7 @@ describe('TSSTORE_PASSPHRASE_FILE', () => {
     expect(() => readPassphraseFile(file('\n', 0o600))).toThrow(/is empty$/);
     const folder = join(dir, 'folder');
     mkdirSync(folder, { mode: 0o700 });
-    expect(() => readPassphraseFile(folder)).toThrow(/is not a regular file$/);
+    expect(() => readPassphraseFile(folder)).toThrow(/ is a folder, not a regular file$/);
     expect(() => readPassphraseFile(join(dir, 'missing'))).toThrow(/no such file/);
   });
 });

@@ -21,6 +21,9 @@ function attempt<T>(run: () => T): { value: T } | { code: string; message: strin
 const show = (stat: FileStat | undefined) =>
   stat && { dev: String(stat.dev), ino: String(stat.ino), mode: stat.mode, size: stat.size, mtimeNs: String(stat.mtimeNs), ctimeNs: String(stat.ctimeNs) };
 
+// The cap of readText: PROBE_MAX_BYTES, else 16 MiB.
+const maxBytes = Number(process.env.PROBE_MAX_BYTES ?? 16 * 1024 * 1024);
+
 // argv cannot carry a NUL: `<NUL>` stands for one.
 const [mode, ...paths] = process.argv.slice(2).map((arg) => arg.replaceAll('<NUL>', '\0'));
 if (mode === 'echo') {
@@ -34,7 +37,7 @@ if (mode === 'echo') {
   const answers = paths.map((path) => ({
     path,
     stat: attempt(() => show(calls.stat(path))),
-    text: attempt(() => calls.readText(path)),
+    text: attempt(() => calls.readText(path, maxBytes)),
     fstat: attempt(() => {
       const fd = calls.openToRead(path);
       try {

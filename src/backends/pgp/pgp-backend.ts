@@ -6,7 +6,8 @@
 import { fileCalls } from '../../fs/file-calls.js';
 import { joinPath } from '../../fs/join-path.js';
 import { nodeFs } from '../../fs/node-modules.js';
-import { TsstoreError, fileSystemError } from '../../errors.js';
+import { TsstoreError, fileSystemError, isTsstoreError } from '../../errors.js';
+import { readExistingRegularText } from '../../fs/read-regular-file.js';
 import { createFileExclusive, ensurePrivateDir, removeStaleTemporaryFiles, writeFileAtomic } from '../../fs/private-files.js';
 import { formatList } from '../../protocol/codec.js';
 import { CREDENTIALS_NOT_FOUND } from '../../protocol/messages.js';
@@ -23,6 +24,16 @@ const HEADER_READ_BYTES = 32 * 1024;
  * first use: `get` and a cached `list` read no header. */
 let headerBuffer: Uint8Array | undefined;
 const headerDecoder = new TextDecoder();
+/**
+ * Caps of the files read whole. A credential is at most the codec's 1 MiB of input, armored (base64: 4/3)
+ * with a packet per recipient: 4 MiB holds it with room. The list cache names each credential twice (the
+ * codec caps a server URL and a username at 1,024 characters each): 16 MiB is 4,000 logins of the longest
+ * names, hundreds of thousands of usual ones, and a larger cache is only scanned instead.
+ * A recipient's public key from a keyserver can carry thousands of signatures: 8 MiB.
+ */
+const MAX_CREDENTIAL_FILE_BYTES = 4 * 1024 * 1024;
+const MAX_LIST_CACHE_BYTES = 16 * 1024 * 1024;
+export const MAX_RECIPIENT_KEY_BYTES = 8 * 1024 * 1024;
 
 export class PgpBackend implements Backend {
   readonly name = 'pgp' as const;
@@ -95,10 +106,10 @@ export class PgpBackend implements Backend {
     try {
       // A miss answers undefined without an exception; any other error (EACCES, ENOTDIR) still throws.
       if (fileCalls().stat(path) === undefined) return undefined;
-      armored = fileCalls().readText(path);
+      armored = fileCalls().readText(path, MAX_CREDENTIAL_FILE_BYTES);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // erased since the stat
-      throw fileSystemError('read', path, error);
+      throw isTsstoreError(error) ? error : fileSystemError('read', path, error);
     }
     // The common case, our own message to an unprotected key, needs neither openpgp.js nor the agent.
     const { fastDecrypt } = await import('./fast-decrypt.js');
@@ -173,9 +184,9 @@ export class PgpBackend implements Backend {
 
   private readCache<T>(folder: FolderStamp, read: (text: string, current: FolderStamp) => T | undefined): T | undefined {
     try {
-      return read(fileCalls().readText(joinPath(this.layout.root, LIST_CACHE_FILE)), folder);
+      return read(fileCalls().readText(joinPath(this.layout.root, LIST_CACHE_FILE), MAX_LIST_CACHE_BYTES), folder);
     } catch {
-      return undefined;
+      return undefined; // missing, unreadable, not a regular file, too large: scanned instead
     }
   }
 
@@ -219,7 +230,7 @@ export class PgpBackend implements Backend {
     }
     return names.sort().map((name) => {
       const source = joinPath(this.layout.recipientsDir, name);
-      return { armored: nodeFs().readFileSync(source, 'utf8'), source };
+      return { armored: readExistingRegularText(source, { maxBytes: MAX_RECIPIENT_KEY_BYTES }), source };
     });
   }
 

@@ -2,9 +2,10 @@
  * What one registry's folder under certs.d holds, read the way dockerd reads it (symbolic links followed,
  * names as they are), with bounds: at most MAX_ENTRIES names and MAX_FILE_BYTES per file. Only reads.
  */
-import { closeSync, fstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
-import { constants } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { readRegularFile } from '../../fs/read-regular-file.js';
+import { isFolderMode } from '../../fs/regular-file.js';
 
 export const MAX_ENTRIES = 200;
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -45,30 +46,20 @@ export function listCertsD(certsD: string): string[] {
   }
 }
 
+/** A FIFO planted here must not stop the doctor, nor /dev/zero fill its memory: read-regular-file.ts. */
 function readEntry(folder: string, name: string): FolderEntry {
-  const path = join(folder, name);
-  let fd: number | undefined;
-  try {
-    // O_NONBLOCK: a FIFO planted here must not stop the doctor.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) return { name, kind: 'folder' };
-    if (!stat.isFile()) return { name, kind: 'other' };
-    if (stat.size > MAX_FILE_BYTES) return { name, kind: 'too-large', bytes: stat.size };
-    const buffer = Buffer.alloc(stat.size);
-    let read = 0;
-    while (read < buffer.length) {
-      const count = readSync(fd, buffer, read, buffer.length - read, read);
-      if (count === 0) break;
-      read += count;
-    }
-    return { name, kind: 'file', text: buffer.subarray(0, read).toString('latin1') };
-  } catch (error) {
-    const code = errorCode(error);
-    if (code === 'EISDIR') return { name, kind: 'folder' };
-    return { name, kind: 'unreadable', code, reason: reasonOf(code, error) };
-  } finally {
-    if (fd !== undefined) closeSync(fd);
+  const outcome = readRegularFile(join(folder, name), { maxBytes: MAX_FILE_BYTES });
+  switch (outcome.kind) {
+    case 'read':
+      return { name, kind: 'file', text: outcome.bytes.toString('latin1') };
+    case 'not-regular':
+      return { name, kind: isFolderMode(outcome.mode) ? 'folder' : 'other' };
+    case 'too-large':
+      return { name, kind: 'too-large', bytes: outcome.size ?? MAX_FILE_BYTES + 1 };
+    case 'missing':
+      return { name, kind: 'unreadable', code: 'ENOENT', reason: reasonOf('ENOENT', outcome.error) };
+    case 'unreadable':
+      return { name, kind: 'unreadable', code: outcome.code, reason: reasonOf(outcome.code, outcome.error) };
   }
 }
 
