@@ -3,9 +3,9 @@
  * then config.json's currentContext (the context's meta.json names its endpoint), else the default
  * socket. Used to tell a rootless daemon (its socket is $XDG_RUNTIME_DIR/docker.sock) from the system one.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Environment } from '../config/paths.js';
+import { readRegularText } from '../fs/read-regular-file.js';
 import { sha256Hex } from '../runtime/lazy-crypto.js';
 import { type DockerConfig, readDockerConfig } from './config-file.js';
 
@@ -53,9 +53,15 @@ export function readDockerEndpoint(env: Environment): DockerEndpoint {
   return dockerEndpoint(env, configFile);
 }
 
+/** A context's meta.json holds a name and a few endpoints: a few hundred bytes. */
+const MAX_CONTEXT_META_BYTES = 1024 * 1024;
+
 function contextDockerHost(metaPath: string): string | undefined {
   try {
-    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { Endpoints?: { docker?: { Host?: unknown } } };
+    // Bounded and regular files only: a FIFO there would stop the doctor at its open.
+    const text = readRegularText(metaPath, { maxBytes: MAX_CONTEXT_META_BYTES });
+    if (text === undefined) return undefined;
+    const meta = JSON.parse(text) as { Endpoints?: { docker?: { Host?: unknown } } };
     const host = meta.Endpoints?.docker?.Host;
     return typeof host === 'string' && host !== '' ? host : undefined;
   } catch {

@@ -3,7 +3,8 @@
  * login, `"credsStore": "pass"`): with zsh, with fish (only the file path matters; neither needs to be
  * installed) and with bash, whose interactive start-up is then run for real in a pseudo-terminal.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -193,5 +194,19 @@ describe.skipIf(!haveAll(['gpg', 'gpgconf', 'pass', 'docker-credential-pass']))(
       ],
     });
     for (const file of ['.tcshrc', '.cshrc', '.bashrc', '.zshrc']) expect(existsSync(join(home, file))).toBe(false);
+  });
+  it('bash: a FIFO named ~/.bashrc is never waited on: the look reports, --fix names it and leaves it a FIFO', async () => {
+    const shell = { SHELL: '/bin/bash' };
+    const bashrc = join(home, '.bashrc');
+    execFileSync('mkfifo', ['-m', '600', bashrc]);
+    // runHelper's spawn has a bound (60 s): before, the open of the FIFO waited for a writer for ever.
+    const looked = await doctor(['--json', 'gpg-tty'], shell);
+    expect(looked.exitCode, looked.stdout + looked.stderr).toBe(1);
+    expect(parse(looked).checks[0]?.status).toBe('problem');
+    const fixed = await doctor(['--fix', '--json', 'gpg-tty'], shell);
+    expect(fixed.exitCode, fixed.stdout + fixed.stderr).toBe(1);
+    const details = parse(fixed).checks[0]?.details.join('\n') ?? '';
+    expect(details).toContain(`the fix failed: cannot read ${bashrc}: it is a FIFO (named pipe), not a regular file`);
+    expect(lstatSync(bashrc).isFIFO()).toBe(true);
   });
 });

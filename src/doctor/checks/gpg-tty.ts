@@ -3,11 +3,12 @@
  * gpg cannot ask for a passphrase and docker fails with "Inappropriate ioctl for device".
  * Fix: append the export to the shell's start-up file, once, keeping every other byte and the file's mode.
  */
-import { mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type Environment, tsstorePaths, userHome } from '../../config/paths.js';
 import { TsstoreError, fileSystemError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/private-files.js';
+import { readRegularBytes, readRegularFile } from '../../fs/read-regular-file.js';
 import type { Check, Diagnosis } from '../check.js';
 import type { DoctorContext } from '../context.js';
 import {
@@ -86,13 +87,16 @@ function shellEnvironment(env: Environment): ShellEnvironment {
   return { home: userHome(env), zdotdir: env.ZDOTDIR, xdgConfigHome: env.XDG_CONFIG_HOME };
 }
 
-/** The bytes of a file, or undefined when it does not exist or cannot be read. */
+/** A shell start-up file is a few KiB; far more is not one a shell would read through (and not ours to load). */
+const MAX_STARTUP_FILE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The bytes of a file, or undefined when it does not exist or cannot be read. Bounded and regular files
+ * only: a FIFO named .bashrc would otherwise stop the doctor for ever at its open.
+ */
 function readBytes(path: string): Buffer | undefined {
-  try {
-    return readFileSync(path);
-  } catch {
-    return undefined;
-  }
+  const outcome = readRegularFile(path, { maxBytes: MAX_STARTUP_FILE_BYTES });
+  return outcome.kind === 'read' ? outcome.bytes : undefined;
 }
 
 /** Where the shell already exports GPG_TTY, as `FILE (line N)`. */
@@ -168,12 +172,19 @@ export const gpgTty: Check = {
     // Bytes in, the same bytes plus the export out: never decoded, so nothing that is not UTF-8 is lost.
     let before: Uint8Array = new Uint8Array(0);
     let mode = 0o644;
+    let existing: Buffer | undefined;
     try {
       path = realpathSync(target);
-      before = readFileSync(path);
-      mode = statSync(path).mode & 0o7777;
+      // Bounded, regular files only: a FIFO or a huge file there is named as such, never waited on.
+      existing = readRegularBytes(path, { maxBytes: MAX_STARTUP_FILE_BYTES });
+      if (existing !== undefined) mode = statSync(path).mode & 0o7777;
     } catch (error) {
+      if (error instanceof TsstoreError) throw error;
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fileSystemError('read', target, error);
+    }
+    if (existing !== undefined) {
+      before = existing;
+    } else {
       // A dangling link (a dotfile repository not checked out yet) is created where it points.
       path = danglingLinkTarget(target) ?? target;
       try {
