@@ -3,13 +3,13 @@
  * moves credentials into tsstore, verified one by one. A login tsstore already holds is replaced only
  * when named with --overwrite; --discard removes a file's copy of a registry tsstore holds already.
  */
-import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openBackend } from '../backends/open.js';
 import type { Environment } from '../config/paths.js';
 import { HelperClient } from '../credential-helper/client.js';
 import { runCredentialHelper } from '../credential-helper/run.js';
 import { plaintextEntries, withoutSecrets } from '../docker/auths.js';
+import { realPathOr } from '../fs/real-path.js';
 import { type DockerConfigFile, assertRewritable, dockerConfigPath, readConfigFile, readDockerConfig } from '../docker/config-file.js';
 import { replaceConfigFile } from '../backup/encrypted-backup.js';
 import { TsstoreError } from '../errors.js';
@@ -112,12 +112,5 @@ async function openStore(options: MigrateOptions, env: Environment): Promise<Bac
 }
 
 function samePath(a: string, b: string): boolean {
-  const real = (path: string) => {
-    try {
-      return realpathSync(path);
-    } catch {
-      return resolve(path);
-    }
-  };
-  return real(a) === real(b);
+  return realPathOr(a, resolve(a)) === realPathOr(b, resolve(b));
 }

@@ -3,12 +3,12 @@
  * error, written the way docker writes it (tabs, 0600, atomic rename, through symlinks) but keeping
  * every key, including the ones docker itself would drop.
  */
-import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type Environment, userHome } from '../config/paths.js';
 import { TsstoreError } from '../errors.js';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/private-files.js';
 import { readRegularText } from '../fs/read-regular-file.js';
+import { realPathOr } from '../fs/real-path.js';
 import { type DuplicateKey, describeDuplicateKeys, findDuplicateKeys } from '../json/duplicate-keys.js';
 import { findJsonError, positionOf } from '../json/position.js';
 
@@ -111,22 +111,14 @@ export function assertRewritable(file: DockerConfigFile): void {
 
 export function writeDockerConfig(file: DockerConfigFile): void {
   assertRewritable(file);
-  let target = file.path;
-  try {
-    target = realpathSync(file.path); // replace the file a symlink points at, not the link
-  } catch {
-    ensurePrivateDir(dirname(file.path));
-  }
-  writeFileAtomic(target, serializeDockerConfig(file.config, { crlf: file.crlf }));
+  // The file a symlink points at, not the link; a file not there yet gets its folder first.
+  const target = realPathOr(file.path, '');
+  if (target === '') ensurePrivateDir(dirname(file.path));
+  writeFileAtomic(target || file.path, serializeDockerConfig(file.config, { crlf: file.crlf }));
 }
 
 /** Replaces an existing config.json with `text` as given (a fix that edits the text itself), through a symlink. */
 export function writeDockerConfigText(file: DockerConfigFile, text: string): void {
-  let target = file.path;
-  try {
-    target = realpathSync(file.path);
-  } catch {
-    // not there (any more): written where it was named
-  }
-  writeFileAtomic(target, text);
+  // Not there (any more): written where it was named.
+  writeFileAtomic(realPathOr(file.path), text);
 }

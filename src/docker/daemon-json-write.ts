@@ -5,27 +5,20 @@
  * target, with its mode and owner kept; a new file is 0644, as dockerd's documentation makes it.
  */
 import { W_OK } from 'node:constants';
-import { accessSync, chownSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, chownSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TsstoreError, fileSystemError } from '../errors.js';
 import { writeFileAtomic } from '../fs/private-files.js';
+import { realPathOr } from '../fs/real-path.js';
 import { describeDuplicateKeys } from '../json/duplicate-keys.js';
 import { INSECURE_REGISTRIES_KEY, addInsecureRegistries, isInsecureRegistryEntry, misspelledKeys } from './daemon-json-edit.js';
 import { type DaemonJsonFile, readDaemonJsonFile } from './daemon-json-file.js';
 
 const NEW_FILE_MODE = 0o644;
 
-function target(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
-
 /** Whether this process may replace the file (and its folder takes the rename) keeping its owner. */
 export function daemonJsonWritable(path: string): { writable: true } | { writable: false; why: string } {
-  const file = target(path);
+  const file = realPathOr(path);
   const uid = process.getuid?.() ?? 0;
   let folder = dirname(file);
   try {
@@ -92,7 +85,7 @@ export function addToDaemonJson(path: string, entries: readonly string[]): strin
       ? addInsecureRegistries(file.text, entries)
       : { text: `{\n  "${INSECURE_REGISTRIES_KEY}": [${[...new Set(entries)].map((entry) => JSON.stringify(entry)).join(', ')}]\n}\n`, added: [...new Set(entries)] };
   if (edit.added.length === 0) return [];
-  replaceKeepingOwner(target(path), edit.text);
+  replaceKeepingOwner(realPathOr(path), edit.text);
   return edit.added;
 }
 
