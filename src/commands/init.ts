@@ -87,8 +87,8 @@ async function loadRecipients(options: InitOptions): Promise<PublicKeyInfo[]> {
   const { readRecipientKey } = await import('../backends/pgp/openpgp-crypto.js');
   const keys: PublicKeyInfo[] = [];
   for (const file of options.recipientFiles) {
-    // Only a regular file (a FIFO named here would block init for good), within the cap.
-    const outcome = readRegularFile(file, { maxBytes: MAX_RECIPIENT_KEY_BYTES });
+    // A regular file, or a pipe the person named (`--recipient <(gpg --armor --export KEY)`), within the cap.
+    const outcome = readRegularFile(file, { maxBytes: MAX_RECIPIENT_KEY_BYTES, pipeNamedByPerson: true });
     if (outcome.kind !== 'read') throw refusalError(file, outcome);
     const data = outcome.bytes;
     const armored = data.subarray(0, 100).toString('latin1').includes('-----BEGIN PGP');

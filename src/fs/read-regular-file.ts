@@ -29,7 +29,15 @@ export interface RegularFileOptions {
   maxBytes: number;
   /** Runs on the open file's stat before a byte is read (a permission check); what it throws goes out. */
   inspect?: (stat: Stats) => void;
+  /**
+   * A pipe is read too (still within the cap): only for a path a person typed on the command line, such
+   * as `init --recipient <(gpg --armor --export KEY)`, where waiting for the writer is what they asked for.
+   * Never for a file tsstore finds by itself.
+   */
+  pipeNamedByPerson?: boolean;
 }
+
+const S_IFIFO = 0o010000;
 
 /** The file's bytes, or why not. Throws only what `inspect` throws. */
 export function readRegularFile(path: string, options: RegularFileOptions): RegularFileRead {
@@ -47,6 +55,7 @@ export function readRegularFile(path: string, options: RegularFileOptions): Regu
     } catch (error) {
       return failed(error);
     }
+    if (options.pipeNamedByPerson && (stat.mode & 0o170000) === S_IFIFO) return readPipe(path, options.maxBytes);
     if (!isRegularFileMode(stat.mode)) return { kind: 'not-regular', mode: stat.mode };
     if (stat.size > options.maxBytes) return { kind: 'too-large', size: stat.size, maxBytes: options.maxBytes };
     options.inspect?.(stat);
@@ -82,6 +91,24 @@ function readOpenFile(fd: number, size: number, maxBytes: number): RegularFileRe
     length += count;
   }
   return { kind: 'read', bytes: buffer.subarray(0, length) };
+}
+
+/** A pipe, opened again without O_NONBLOCK (node cannot clear the flag), read to its end or past the cap. */
+function readPipe(path: string, maxBytes: number): RegularFileRead {
+  const fs = nodeFs();
+  let fd: number;
+  try {
+    fd = fs.openSync(path, fs.constants.O_RDONLY | (fs.constants.O_NOCTTY ?? 0));
+  } catch (error) {
+    return failed(error);
+  }
+  try {
+    return readOpenFile(fd, 0, maxBytes);
+  } catch (error) {
+    return failed(error);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function failed(error: unknown): RegularFileRead {

@@ -8,6 +8,7 @@
  */
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HELPER_BINARY, type HelperResult, type TemporaryHome, runHelper, temporaryHome } from '../support/helper-binary.js';
 import { findOnPath, haveAll } from '../support/real-components.js';
@@ -130,6 +131,23 @@ describe.skipIf(!haveAll(['gpg', 'gpgconf', 'sh']))('GnuPG reads the pgp store (
     // The store key still reads everything.
     expect(await runHelper(['get'], { input: BEFORE.ServerURL, env: store.env })).toMatchObject({ stdout: getOutput(BEFORE), exitCode: 0 });
     expect(await runHelper(['get'], { input: AFTER.ServerURL, env: store.env })).toMatchObject({ stdout: getOutput(AFTER), exitCode: 0 });
+  });
+
+  it('init --recipient <(gpg --armor --export KEY): a pipe the person names is read, as a file would be', async () => {
+    const store = newStore();
+    const exported = await teammate.gpg(['--armor', '--export', teammateFingerprint]);
+    const keyFile = join(store.home, 'teammate.asc');
+    writeFileSync(keyFile, exported.stdout);
+    // bash's process substitution hands init /dev/fd/63, a pipe; the spawn's bound ends a hang as a failure.
+    const init = await execa('bash', ['-c', `"$0" init --recipient <(cat "$1") --no-docker-config`, HELPER_BINARY, keyFile], {
+      env: store.env,
+      extendEnv: false,
+      reject: false,
+      timeout: 60_000,
+    });
+    expect(init.exitCode, String(init.stdout) + String(init.stderr)).toBe(0);
+    const recipients = readdirSync(join(store.env.TSSTORE_HOME ?? '', 'pgp', 'recipients')).map((name) => name.toUpperCase());
+    expect(recipients).toContain(`${teammateFingerprint}.ASC`);
   });
 
   it('init --recipient-gpg KEYID (exported from GNUPGHOME by the helper): that keyring decrypts old and new credentials', async () => {
