@@ -79,5 +79,11 @@ describe('judgeContainers', () => {
     });
     const broken = judgeContainers({ tools: ['podman'], helpers: ['tsstore'], helpersFrom: '/c.conf', authFiles: [{ path: '/a.json', error: 'not valid JSON' }] });
     expect(broken).toEqual({ status: 'problem', details: ['/a.json: not valid JSON; fix it by hand'], fixable: false });
+    const refused = judgeContainers({ tools: ['podman'], helpers: ['tsstore'], unreadableConfs: ['cannot read /r.conf: it is a FIFO (named pipe), not a regular file'], authFiles: [] });
+    expect(refused).toEqual({
+      status: 'problem',
+      details: ['cannot read /r.conf: it is a FIFO (named pipe), not a regular file; podman, skopeo and buildah cannot read it either: fix it by hand'],
+      fixable: false,
+    });
   });
 });

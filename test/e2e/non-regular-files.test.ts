@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HELPER_BINARY, type HelperResult, type TemporaryHome, temporaryHome } from '../support/helper-binary.js';
+import { haveAll } from '../support/real-components.js';
 import { snapshotEntries } from '../support/tree-snapshot.js';
 
 /** Far above the second these take, far below the test's 60 s: a hang is a failure, not a stuck CI. */
@@ -122,6 +123,18 @@ describe('doctor meets a FIFO', () => {
     expect(report.checks.map((check) => check.id).sort()).toEqual(['certs-d', 'clock', 'registry-login']);
     expect(report.checks.every((check) => check.status !== 'crashed'), result.stdout).toBe(true);
     expect(report.checks.find((check) => check.id === 'certs-d')?.details.join('\n')).toContain('ca.crt is not a regular file');
+    expect(snapshotEntries(home.home)).toEqual(before);
+  });
+  it.skipIf(!haveAll(['podman']))('a FIFO registries.conf: the containers check reports it as a problem, does not crash, and nothing changes', async () => {
+    const conf = join(home.home, '.config', 'containers', 'registries.conf');
+    mkdirSync(join(home.home, '.config', 'containers'), { recursive: true });
+    mkfifo(conf);
+    const before = snapshotEntries(home.home);
+    const result = await run(['doctor', '--json', 'containers']);
+    expect(result.timedOut, result.stderr).toBe(false);
+    const check = (JSON.parse(result.stdout) as { checks: Array<{ id: string; status: string; details: string[] }> }).checks[0];
+    expect(check?.status, result.stdout).toBe('problem');
+    expect(check?.details.join('\n')).toContain(`cannot read ${conf}: it is a FIFO (named pipe), not a regular file`);
     expect(snapshotEntries(home.home)).toEqual(before);
   });
 });

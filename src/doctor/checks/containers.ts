@@ -39,6 +39,8 @@ export interface ContainersState {
   tools: string[];
   helpers: string[];
   helpersFrom?: string;
+  /** registries.conf files that are there but refused (not regular, too big): one line each. */
+  unreadableConfs?: string[];
   authFiles: AuthFileView[];
   /** Why the entries could not be compared with tsstore's logins, when they could not. */
   planProblem?: string;
@@ -55,6 +57,10 @@ export function judgeContainers(state: ContainersState): Diagnosis {
     details.push(
       `${state.tools.join(', ')} keep logins with ${state.helpers.length ? state.helpers.join(', ') : 'no helper'}${state.helpersFrom ? ` (credential-helpers in ${state.helpersFrom})` : ' (the default)'}, not tsstore`,
     );
+  }
+  for (const line of state.unreadableConfs ?? []) {
+    details.push(`${line}; podman, skopeo and buildah cannot read it either: fix it by hand`);
+    fixable = false;
   }
   let moves = false;
   for (const file of state.authFiles) {
@@ -82,7 +88,7 @@ export function judgeContainers(state: ContainersState): Diagnosis {
 function readFiles(context: DoctorContext): Omit<ContainersState, 'authFiles'> & { authFiles: AuthFileRead[] } {
   const home = userHome(context.env);
   const tools = CONTAINER_TOOLS.filter((tool) => findOnPath(tool, context.env.PATH ?? '') !== undefined);
-  const { helpers, from } = readCredentialHelpers(context.env);
+  const { helpers, from, unreadable } = readCredentialHelpers(context.env);
   const authFiles: AuthFileRead[] = [];
   for (const path of containersAuthFiles(home, context.env)) {
     if (!existsSync(path)) continue;
@@ -94,7 +100,7 @@ function readFiles(context: DoctorContext): Omit<ContainersState, 'authFiles'> &
       authFiles.push({ path, error: describeError(error) });
     }
   }
-  return { tools, helpers, helpersFrom: from, authFiles };
+  return { tools, helpers, helpersFrom: from, unreadableConfs: unreadable, authFiles };
 }
 
 /** The files, with each entry compared with what tsstore holds (looking only). */
