@@ -39,7 +39,7 @@ export async function serveProtocol(args: readonly string[], openBackend: OpenBa
   return 0;
 }
 
-const STDOUT_CLOSED = 'stdout is closed: the answer was not delivered';
+const STDOUT_CLOSED = 'stdout is closed (or a read-write /dev/null): the answer was not delivered';
 
 function tellPerson(line: string): void {
   try {
