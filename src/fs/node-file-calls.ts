@@ -2,8 +2,7 @@
 import type { BigIntStats } from 'node:fs';
 import type { FileCalls, FileStat } from './file-calls.js';
 import { nodeFs } from './node-modules.js';
-import { readRegularFile } from './read-regular-file.js';
-import { notRegularFileError, tooLargeFileError } from './regular-file.js';
+import { readRegularFile, refusalError } from './read-regular-file.js';
 
 function fileStat(stats: BigIntStats): FileStat {
   return { dev: stats.dev, ino: stats.ino, mode: Number(stats.mode), size: Number(stats.size), mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs };
@@ -24,16 +23,10 @@ export function nodeFileCalls(): FileCalls {
     close: (fd) => fs.closeSync(fd),
     readText(path, maxBytes, checkMode) {
       const outcome = readRegularFile(path, { maxBytes, ...(checkMode && { inspect: (stat) => checkMode(stat.mode) }) });
-      switch (outcome.kind) {
-        case 'read':
-          return outcome.bytes.toString('utf8');
-        case 'not-regular':
-          throw notRegularFileError(path, outcome.mode);
-        case 'too-large':
-          throw tooLargeFileError(path, outcome.size, outcome.maxBytes);
-        default:
-          throw outcome.error;
-      }
+      if (outcome.kind === 'read') return outcome.bytes.toString('utf8');
+      // node's own error, as the libc calls throw theirs: callers tell ENOENT by its code.
+      if (outcome.kind === 'missing' || outcome.kind === 'unreadable') throw outcome.error;
+      throw refusalError(path, outcome);
     },
   };
 }
