@@ -5,8 +5,9 @@
  *
  * Why: in the single file's interpreter BigInt's 1024-bit arithmetic took 5.4 M of a keyring `get`'s
  * 23 M instructions (the public key 2.6 M, the shared secret 2.8 M) and, allocating a new BigInt per
- * step, enough heap to start JavaScriptCore's warm-up thread (170 page faults). libgcrypt's powm is a
- * few hundred thousand instructions for both. Figures: dh-session.ts.
+ * step, enough heap to start JavaScriptCore's warm-up thread (170 page faults). libgcrypt's powm takes
+ * 2.2 M per exponentiation, so few instructions are saved: the page faults are what pays. Figures:
+ * dh-session.ts.
  */
 import { libgcrypt } from './libgcrypt.js';
 
