@@ -34,7 +34,16 @@ export class EncryptedSession {
   cipher(session: OpenSession): Promise<SessionCipher> {
     // Queued behind the continuation of a call just made: the request is on the socket before the CPU work.
     if (!session.cipher) {
-      session.cipher = Promise.resolve().then(() => session.makeCipher(sharedSecret(session.pair, session.peerPublicKey)));
+      session.cipher = Promise.resolve().then(async () => {
+        const shared = sharedSecret(session.pair, session.peerPublicKey);
+        try {
+          return await session.makeCipher(shared);
+        } finally {
+          // The cipher holds its own key now: neither the shared secret nor the private key is needed again.
+          shared.fill(0);
+          session.pair.privateKey.fill(0);
+        }
+      });
       session.cipher.catch(() => undefined); // awaited later, after the reply: a failure must not go unhandled meanwhile
     }
     return session.cipher;
