@@ -38,9 +38,10 @@ export class DBusConnection {
   private authenticated = false;
   private readonly replies = new Map<number, Pending>();
   private failure: Error | undefined;
-  private readonly failureWaiters: Array<(error: Error) => void> = [];
 
   private socket: UnixSocket | undefined;
+  /** Written before a socket that connects later (bun's, Node's) was there. */
+  private readonly unsent: Uint8Array[] = [];
 
   private constructor(private readonly timeoutMs: number) {}
 
@@ -52,39 +53,70 @@ export class DBusConnection {
 
   /** Connects and authenticates as the current user within `timeoutMs`; each later call gets as long. */
   static async open(path: string, timeoutMs: number): Promise<DBusConnection> {
-    const connection = new DBusConnection(timeoutMs);
-    const timer = setTimeout(() => connection.fail(new DBusError('the D-Bus session bus did not answer in time')), timeoutMs);
+    let connection: DBusConnection | undefined;
     try {
-      const connected = connectUnixSocket(path, connection.events);
-      // A connect that outlives the deadline: the deadline's error wins, the late socket is closed.
-      connected.then(
-        (socket) => connection.failure && socket.destroy(),
-        () => undefined,
-      );
-      connection.socket = await Promise.race([connected, connection.failed()]);
-      const accepted = connection.authenticate();
-      // Pipelined, as sd-bus does: AUTH, BEGIN and Hello leave in one round trip, which the bus's OK
-      // line and Hello's answer come back in. Hello must be the first message; later calls need not
-      // wait for its answer (the bus handles messages in order, and refusing Hello closes the
-      // connection, failing them too). If the bus refuses AUTH, it never reads BEGIN or Hello as such.
-      connection
-        .call({ destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello' })
-        .catch((error: Error) => connection.fail(error));
-      await accepted;
+      connection = DBusConnection.start(path, timeoutMs);
+      await connection.accepted;
       return connection;
     } catch (error) {
-      connection.close();
-      throw error instanceof DBusError ? error : new DBusError(`cannot connect to the D-Bus session bus: ${(error as Error).message}`);
-    } finally {
-      clearTimeout(timer);
+      connection?.close();
+      throw error;
     }
   }
 
-  /** Rejects when the connection fails (never resolves). */
-  private failed(): Promise<never> {
-    return new Promise((_resolve, reject) => {
-      this.failureWaiters.push(reject);
-    });
+  /**
+   * Connects and writes AUTH, BEGIN and Hello; calls may be made at once, before the bus said OK
+   * (the D-Bus spec lets a client pipeline messages after BEGIN, as sd-bus does): through libc they
+   * leave before the first poll, so a keyring `get`'s SearchItems and OpenSession share the bus's
+   * answer to AUTH and Hello (strace, single file against gnome-keyring: get hit and miss, store, list and erase each
+   * one round trip fewer, a hit 3 -> 2, a miss 3 -> 2), and the key pair
+   * is computed while the bus works. A refused or unanswered AUTH (within `timeoutMs`) fails the
+   * connection: every call waiting then rejects with that error, and `accepted` too. Throws when a
+   * connect through libc fails at once; a later connect's failure fails the connection the same way.
+   */
+  static start(path: string, timeoutMs: number): DBusConnection {
+    const connection = new DBusConnection(timeoutMs);
+    const timer = setTimeout(() => connection.fail(new DBusError('the D-Bus session bus did not answer in time')), timeoutMs);
+    let socket: UnixSocket | Promise<UnixSocket>;
+    try {
+      socket = connectUnixSocket(path, connection.events);
+    } catch (error) {
+      clearTimeout(timer);
+      throw new DBusError(`cannot connect to the D-Bus session bus: ${(error as Error).message}`);
+    }
+    if (socket instanceof Promise) {
+      socket.then(
+        // A connect that outlives the deadline: the deadline's error stands, the late socket is closed.
+        (late) => (connection.failure ? late.destroy() : connection.attach(late)),
+        (error: Error) => connection.fail(new DBusError(`cannot connect to the D-Bus session bus: ${error.message}`)),
+      );
+    } else connection.attach(socket);
+    connection.accepted = connection.authenticate();
+    connection.accepted.then(
+      () => clearTimeout(timer),
+      (error: Error) => {
+        clearTimeout(timer);
+        connection.fail(error);
+      },
+    );
+    // Pipelined, as sd-bus does: AUTH, BEGIN and Hello leave in one round trip, which the bus's OK
+    // line and Hello's answer come back in. Hello must be the first message; later calls need not
+    // wait for its answer (the bus handles messages in order, and refusing Hello closes the
+    // connection, failing them too). If the bus refuses AUTH, it never reads BEGIN or Hello as such.
+    connection
+      .call({ destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello' })
+      .catch((error: Error) => connection.fail(error));
+    return connection;
+  }
+
+  /** Resolves once the bus accepted our AUTH; rejects with why not (refused, no answer in time, closed). */
+  accepted: Promise<void> = Promise.resolve();
+
+  /** The socket is there: what was written meanwhile leaves now, in order. */
+  private attach(socket: UnixSocket): void {
+    this.socket = socket;
+    for (const bytes of this.unsent.splice(0)) socket.write(bytes);
+    if (this.replies.size === 0) socket.unref();
   }
 
   close(): void {
@@ -98,7 +130,7 @@ export class DBusConnection {
 
   fail(error: Error): void {
     if (!this.failure) this.failure = error;
-    for (const waiter of this.failureWaiters.splice(0)) waiter(error);
+    this.unsent.length = 0;
     this.lineWaiter?.reject(error);
     this.lineWaiter = undefined;
     for (const pending of this.replies.values()) {
@@ -121,7 +153,8 @@ export class DBusConnection {
   }
 
   private send(bytes: Uint8Array): void {
-    this.socket?.write(bytes);
+    if (this.socket) this.socket.write(bytes);
+    else this.unsent.push(bytes);
   }
 
   private readLine(): Promise<string> {
