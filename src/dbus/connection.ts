@@ -34,13 +34,14 @@ interface Pending {
 export class DBusConnection {
   private serial = 0;
   private buffer: Buffer = Buffer.alloc(0);
-  private lineWaiter: { resolve: (line: string) => void; reject: (error: Error) => void } | undefined;
+  private authWaiter: { resolve: () => void; reject: (error: Error) => void } | undefined;
   private authenticated = false;
   private readonly replies = new Map<number, Pending>();
   private failure: Error | undefined;
-  private readonly failureWaiters: Array<(error: Error) => void> = [];
 
   private socket: UnixSocket | undefined;
+  /** Written before a socket that connects later (bun's, Node's) was there. */
+  private readonly unsent: Uint8Array[] = [];
 
   private constructor(private readonly timeoutMs: number) {}
 
@@ -52,39 +53,70 @@ export class DBusConnection {
 
   /** Connects and authenticates as the current user within `timeoutMs`; each later call gets as long. */
   static async open(path: string, timeoutMs: number): Promise<DBusConnection> {
-    const connection = new DBusConnection(timeoutMs);
-    const timer = setTimeout(() => connection.fail(new DBusError('the D-Bus session bus did not answer in time')), timeoutMs);
+    let connection: DBusConnection | undefined;
     try {
-      const connected = connectUnixSocket(path, connection.events);
-      // A connect that outlives the deadline: the deadline's error wins, the late socket is closed.
-      connected.then(
-        (socket) => connection.failure && socket.destroy(),
-        () => undefined,
-      );
-      connection.socket = await Promise.race([connected, connection.failed()]);
-      const accepted = connection.authenticate();
-      // Pipelined, as sd-bus does: AUTH, BEGIN and Hello leave in one round trip, which the bus's OK
-      // line and Hello's answer come back in. Hello must be the first message; later calls need not
-      // wait for its answer (the bus handles messages in order, and refusing Hello closes the
-      // connection, failing them too). If the bus refuses AUTH, it never reads BEGIN or Hello as such.
-      connection
-        .call({ destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello' })
-        .catch((error: Error) => connection.fail(error));
-      await accepted;
+      connection = DBusConnection.start(path, timeoutMs);
+      await connection.accepted;
       return connection;
     } catch (error) {
-      connection.close();
-      throw error instanceof DBusError ? error : new DBusError(`cannot connect to the D-Bus session bus: ${(error as Error).message}`);
-    } finally {
-      clearTimeout(timer);
+      connection?.close();
+      throw error;
     }
   }
 
-  /** Rejects when the connection fails (never resolves). */
-  private failed(): Promise<never> {
-    return new Promise((_resolve, reject) => {
-      this.failureWaiters.push(reject);
-    });
+  /**
+   * Connects and writes AUTH, BEGIN and Hello; calls may be made at once, before the bus said OK
+   * (the D-Bus spec lets a client pipeline messages after BEGIN, as sd-bus does): through libc they
+   * leave before the first poll, so a keyring `get`'s SearchItems and OpenSession share the bus's
+   * answer to AUTH and Hello (strace, single file against gnome-keyring: get hit and miss, store, list and erase each
+   * one round trip fewer, a hit 3 -> 2, a miss 3 -> 2), and the key pair
+   * is computed while the bus works. A refused or unanswered AUTH (within `timeoutMs`) fails the
+   * connection: every call waiting then rejects with that error, and `accepted` too. Throws when a
+   * connect through libc fails at once; a later connect's failure fails the connection the same way.
+   */
+  static start(path: string, timeoutMs: number): DBusConnection {
+    const connection = new DBusConnection(timeoutMs);
+    const timer = setTimeout(() => connection.fail(new DBusError('the D-Bus session bus did not answer in time')), timeoutMs);
+    let socket: UnixSocket | Promise<UnixSocket>;
+    try {
+      socket = connectUnixSocket(path, connection.events);
+    } catch (error) {
+      clearTimeout(timer);
+      throw new DBusError(`cannot connect to the D-Bus session bus: ${(error as Error).message}`);
+    }
+    if (socket instanceof Promise) {
+      socket.then(
+        // A connect that outlives the deadline: the deadline's error stands, the late socket is closed.
+        (late) => (connection.failure ? late.destroy() : connection.attach(late)),
+        (error: Error) => connection.fail(new DBusError(`cannot connect to the D-Bus session bus: ${error.message}`)),
+      );
+    } else connection.attach(socket);
+    connection.accepted = connection.authenticate();
+    connection.accepted.then(
+      () => clearTimeout(timer),
+      (error: Error) => {
+        clearTimeout(timer);
+        connection.fail(error);
+      },
+    );
+    // Pipelined, as sd-bus does: AUTH, BEGIN and Hello leave in one round trip, which the bus's OK
+    // line and Hello's answer come back in. Hello must be the first message; later calls need not
+    // wait for its answer (the bus handles messages in order, and refusing Hello closes the
+    // connection, failing them too). If the bus refuses AUTH, it never reads BEGIN or Hello as such.
+    connection
+      .call({ destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello' })
+      .catch((error: Error) => connection.fail(error));
+    return connection;
+  }
+
+  /** Resolves once the bus accepted our AUTH; rejects with why not (refused, no answer in time, closed). */
+  accepted: Promise<void> = Promise.resolve();
+
+  /** The socket is there: what was written meanwhile leaves now, in order. */
+  private attach(socket: UnixSocket): void {
+    this.socket = socket;
+    for (const bytes of this.unsent.splice(0)) socket.write(bytes);
+    if (this.replies.size === 0) socket.unref();
   }
 
   close(): void {
@@ -98,9 +130,9 @@ export class DBusConnection {
 
   fail(error: Error): void {
     if (!this.failure) this.failure = error;
-    for (const waiter of this.failureWaiters.splice(0)) waiter(error);
-    this.lineWaiter?.reject(error);
-    this.lineWaiter = undefined;
+    this.unsent.length = 0;
+    this.authWaiter?.reject(error);
+    this.authWaiter = undefined;
     for (const pending of this.replies.values()) {
       clearTimeout(pending.timer);
       pending.reject(error);
@@ -110,26 +142,20 @@ export class DBusConnection {
   }
 
   /** Sends AUTH EXTERNAL and BEGIN at once; resolves when the bus answered OK. */
-  private async authenticate(): Promise<void> {
+  private authenticate(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     const uid = process.getuid?.() ?? 0;
     const hexUid = Buffer.from(String(uid), 'ascii').toString('hex');
     this.send(Buffer.from(`\u0000AUTH EXTERNAL ${hexUid}\r\nBEGIN\r\n`, 'ascii'));
-    const answer = await this.readLine();
-    if (!answer.startsWith('OK ')) throw new DBusError(`the D-Bus session bus refused us: ${answer.slice(0, 80)}`);
-    this.authenticated = true;
-    this.drainMessages();
+    return new Promise((resolve, reject) => {
+      this.authWaiter = { resolve, reject };
+      this.drainLine();
+    });
   }
 
   private send(bytes: Uint8Array): void {
-    this.socket?.write(bytes);
-  }
-
-  private readLine(): Promise<string> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.lineWaiter = { resolve, reject };
-      this.drainLine();
-    });
+    if (this.socket) this.socket.write(bytes);
+    else this.unsent.push(bytes);
   }
 
   private receive(chunk: Buffer): void {
@@ -138,17 +164,29 @@ export class DBusConnection {
     else this.drainLine();
   }
 
+  /**
+   * The bus's answer to AUTH, judged as soon as it is read: the replies to the calls pipelined behind
+   * it may come in the same read or the next, and are messages, not lines (a bench `store` with 100
+   * items in the keyring once read them as an overlong line when the switch waited for a microtask).
+   */
   private drainLine(): void {
+    const waiter = this.authWaiter;
+    if (!waiter) return;
     const end = this.buffer.indexOf('\r\n');
-    if (end < 0 || !this.lineWaiter) {
+    if (end < 0) {
       if (this.buffer.length > 4096) this.fail(new DBusError('the D-Bus session bus sent an overlong line'));
       return;
     }
     const line = this.buffer.toString('ascii', 0, end);
     this.buffer = this.buffer.subarray(end + 2);
-    const waiter = this.lineWaiter;
-    this.lineWaiter = undefined;
-    waiter.resolve(line);
+    this.authWaiter = undefined;
+    if (!line.startsWith('OK ')) {
+      waiter.reject(new DBusError(`the D-Bus session bus refused us: ${line.slice(0, 80)}`));
+      return;
+    }
+    this.authenticated = true;
+    waiter.resolve();
+    this.drainMessages();
   }
 
   private drainMessages(): void {

@@ -44,19 +44,25 @@ export class SessionBus {
     private readonly timeoutMs: number,
   ) {}
 
-  /** The connection (made once), or why there is none. */
+  /**
+   * The connection (made once), or why there is none. Through libc it is there at once, before the
+   * bus accepted us (DBusConnection.start): the first calls leave with AUTH and Hello. A refusal
+   * that comes later fails those calls, and the connection is `broken`.
+   */
   connect(): Promise<DBusConnection | BusProblem> {
-    this.connection ??= (async () => {
-      const bus = findSessionBus(this.env);
-      if (bus.kind !== 'socket') return { state: 'no-bus', detail: noBusDetail(bus) } as const;
-      this.busAddress = bus.display;
-      try {
-        return await DBusConnection.open(bus.path, this.timeoutMs);
-      } catch (error) {
-        return { state: 'bus-unreachable', address: bus.display, detail: (error as Error).message } as const;
-      }
-    })();
+    this.connection ??= Promise.resolve(this.start());
     return this.connection;
+  }
+
+  private start(): DBusConnection | BusProblem {
+    const bus = findSessionBus(this.env);
+    if (bus.kind !== 'socket') return { state: 'no-bus', detail: noBusDetail(bus) };
+    this.busAddress = bus.display;
+    try {
+      return DBusConnection.start(bus.path, this.timeoutMs);
+    } catch (error) {
+      return { state: 'bus-unreachable', address: bus.display, detail: (error as Error).message };
+    }
   }
 
   /** The address of the bus, once `connect` has looked for it. */

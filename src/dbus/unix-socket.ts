@@ -47,8 +47,12 @@ function bunRuntime(): BunRuntime | undefined {
   return typeof bun?.connect === 'function' ? (bun as BunRuntime) : undefined;
 }
 
-/** Connects to `path`; rejects with an Error whose message names the system error (ENOENT, ...). */
-export async function connectUnixSocket(path: string, events: SocketEvents): Promise<UnixSocket> {
+/**
+ * Connects to `path`: through libc the socket is there at once (a failed connect throws), so the
+ * first bytes leave before anything else runs; otherwise a promise of bun's or Node's socket. A
+ * failure's message names the system error (ENOENT, ...).
+ */
+export function connectUnixSocket(path: string, events: SocketEvents): UnixSocket | Promise<UnixSocket> {
   // The single file on glibc Linux talks through libc (libc-socket.ts says why); elsewhere bun's or Node's sockets.
   const viaLibc = connectLibcSocket(path, events);
   if (viaLibc) return viaLibc;

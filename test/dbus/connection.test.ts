@@ -139,6 +139,51 @@ describe('DBusConnection', () => {
     connection.close();
   });
 
+  it('start: calls leave right behind AUTH, BEGIN and Hello, before the bus said OK', async () => {
+    // This bus says OK (and answers) only once Hello and the call after it are there: a client that
+    // waits for OK before writing its call never gets an answer (the call runs out of time).
+    let received = Buffer.alloc(0);
+    server = createServer((socket) => {
+      sockets.push(socket);
+      let answered = false;
+      socket.on('data', (chunk: Buffer) => {
+        received = Buffer.concat([received, chunk]);
+        const begin = received.indexOf('BEGIN\r\n');
+        if (answered || begin < 0) return;
+        const messages = received.subarray(begin + 7);
+        const hello = messageLength(messages);
+        if (hello === undefined || messages.length < hello) return;
+        const call = messageLength(messages.subarray(hello));
+        if (call === undefined || messages.length < hello + call) return;
+        answered = true;
+        socket.write(Buffer.concat([Buffer.from('OK 0123456789abcdef\r\n'), reply(1, { text: ':1.7' }), reply(2, { text: 'early' })]));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    const connection = DBusConnection.start(path, 1000);
+    const answer = connection.call({ destination: 'org.example', path: '/org/example', interface: 'org.example.I', member: 'Echo' });
+    expect(await answer).toEqual(['early']);
+    await connection.accepted;
+    connection.close();
+  });
+
+  it('start: a refused AUTH fails the calls already made with the refusal, and `accepted` too', async () => {
+    await fakeBus(() => undefined, 'REJECTED EXTERNAL\r\n');
+    const connection = DBusConnection.start(path, 5000);
+    const call = connection.call({ destination: 'org.example', path: '/', interface: 'a.b', member: 'Early' });
+    await expect(call).rejects.toThrow(/refused us: REJECTED EXTERNAL/);
+    await expect(connection.accepted).rejects.toThrow(/refused us: REJECTED EXTERNAL/);
+    expect(connection.broken).toBe(true);
+  });
+
+  it('start: a bus that never answers AUTH fails the calls already made once the deadline passed', async () => {
+    await fakeBus(() => undefined, '');
+    const connection = DBusConnection.start(path, 200);
+    await expect(connection.call({ destination: 'org.example', path: '/', interface: 'a.b', member: 'Early' })).rejects.toThrow(/did not answer/);
+    await expect(connection.accepted).rejects.toThrow(/did not answer in time/);
+    expect(connection.broken).toBe(true);
+  });
+
   it('turns an error reply into a DBusError with its name and text', async () => {
     await fakeBus((serial) =>
       serial === 1 ? reply(1, { text: ':1.1' }) : reply(serial, { errorName: 'org.freedesktop.DBus.Error.NameHasNoOwner', text: 'no such name' }),

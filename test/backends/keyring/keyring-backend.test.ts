@@ -54,6 +54,7 @@ const ABSENT = { kind: 'absent' } as const;
 /** A direct path that does nothing itself: it declines, or answers "absent" when the library holds no such item. */
 class FakeStore implements SecretServiceStore {
   locked = false;
+  lookAhead?: (items: KeyringItem[]) => void;
   readonly asked: Array<{ writing: boolean; account?: string }> = [];
   constructor(private readonly library: FakeLibrary) {}
   private holds(account?: string): boolean {
@@ -120,6 +121,22 @@ describe('KeyringBackend', () => {
     expect(await errorCodeOf(backend.add('new.example', { username: 'u', secret: 's' }))).toBe('locked');
     expect(await errorCodeOf(backend.list())).toBe('locked');
     expect(store.asked).toContainEqual({ writing: true, account: 'new.example' });
+  });
+
+  it('find: a miss is undefined, a locked keyring still "locked"; the first miss sends the other spellings\' searches ahead, once', async () => {
+    const { library, store, backend } = setup();
+    const ahead: string[][] = [];
+    store.lookAhead = (items) => ahead.push(items.map((item) => item.account));
+    await backend.add('reg.example:5000', { username: 'u', secret: 's' });
+    expect(await backend.find('reg.example:5000')).toEqual({ username: 'u', secret: 's' });
+    expect(ahead).toEqual([]); // a hit asks for nothing more
+    expect(await backend.find('missing.example')).toBeUndefined();
+    expect(await backend.find('https://missing.example')).toBeUndefined();
+    // lookupCandidates' spellings after the first, asked once for the whole lookup.
+    expect(ahead).toEqual([['https://missing.example', 'http://missing.example', 'missing.example/', 'https://missing.example/', 'http://missing.example/']]);
+    library.mode = 'locked';
+    store.locked = true;
+    expect(await errorCodeOf(backend.find('missing.example'))).toBe('locked');
   });
 
   it('an empty list from a locked keyring is not an empty store', async () => {

@@ -40,6 +40,8 @@ export interface SecretServiceStore {
    * 'backend-unavailable', counting the items of `search` when given; undefined when nothing is wrong.
    */
   explain(writing: boolean, search?: ItemSearch): Promise<TsstoreError | undefined>;
+  /** `items` are about to be read: their searches may leave now, together (answers are remembered). */
+  lookAhead?(items: KeyringItem[]): void;
 }
 
 /** What the store needs of the client (tests pass a scripted service). */
@@ -74,6 +76,11 @@ export class DirectStore implements SecretServiceStore {
   async delete(item: KeyringItem): Promise<Deleted> {
     const removed = await this.writer.remove(item.attributes);
     return removed.kind === 'declined' ? this.unlessEmpty(item.attributes) : removed;
+  }
+
+  lookAhead(items: KeyringItem[]): void {
+    // items() never rejects (a search that fails is undefined) and remembers each answer for the read.
+    for (const item of items) void this.client.items(item.attributes);
   }
 
   async explain(writing: boolean, search?: ItemSearch): Promise<TsstoreError | undefined> {
