@@ -7,10 +7,27 @@
  */
 import { nodePath } from './node-modules.js';
 
-const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/;
+/**
+ * Whether a segment of `part` is '.' or '..'. String calls, not a regular expression: the first regular
+ * expression a process runs costs the single file 0.35-0.6 ms and 13-21 page faults (JavaScriptCore
+ * sets its regexp engine up; micro file, 15 runs), and `list` ran none other.
+ */
+function hasDotSegment(part: string): boolean {
+  if (!part.includes('.')) return false;
+  return (
+    part === '.' ||
+    part === '..' ||
+    part.startsWith('./') ||
+    part.startsWith('../') ||
+    part.endsWith('/.') ||
+    part.endsWith('/..') ||
+    part.includes('/./') ||
+    part.includes('/../')
+  );
+}
 
 function isClean(part: string, first: boolean): boolean {
-  return part.length > 0 && !part.endsWith('/') && !part.includes('//') && (first || !part.startsWith('/')) && !DOT_SEGMENT.test(part);
+  return part.length > 0 && !part.endsWith('/') && !part.includes('//') && (first || !part.startsWith('/')) && !hasDotSegment(part);
 }
 
 export function joinPath(...parts: string[]): string {
