@@ -24,16 +24,35 @@ const DOCKER_HUB_TOKEN_KEYS = new Set([
   `${DOCKER_HUB_KEY}/refresh-token`,
 ]);
 
-const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+/**
+ * The length of the URL scheme and '://' that `serverURL` starts with (`https://`, `oci://`...), 0 when
+ * none: /^[a-z][a-z0-9+.-]*:\/\//i, without a regular expression (the first one a process runs costs the
+ * single file 0.35-0.6 ms: src/fs/join-path.ts).
+ */
+function schemeLength(serverURL: string): number {
+  for (let index = 0; index < serverURL.length; index++) {
+    const code = serverURL.charCodeAt(index) | 0x20; // ASCII letters to lower case; other characters stay unequal
+    const letter = code >= 0x61 && code <= 0x7a;
+    if (index === 0 ? !letter : !letter && !isSchemeMark(serverURL.charCodeAt(index))) {
+      return index > 0 && serverURL.startsWith('://', index) ? index + 3 : 0;
+    }
+  }
+  return 0;
+}
+
+/** A digit, '+', '.' or '-': allowed after a scheme's first letter. */
+function isSchemeMark(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || code === 0x2b || code === 0x2e || code === 0x2d;
+}
 
 /** Whether `serverURL` starts with a URL scheme (`https://`, `http://`, `oci://`...). */
 export function hasScheme(serverURL: string): boolean {
-  return SCHEME.test(serverURL);
+  return schemeLength(serverURL) > 0;
 }
 
 /** Like the docker CLI's ConvertToHostname: drop the scheme and everything from the first '/'. */
 export function registryHost(serverURL: string): string {
-  const withoutScheme = serverURL.replace(SCHEME, '');
+  const withoutScheme = serverURL.slice(schemeLength(serverURL));
   const slash = withoutScheme.indexOf('/');
   return slash === -1 ? withoutScheme : withoutScheme.slice(0, slash);
 }
@@ -53,8 +72,9 @@ export function isDockerHubTokenKey(serverURL: string): boolean {
  * `scheme://host` and `scheme://host/`, and for Docker Hub `.../v1` and `.../v1/` too.
  */
 export function namesRegistry(serverURL: string): boolean {
-  if (!hasScheme(serverURL)) return true;
-  const withoutScheme = serverURL.replace(SCHEME, '');
+  const scheme = schemeLength(serverURL);
+  if (scheme === 0) return true;
+  const withoutScheme = serverURL.slice(scheme);
   const slash = withoutScheme.indexOf('/');
   const path = slash === -1 ? '' : withoutScheme.slice(slash);
   return path === '' || path === '/' || (isDockerHub(serverURL) && DOCKER_HUB_ROOTS.has(path));

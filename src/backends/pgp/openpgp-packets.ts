@@ -15,7 +15,13 @@ export function dearmor(text: string, type: string): Buffer {
   const begin = text.indexOf(`-----BEGIN PGP ${type}-----`);
   const end = text.indexOf(`-----END PGP ${type}-----`);
   if (begin === -1 || end === -1) unsupported();
-  const lines = text.slice(begin, end).split(/\r?\n/).slice(1);
+  // split('\n') and each line's '\r' dropped, not split(/\r?\n/): no regular expression on a `get` hit's path
+  // (the first a process runs costs the single file 0.35-0.6 ms: src/fs/join-path.ts).
+  const lines = text.slice(begin, end).split('\n').slice(1);
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as string;
+    if (line.endsWith('\r')) lines[index] = line.slice(0, -1);
+  }
   const blank = lines.findIndex((line) => line.trim() === '');
   if (blank === -1) unsupported();
   const body = lines.slice(blank + 1).filter((line) => line !== '' && !line.startsWith('='));
