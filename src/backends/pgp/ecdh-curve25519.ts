@@ -1,14 +1,15 @@
 /**
  * RFC 6637 ECDH on curve25519Legacy, the store key's encryption subkey, for the fast paths: reading the
  * subkey's public fields, the KDF that turns the shared point into the key-encryption key, and the RFC 3394
- * AES key wrap around the session key. X25519, AES and the hashes are node:crypto's.
+ * AES key wrap around the session key. X25519, AES and the hashes are libgcrypt's or node:crypto's
+ * (pgp-crypto.ts).
  */
-import type * as NodeCrypto from 'node:crypto';
 import { readMpi, unsupported } from './openpgp-packets.js';
+import type { HashName, PgpCrypto } from './pgp-crypto.js';
 
 export const ECDH = 18;
 const CURVE25519_OID = '2b060104019755010501';
-const HASHES: Record<number, string> = { 8: 'sha256', 9: 'sha384', 10: 'sha512' };
+const HASHES: Record<number, HashName> = { 8: 'sha256', 9: 'sha384', 10: 'sha512' };
 /** AES key sizes in bytes by OpenPGP symmetric algorithm id. */
 export const AES_KEY_BYTES: Record<number, number> = { 7: 16, 8: 24, 9: 32 };
 
@@ -17,7 +18,7 @@ export interface EcdhSubkey {
   fingerprint: Buffer;
   /** The curve OID with its length byte, as the KDF parameters quote it. */
   oid: Buffer;
-  kdf: { hash: string; kekBytes: number; bytes: Buffer };
+  kdf: { hash: HashName; kekBytes: number; bytes: Buffer };
   /** The X25519 public key (RFC 7748 u-coordinate, without OpenPGP's 0x40 prefix). */
   point: Buffer;
   /** Where the public fields end in the packet body: the S2K usage byte of a secret subkey. */
@@ -28,7 +29,7 @@ export interface EcdhSubkey {
  * The public fields of a v4 ECDH Curve25519 (secret or public) subkey packet. Nothing after them is read,
  * so this works alike for an unprotected and a passphrase-protected key.
  */
-export function readEcdhSubkey(body: Buffer, crypto: typeof NodeCrypto): EcdhSubkey {
+export function readEcdhSubkey(body: Buffer, crypto: PgpCrypto): EcdhSubkey {
   if (body[0] !== 4 || body[5] !== ECDH) unsupported();
   const oidLength = body[6] as number;
   if (body.subarray(7, 7 + oidLength).toString('hex') !== CURVE25519_OID) unsupported();
@@ -43,7 +44,7 @@ export function readEcdhSubkey(body: Buffer, crypto: typeof NodeCrypto): EcdhSub
   const publicEnd = point.next + 4;
   const publicBody = body.subarray(0, publicEnd);
   const prefix = Buffer.from([0x99, publicBody.length >> 8, publicBody.length & 0xff]);
-  const fingerprint = crypto.createHash('sha1').update(prefix).update(publicBody).digest();
+  const fingerprint = crypto.hash('sha1', Buffer.concat([prefix, publicBody]));
   return {
     keyID: fingerprint.subarray(12),
     fingerprint,
@@ -55,72 +56,22 @@ export function readEcdhSubkey(body: Buffer, crypto: typeof NodeCrypto): EcdhSub
 }
 
 /** RFC 6637 section 7: the key-encryption key from the shared X25519 secret and the recipient's parameters. */
-export function keyEncryptionKey(subkey: EcdhSubkey, shared: Buffer, crypto: typeof NodeCrypto): Buffer {
+export function keyEncryptionKey(subkey: EcdhSubkey, shared: Buffer, crypto: PgpCrypto): Buffer {
   const param = Buffer.concat([subkey.oid, Buffer.from([ECDH]), subkey.kdf.bytes, Buffer.from('Anonymous Sender    '), subkey.fingerprint]);
-  return crypto.createHash(subkey.kdf.hash).update(Buffer.from([0, 0, 0, 1])).update(shared).update(param).digest().subarray(0, subkey.kdf.kekBytes);
+  const hashed = Buffer.concat([Buffer.from([0, 0, 0, 1]), shared, param]);
+  try {
+    return crypto.hash(subkey.kdf.hash, hashed).subarray(0, subkey.kdf.kekBytes);
+  } finally {
+    hashed.fill(0); // it holds the shared secret
+  }
 }
 
-// The fixed DER framing of an X25519 private key (PKCS#8) and public key (SPKI) around their 32 bytes.
-const PKCS8_X25519 = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const SPKI_X25519 = Buffer.from('302a300506032b656e032100', 'hex');
 /** The u-coordinate 9 of RFC 7748: X25519(k, 9) is the public key of k. */
 const BASE_POINT = Buffer.from([9, ...new Array<number>(31).fill(0)]);
 
-/**
- * X25519 (RFC 7748) of a 32-byte little-endian scalar and a u-coordinate, with keys imported from DER and
- * nothing exported or generated: Node 20 can deadlock when a garbage collection runs while a generated
- * X25519 key is exported as JWK (seen here filling a store with 10,000 credentials in one process).
- */
-export function x25519(scalar: Buffer, point: Buffer, crypto: typeof NodeCrypto): Buffer {
-  const privateKey = crypto.createPrivateKey({ key: Buffer.concat([PKCS8_X25519, scalar]), format: 'der', type: 'pkcs8' });
-  const publicKey = crypto.createPublicKey({ key: Buffer.concat([SPKI_X25519, point]), format: 'der', type: 'spki' });
-  return crypto.diffieHellman({ privateKey, publicKey });
-}
-
 /** The public key (u-coordinate) of an X25519 scalar. */
-export function x25519Public(scalar: Buffer, crypto: typeof NodeCrypto): Buffer {
-  return x25519(scalar, BASE_POINT, crypto);
-}
-
-const WRAP_IV = 'a6a6a6a6a6a6a6a6';
-
-/** RFC 3394 key wrap with AES-ECB (bun's node:crypto has no id-aesNNN-wrap cipher). */
-export function aesKeyWrap(kek: Buffer, plain: Buffer, crypto: typeof NodeCrypto): Buffer {
-  const n = plain.length / 8;
-  if (!Number.isInteger(n) || n < 2) unsupported();
-  const aes = crypto.createCipheriv(`aes-${kek.length * 8}-ecb`, kek, null);
-  aes.setAutoPadding(false);
-  let a = Buffer.from(WRAP_IV, 'hex');
-  const r = Array.from({ length: n }, (_, i) => Buffer.from(plain.subarray(8 * i, 8 * (i + 1))));
-  for (let j = 0; j <= 5; j++) {
-    for (let i = 1; i <= n; i++) {
-      const b = aes.update(Buffer.concat([a, r[i - 1] as Buffer]));
-      a = Buffer.from(b.subarray(0, 8));
-      a.writeBigUInt64BE(a.readBigUInt64BE(0) ^ BigInt(n * j + i), 0);
-      r[i - 1] = Buffer.from(b.subarray(8, 16));
-    }
-  }
-  return Buffer.concat([a, ...r]);
-}
-
-/** RFC 3394 key unwrap; gives up when the integrity check value does not match. */
-export function aesKeyUnwrap(kek: Buffer, wrapped: Buffer, crypto: typeof NodeCrypto): Buffer {
-  const n = wrapped.length / 8 - 1;
-  if (!Number.isInteger(n) || n < 2) unsupported();
-  const aes = crypto.createDecipheriv(`aes-${kek.length * 8}-ecb`, kek, null);
-  aes.setAutoPadding(false);
-  let a = Buffer.from(wrapped.subarray(0, 8));
-  const r = Array.from({ length: n }, (_, i) => Buffer.from(wrapped.subarray(8 * (i + 1), 8 * (i + 2))));
-  for (let j = 5; j >= 0; j--) {
-    for (let i = n; i >= 1; i--) {
-      a.writeBigUInt64BE(a.readBigUInt64BE(0) ^ BigInt(n * j + i), 0);
-      const b = aes.update(Buffer.concat([a, r[i - 1] as Buffer]));
-      a = Buffer.from(b.subarray(0, 8));
-      r[i - 1] = Buffer.from(b.subarray(8, 16));
-    }
-  }
-  if (a.toString('hex') !== WRAP_IV) unsupported();
-  return Buffer.concat(r);
+export function x25519Public(scalar: Buffer, crypto: PgpCrypto): Buffer {
+  return crypto.x25519(scalar, BASE_POINT);
 }
 
 /** The two-octet sum of the session key's bytes that follows it in a PKESK (RFC 4880 5.1). */

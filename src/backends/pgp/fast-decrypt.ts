@@ -2,21 +2,21 @@
  * A small OpenPGP decryptor for exactly the messages this store writes with an unprotected store key:
  * armored, a v3 PKESK for the key's ECDH Curve25519 subkey (RFC 6637 with curve25519Legacy), a SEIPDv1
  * packet (AES, SHA-1 MDC), and an uncompressed literal data packet inside. Loading openpgp.js costs about
- * 45 ms under bun, three times everything else `get` does; this needs node:crypto only.
+ * 45 ms under bun, three times everything else `get` does; this needs libgcrypt or node:crypto only
+ * (pgp-crypto.ts).
  *
  * Anything else (a protected key, other algorithms, compression, AEAD, a damaged file) answers undefined,
  * and the caller decrypts with openpgp.js, which also produces the proper error. The MDC is checked, so
  * a wrong answer is never returned: at worst this path gives up.
  */
-import type * as NodeCrypto from 'node:crypto';
-import { nodeCrypto } from '../../runtime/lazy-crypto.js';
-import { AES_KEY_BYTES, ECDH, type EcdhSubkey, aesKeyUnwrap, keyEncryptionKey, readEcdhSubkey, sessionKeyChecksum, x25519 } from './ecdh-curve25519.js';
+import { AES_KEY_BYTES, ECDH, type EcdhSubkey, keyEncryptionKey, readEcdhSubkey, sessionKeyChecksum } from './ecdh-curve25519.js';
 import { type Packet, dearmor, packets, readMpi, unsupported } from './openpgp-packets.js';
+import { type PgpCrypto, pgpCrypto, sameBytes } from './pgp-crypto.js';
 
 /** The plaintext as UTF-8, or undefined when this message or key is not one this path handles. */
-export function fastDecrypt(armoredMessage: string, armoredPrivateKey: string): string | undefined {
+export function fastDecrypt(armoredMessage: string, armoredPrivateKey: string, crypto: PgpCrypto = pgpCrypto()): string | undefined {
   try {
-    return decrypt(dearmor(armoredMessage, 'MESSAGE'), dearmor(armoredPrivateKey, 'PRIVATE KEY BLOCK'), nodeCrypto());
+    return decrypt(dearmor(armoredMessage, 'MESSAGE'), dearmor(armoredPrivateKey, 'PRIVATE KEY BLOCK'), crypto);
   } catch {
     return undefined;
   }
@@ -28,7 +28,7 @@ interface SecretEcdhSubkey extends EcdhSubkey {
 }
 
 /** The unprotected ECDH Curve25519 subkey of the store key. */
-function ecdhSubkey(keyPackets: Packet[], crypto: typeof NodeCrypto): SecretEcdhSubkey {
+function ecdhSubkey(keyPackets: Packet[], crypto: PgpCrypto): SecretEcdhSubkey {
   for (const { tag, body } of keyPackets) {
     if (tag !== 7 || body[0] !== 4 || body[5] !== ECDH) continue;
     const subkey = readEcdhSubkey(body, crypto);
@@ -43,7 +43,7 @@ function ecdhSubkey(keyPackets: Packet[], crypto: typeof NodeCrypto): SecretEcdh
   return unsupported();
 }
 
-function decrypt(message: Buffer, key: Buffer, crypto: typeof NodeCrypto): string {
+function decrypt(message: Buffer, key: Buffer, crypto: PgpCrypto): string {
   const subkey = ecdhSubkey(packets(key), crypto);
   const messagePackets = packets(message);
   const pkesk = messagePackets.find((packet) => packet.tag === 1 && packet.body[0] === 3 && packet.body.subarray(1, 9).equals(subkey.keyID));
@@ -55,8 +55,11 @@ function decrypt(message: Buffer, key: Buffer, crypto: typeof NodeCrypto): strin
   const ephemeral = readMpi(body, 10);
   if (ephemeral.value.length !== 33 || ephemeral.value[0] !== 0x40) unsupported();
   const wrapped = body.subarray(ephemeral.next + 1, ephemeral.next + 1 + (body[ephemeral.next] as number));
-  const shared = x25519(subkey.secret, ephemeral.value.subarray(1), crypto);
-  const padded = aesKeyUnwrap(keyEncryptionKey(subkey, shared, crypto), wrapped, crypto);
+  const shared = crypto.x25519(subkey.secret, ephemeral.value.subarray(1));
+  const kek = keyEncryptionKey(subkey, shared, crypto);
+  shared.fill(0);
+  const padded = crypto.keyUnwrap(kek, wrapped);
+  kek.fill(0);
   const pad = padded[padded.length - 1] as number;
   if (pad < 1 || pad > 8) unsupported();
   const decoded = padded.subarray(0, padded.length - pad);
@@ -66,13 +69,12 @@ function decrypt(message: Buffer, key: Buffer, crypto: typeof NodeCrypto): strin
   if (sessionKeyChecksum(sessionKey) !== decoded.readUInt16BE(decoded.length - 2)) unsupported();
 
   // SEIPDv1: AES-CFB with a zero IV over prefix, packets and the MDC packet.
-  const decipher = crypto.createDecipheriv(`aes-${sessionKey.length * 8}-cfb`, sessionKey, Buffer.alloc(16));
-  const plain = Buffer.concat([decipher.update((encrypted as Packet).body.subarray(1)), decipher.final()]);
+  const plain = crypto.cfb('decrypt', sessionKey, (encrypted as Packet).body.subarray(1));
   if (plain.length < 18 + 22 || plain[14] !== plain[16] || plain[15] !== plain[17]) unsupported();
   const mdcAt = plain.length - 22;
   if (plain[mdcAt] !== 0xd3 || plain[mdcAt + 1] !== 0x14) unsupported();
-  const mdc = crypto.createHash('sha1').update(plain.subarray(0, mdcAt + 2)).digest();
-  if (!crypto.timingSafeEqual(mdc, plain.subarray(mdcAt + 2))) unsupported();
+  const mdc = crypto.hash('sha1', plain.subarray(0, mdcAt + 2));
+  if (!sameBytes(mdc, plain.subarray(mdcAt + 2))) unsupported();
 
   const inner = packets(plain.subarray(18, mdcAt));
   const literal = inner.length === 1 && inner[0]?.tag === 11 ? inner[0].body : unsupported();

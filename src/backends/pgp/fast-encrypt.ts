@@ -1,8 +1,8 @@
 /**
  * The encrypting twin of fast-decrypt: writes, for the store's own key alone, the message openpgp.js 6
  * writes (armored with the Comment label and CRC24; a v3 PKESK to the ECDH Curve25519 subkey; a SEIPDv1
- * packet under AES-256 holding a binary literal packet and the SHA-1 MDC), with node:crypto only, since
- * loading openpgp.js costs about half of a `store` under bun. It reads only the public fields of the
+ * packet under AES-256 holding a binary literal packet and the SHA-1 MDC), with libgcrypt or node:crypto
+ * only (pgp-crypto.ts), since loading openpgp.js costs about half of a `store` under bun. It reads only the public fields of the
  * key, so a passphrase-protected store key needs no passphrase here.
  *
  * Anything unusual (another key shape or algorithm, revocations, expiry dates, unknown preferences)
@@ -12,10 +12,9 @@
  * read every credential anyway. They are only read, so that a key openpgp.js would treat differently
  * (revoked, expiring, asking for other algorithms) goes to openpgp.js.
  */
-import type * as NodeCrypto from 'node:crypto';
-import { nodeCrypto } from '../../runtime/lazy-crypto.js';
-import { ECDH, type EcdhSubkey, aesKeyWrap, keyEncryptionKey, readEcdhSubkey, sessionKeyChecksum, x25519, x25519Public } from './ecdh-curve25519.js';
+import { ECDH, type EcdhSubkey, keyEncryptionKey, readEcdhSubkey, sessionKeyChecksum, x25519Public } from './ecdh-curve25519.js';
 import { type Packet, type V4Signature, armor, dearmor, packet, packets, readV4Signature, unsupported, writeMpi } from './openpgp-packets.js';
+import { type PgpCrypto, pgpCrypto } from './pgp-crypto.js';
 
 const EDDSA = 22;
 const AES256 = 9;
@@ -29,9 +28,9 @@ const ENCRYPT_FLAGS = 0x04 | 0x08;
 const SEIPD_V2 = 0x08;
 
 /** The armored message, or undefined when the key is not one this path handles. */
-export function fastEncrypt(plaintext: string, armoredPrivateKey: string, label: string): string | undefined {
+export function fastEncrypt(plaintext: string, armoredPrivateKey: string, label: string, crypto: PgpCrypto = pgpCrypto()): string | undefined {
   try {
-    return encrypt(Buffer.from(plaintext, 'utf8'), dearmor(armoredPrivateKey, 'PRIVATE KEY BLOCK'), label, nodeCrypto());
+    return encrypt(Buffer.from(plaintext, 'utf8'), dearmor(armoredPrivateKey, 'PRIVATE KEY BLOCK'), label, crypto);
   } catch {
     return undefined;
   }
@@ -42,7 +41,7 @@ export function fastEncrypt(plaintext: string, armoredPrivateKey: string, label:
  * self-certifications that prefer AES-256 and no AEAD, exactly one subkey, ECDH Curve25519, bound for
  * encryption; no revocation and no expiry anywhere.
  */
-function storeEncryptionSubkey(keyPackets: Packet[], crypto: typeof NodeCrypto): EcdhSubkey {
+function storeEncryptionSubkey(keyPackets: Packet[], crypto: PgpCrypto): EcdhSubkey {
   const [primary, ...rest] = keyPackets;
   if (!primary || primary.tag !== 5 || primary.body[0] !== 4 || primary.body[5] !== EDDSA) unsupported();
   let section: 'primary' | 'user' | 'subkey' = 'primary';
@@ -90,7 +89,7 @@ function first(signature: V4Signature, type: number): Buffer | undefined {
   return signature.subpackets.find((subpacket) => subpacket.type === type)?.body;
 }
 
-function encrypt(data: Buffer, key: Buffer, label: string, crypto: typeof NodeCrypto): string {
+function encrypt(data: Buffer, key: Buffer, label: string, crypto: PgpCrypto): string {
   const subkey = storeEncryptionSubkey(packets(key), crypto);
   const sessionKey = crypto.randomBytes(32);
   const ephemeral = crypto.randomBytes(32); // an X25519 scalar: any 32 bytes (RFC 7748 clamps them)
@@ -101,8 +100,11 @@ function encrypt(data: Buffer, key: Buffer, label: string, crypto: typeof NodeCr
   checked.writeUInt16BE(sessionKeyChecksum(sessionKey), 33);
   const padded = Buffer.concat([checked, Buffer.alloc(5, 5)]);
   try {
-    const shared = x25519(ephemeral, subkey.point, crypto);
-    const wrapped = aesKeyWrap(keyEncryptionKey(subkey, shared, crypto), padded, crypto);
+    const shared = crypto.x25519(ephemeral, subkey.point);
+    const kek = keyEncryptionKey(subkey, shared, crypto);
+    shared.fill(0);
+    const wrapped = crypto.keyWrap(kek, padded);
+    kek.fill(0);
     const ephemeralPoint = x25519Public(ephemeral, crypto);
     const pkesk = packet(1, Buffer.from([3]), subkey.keyID, Buffer.from([ECDH]), writeMpi(Buffer.concat([Buffer.from([0x40]), ephemeralPoint])), Buffer.from([wrapped.length]), wrapped);
     return armor('MESSAGE', Buffer.concat([pkesk, seipd(data, sessionKey, crypto)]), label);
@@ -115,15 +117,15 @@ function encrypt(data: Buffer, key: Buffer, label: string, crypto: typeof NodeCr
 }
 
 /** SEIPDv1 (RFC 4880 5.13): AES-CFB, zero IV, over random prefix, literal packet and MDC packet. */
-function seipd(data: Buffer, sessionKey: Buffer, crypto: typeof NodeCrypto): Buffer {
+function seipd(data: Buffer, sessionKey: Buffer, crypto: PgpCrypto): Buffer {
   // Binary literal data ('b'), no file name, the current time: what openpgp.js writes for binary input.
   const literalHeader = Buffer.from([0x62, 0, 0, 0, 0, 0]);
   literalHeader.writeUInt32BE(Math.floor(Date.now() / 1000), 2);
   const prefix = crypto.randomBytes(16);
   const hashed = Buffer.concat([prefix, prefix.subarray(14), packet(11, literalHeader, data), Buffer.from([0xd3, 0x14])]);
-  const mdc = crypto.createHash('sha1').update(hashed).digest();
-  const cipher = crypto.createCipheriv('aes-256-cfb', sessionKey, Buffer.alloc(16));
-  const encrypted = Buffer.concat([cipher.update(hashed), cipher.update(mdc), cipher.final()]);
+  const plain = Buffer.concat([hashed, crypto.hash('sha1', hashed)]);
+  const encrypted = crypto.cfb('encrypt', sessionKey, plain);
   hashed.fill(0);
+  plain.fill(0);
   return packet(18, Buffer.from([1]), encrypted);
 }

@@ -1,6 +1,6 @@
 /**
  * AES-128-CBC from libgcrypt (the library gnome-keyring and libsecret use for this same session),
- * through Bun.FFI (libgcrypt.ts: one handle with gcrypt-mpi.ts), for the bun single file on Linux: synchronous, so a keyring `get` never waits on
+ * through Bun.FFI (src/runtime/libgcrypt.ts: one handle with gcrypt-mpi.ts), for the bun single file on Linux: synchronous, so a keyring `get` never waits on
  * bun's event loop (see src/dbus/libc-socket.ts: its first tick costs a garbage collection). Web
  * Crypto, the fallback, runs every operation on a thread pool (two threads started) and answers
  * through the event loop. Measured on the single file (valgrind): loading libgcrypt and the cipher
@@ -9,7 +9,7 @@
  * Only the block cipher is libgcrypt's; padding and the rest are ours (session-cipher.ts).
  */
 
-import { libgcrypt } from './libgcrypt.js';
+import { libgcrypt } from '../../../runtime/libgcrypt.js';
 
 const GCRY_CIPHER_AES128 = 7;
 const GCRY_CIPHER_MODE_CBC = 3;

@@ -1,6 +1,6 @@
 /**
  * The session's modular exponentiation (base^exponent mod modulus, all big-endian unsigned bytes) from
- * libgcrypt's MPI (libgcrypt.ts), for the bun single file on Linux; dh-session.ts's BigInt one is the
+ * libgcrypt's MPI (src/runtime/libgcrypt.ts), for the bun single file on Linux; dh-session.ts's BigInt one is the
  * fallback and gives the same bytes (test/backends/keyring/secret-service/dh-session.test.ts).
  *
  * Why: in the single file's interpreter BigInt's 1024-bit arithmetic took 5.4 M of a keyring `get`'s
@@ -9,7 +9,7 @@
  * 2.2 M per exponentiation, so few instructions are saved: the page faults are what pays. Figures:
  * dh-session.ts.
  */
-import { libgcrypt } from './libgcrypt.js';
+import { libgcrypt } from '../../../runtime/libgcrypt.js';
 
 /** base^exponent mod modulus, left-padded with zeros to `length` bytes (at least the modulus's). */
 export type ModPow = (base: Uint8Array, exponent: Uint8Array, modulus: Uint8Array, length: number) => Uint8Array;
