@@ -66,12 +66,12 @@ export function keyEncryptionKey(subkey: EcdhSubkey, shared: Buffer, crypto: Pgp
   }
 }
 
-/** The u-coordinate 9 of RFC 7748: X25519(k, 9) is the public key of k. */
-const BASE_POINT = Buffer.from([9, ...new Array<number>(31).fill(0)]);
-
-/** The public key (u-coordinate) of an X25519 scalar. */
+/** The public key (u-coordinate) of an X25519 scalar: X25519(k, 9), RFC 7748's base point. */
 export function x25519Public(scalar: Buffer, crypto: PgpCrypto): Buffer {
-  return crypto.x25519(scalar, BASE_POINT);
+  // Made here, not at load: this module loads with every fast decrypt, which never needs it.
+  const basePoint = new Uint8Array(32);
+  basePoint[0] = 9;
+  return crypto.x25519(scalar, basePoint);
 }
 
 /** The two-octet sum of the session key's bytes that follows it in a PKESK (RFC 4880 5.1). */

@@ -7,9 +7,10 @@ import { nodeCrypto } from '../../runtime/lazy-crypto.js';
 import { unsupported } from './openpgp-packets.js';
 import type { HashName, PgpCrypto } from './pgp-crypto.js';
 
-// The fixed DER framing of an X25519 private key (PKCS#8) and public key (SPKI) around their 32 bytes.
-const PKCS8_X25519 = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const SPKI_X25519 = Buffer.from('302a300506032b656e032100', 'hex');
+// The fixed DER framing of an X25519 private key (PKCS#8) and public key (SPKI) around their 32 bytes,
+// decoded when used: the single file loads this module even where libgcrypt serves.
+const PKCS8_X25519 = '302e020100300506032b656e04220420';
+const SPKI_X25519 = '302a300506032b656e032100';
 const WRAP_IV = 'a6a6a6a6a6a6a6a6';
 
 let made: PgpCrypto | undefined;
@@ -38,8 +39,8 @@ export function nodePgpCrypto(): PgpCrypto {
  * with 10,000 credentials in one process).
  */
 function x25519(scalar: Uint8Array, point: Uint8Array, crypto: typeof NodeCrypto): Buffer {
-  const privateKey = crypto.createPrivateKey({ key: Buffer.concat([PKCS8_X25519, scalar]), format: 'der', type: 'pkcs8' });
-  const publicKey = crypto.createPublicKey({ key: Buffer.concat([SPKI_X25519, point]), format: 'der', type: 'spki' });
+  const privateKey = crypto.createPrivateKey({ key: Buffer.concat([Buffer.from(PKCS8_X25519, 'hex'), scalar]), format: 'der', type: 'pkcs8' });
+  const publicKey = crypto.createPublicKey({ key: Buffer.concat([Buffer.from(SPKI_X25519, 'hex'), point]), format: 'der', type: 'spki' });
   return crypto.diffieHellman({ privateKey, publicKey });
 }
 
