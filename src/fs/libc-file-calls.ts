@@ -143,6 +143,16 @@ class LibcFileCalls implements FileCalls {
   }
 
   /**
+   * open(2) answers ENXIO for a UNIX socket ("no such device or address"): said as what it is, like a
+   * FIFO or a folder, when a stat of the path shows it is not a regular file. Other errors stay as they are.
+   */
+  private openRefusal(path: string, error: unknown): unknown {
+    if ((error as NodeJS.ErrnoException).code !== 'ENXIO') return error;
+    const stat = this.stat(path);
+    return stat && (stat.mode & S_IFMT) !== S_IFREG ? notRegularFileError(path, stat.mode) : error;
+  }
+
+  /**
    * One method, its statx and read loops inline (see the class's comment): a cached `list` runs it twice,
    * a `get` miss once. The statx that judges the type and size replaces the last read (the one that
    * answers 0): a file with a size is read to that size, as readFileSync does. Callgrind on the single
@@ -152,7 +162,12 @@ class LibcFileCalls implements FileCalls {
    * (procfs) is read to its end, but never past the cap.
    */
   readText(path: string, maxBytes: number, checkMode?: (mode: number) => void): string {
-    const fd = this.openToRead(path);
+    let fd: number;
+    try {
+      fd = this.openToRead(path);
+    } catch (error) {
+      throw this.openRefusal(path, error);
+    }
     try {
       while (this.libc.statx(fd, NO_PATH, AT_EMPTY_PATH, STATX_BASIC_STATS, this.statBuffer) !== 0) {
         const errno = this.failure();

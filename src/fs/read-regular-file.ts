@@ -46,7 +46,7 @@ export function readRegularFile(path: string, options: RegularFileOptions): Regu
   try {
     fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | (fs.constants.O_NOCTTY ?? 0));
   } catch (error) {
-    return failed(error);
+    return openFailed(path, error);
   }
   try {
     let stat: Stats;
@@ -67,6 +67,18 @@ export function readRegularFile(path: string, options: RegularFileOptions): Regu
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * open(2) answers ENXIO for a UNIX socket ("no such device or address"): said as what it is, like a FIFO
+ * or a folder, when a stat of the path shows it is not a regular file.
+ */
+function openFailed(path: string, error: unknown): RegularFileRead {
+  if ((error as NodeJS.ErrnoException).code === 'ENXIO') {
+    const stat = nodeFs().statSync(path, { throwIfNoEntry: false });
+    if (stat && !isRegularFileMode(stat.mode)) return { kind: 'not-regular', mode: stat.mode };
+  }
+  return failed(error);
 }
 
 /**

@@ -50,6 +50,8 @@ beforeAll(() => {
   symlinkSync(join(dir, 'plain.json'), join(dir, 'link'));
   symlinkSync(join(dir, 'nowhere'), join(dir, 'dangling'));
   execFileSync('mkfifo', [join(dir, 'fifo')]);
+  // A UNIX socket (python3 binds one and exits; the file stays): open(2) answers ENXIO for it.
+  execFileSync('python3', ['-c', 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', join(dir, 'socket')]);
   mkdirSync(join(dir, 'closed'), { mode: 0o700 });
   writeFileSync(join(dir, 'closed', 'inside'), 'x');
 });
@@ -102,6 +104,12 @@ describe('libc file calls in bun', () => {
     expect(pipe?.fstat).toEqual({ value: nodeStat(statSync(fifo, { bigint: true })) }); // openToRead came back
     expect(pipe?.text).toEqual({ code: 'io', message: `cannot read ${fifo}: it is a FIFO (named pipe), not a regular file` });
     expect(zero?.text).toEqual({ code: 'io', message: 'cannot read /dev/zero: it is a character device, not a regular file' });
+  });
+
+  it('a UNIX socket is refused as one, not as ENXIO ("no such device or address")', async () => {
+    const socket = join(dir, 'socket');
+    const [answer] = await probe([socket]);
+    expect(answer?.text).toEqual({ code: 'io', message: `cannot read ${socket}: it is a socket, not a regular file` });
   });
 
   it('a file over the cap is refused unread; a procfs file (stat size 0) is read to its end, but not past the cap', async () => {

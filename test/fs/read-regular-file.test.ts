@@ -27,6 +27,8 @@ beforeAll(() => {
   symlinkSync(join(dir, 'nowhere'), join(dir, 'dangling'));
   mkdirSync(join(dir, 'folder'));
   execFileSync('mkfifo', [join(dir, 'fifo')]);
+  // A UNIX socket (python3 binds one and exits; the file stays): open(2) answers ENXIO for it.
+  execFileSync('python3', ['-c', 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', join(dir, 'socket')]);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -81,6 +83,12 @@ describe('readRegularFile', () => {
     chmodSync(closed, 0o600);
     const { stdout } = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', bunBinary(), PROBE, closed], { timeout: 30_000 });
     expect(JSON.parse(stdout)).toEqual([{ kind: 'unreadable', code: 'EACCES' }]);
+  });
+
+  it('a UNIX socket is refused as one, not as ENXIO ("no such device or address")', () => {
+    const outcome = readRegularFile(join(dir, 'socket'), { maxBytes: 100 });
+    expect(outcome.kind).toBe('not-regular');
+    expect(fileTypeOf(outcome.kind === 'not-regular' ? outcome.mode : 0)).toBe('a socket');
   });
 
   it('a FIFO and /dev/zero are refused at once, by their type', async () => {
