@@ -97,6 +97,27 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * A bus that says OK to AUTH only once `ready` holds for the messages after BEGIN, and then sends OK and
+ * `answers` in one write: a client that waits for OK before it writes what `ready` waits for never gets it.
+ */
+async function busHoldingOk(ready: (messages: Buffer) => boolean, answers: Buffer[]): Promise<{ received: () => Buffer }> {
+  let received = Buffer.alloc(0);
+  server = createServer((socket) => {
+    sockets.push(socket);
+    let answered = false;
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const begin = received.indexOf('BEGIN\r\n');
+      if (answered || begin < 0 || !ready(received.subarray(begin + 7))) return;
+      answered = true;
+      socket.write(Buffer.concat([Buffer.from('OK 0123456789abcdef\r\n'), ...answers]));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  return { received: () => received };
+}
+
 describe('DBusConnection', () => {
   it('authenticates, says Hello first, and matches replies to calls', async () => {
     const serials: string[] = [];
@@ -117,21 +138,12 @@ describe('DBusConnection', () => {
   it('sends AUTH, BEGIN and Hello in one go: a bus that answers AUTH only once it has Hello is one round trip', async () => {
     // This bus holds back its OK until the first message (Hello) is there; a client that waits for OK
     // before BEGIN and Hello never gets it.
-    let received = Buffer.alloc(0);
-    server = createServer((socket) => {
-      sockets.push(socket);
-      let answered = false;
-      socket.on('data', (chunk: Buffer) => {
-        received = Buffer.concat([received, chunk]);
-        const begin = received.indexOf('BEGIN\r\n');
-        const length = begin < 0 ? undefined : messageLength(received.subarray(begin + 7));
-        if (answered || length === undefined || received.length < begin + 7 + length) return;
-        answered = true;
-        socket.write(Buffer.concat([Buffer.from('OK 0123456789abcdef\r\n'), reply(1, { text: ':1.7' })]));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(path, resolve));
+    const bus = await busHoldingOk((messages) => {
+      const hello = messageLength(messages);
+      return hello !== undefined && messages.length >= hello;
+    }, [reply(1, { text: ':1.7' })]);
     const connection = await DBusConnection.open(path, 1000);
+    const received = bus.received();
     expect(received.toString('latin1', 0, received.indexOf('BEGIN'))).toMatch(/^\u0000AUTH EXTERNAL [0-9a-f]+\r\n$/);
     const hello = decodeMessage(received.subarray(received.indexOf('BEGIN\r\n') + 7));
     expect(hello.serial).toBe(1);
@@ -142,24 +154,12 @@ describe('DBusConnection', () => {
   it('start: calls leave right behind AUTH, BEGIN and Hello, before the bus said OK', async () => {
     // This bus says OK (and answers) only once Hello and the call after it are there: a client that
     // waits for OK before writing its call never gets an answer (the call runs out of time).
-    let received = Buffer.alloc(0);
-    server = createServer((socket) => {
-      sockets.push(socket);
-      let answered = false;
-      socket.on('data', (chunk: Buffer) => {
-        received = Buffer.concat([received, chunk]);
-        const begin = received.indexOf('BEGIN\r\n');
-        if (answered || begin < 0) return;
-        const messages = received.subarray(begin + 7);
-        const hello = messageLength(messages);
-        if (hello === undefined || messages.length < hello) return;
-        const call = messageLength(messages.subarray(hello));
-        if (call === undefined || messages.length < hello + call) return;
-        answered = true;
-        socket.write(Buffer.concat([Buffer.from('OK 0123456789abcdef\r\n'), reply(1, { text: ':1.7' }), reply(2, { text: 'early' })]));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(path, resolve));
+    await busHoldingOk((messages) => {
+      const hello = messageLength(messages);
+      if (hello === undefined || messages.length < hello) return false;
+      const call = messageLength(messages.subarray(hello));
+      return call !== undefined && messages.length >= hello + call;
+    }, [reply(1, { text: ':1.7' }), reply(2, { text: 'early' })]);
     const connection = DBusConnection.start(path, 1000);
     const answer = connection.call({ destination: 'org.example', path: '/org/example', interface: 'org.example.I', member: 'Echo' });
     expect(await answer).toEqual(['early']);
