@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HELPER_BINARY } from '../support/helper-binary.js';
 import { haveAll } from '../support/real-components.js';
@@ -159,5 +160,58 @@ describe.skipIf(!haveSecretService)('doctor with the keyring backend: a locked c
     expect(readFileSync(m.configFile, 'utf8')).toBe(m.configText);
     expect(existsSync(join(m.env.TSSTORE_HOME, 'pgp'))).toBe(false);
     expect(allPaths(m.root).filter((path) => path.endsWith('.asc'))).toEqual([]);
+  });
+});
+
+/** The gnome-keyring-daemon of a test session (found by its HOME, read from /proc). */
+function keyringDaemonPids(home: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        return readFileSync(join('/proc', name, 'comm'), 'utf8').startsWith('gnome-keyring') && readFileSync(join('/proc', name, 'environ'), 'utf8').split('\0').includes(`HOME=${home}`);
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
+describe.skipIf(!haveSecretService)('doctor with the keyring backend: a Secret Service that stopped answering (SIGSTOP)', () => {
+  let session: SecretServiceSession;
+  let stopped: number[] = [];
+  beforeAll(async () => {
+    session = await startSecretService({ prefix: 'tsstore-doctor-stopped-' });
+  });
+  afterAll(async () => {
+    for (const pid of stopped) process.kill(pid, 'SIGCONT');
+    await session?.stop();
+  });
+
+  it('doctor --fix, whose backup of config.json goes to the keyring, ends with the reason and changes nothing', async () => {
+    // The backup is written before config.json is: the Secret Service's silence must end it, bounded,
+    // and never reach the keyring library (it has no timeout and would wait for ever).
+    const m = machine(session, 'stopped');
+    const env = { ...m.env, TSSTORE_BACKEND: 'keyring' };
+    const configText = '{\n\t"credsStore": "desktop",\n\t"x-keep": true\n}\n';
+    writeFileSync(m.configFile, configText, { mode: 0o600 });
+    expect((await session.run(['store'], JSON.stringify({ ServerURL: 'up.example', Username: 'u', Secret: 's' }), env)).exitCode).toBe(0);
+    stopped = keyringDaemonPids(session.home);
+    expect(stopped.length).toBeGreaterThan(0);
+    for (const pid of stopped) process.kill(pid, 'SIGSTOP');
+
+    const started = Date.now();
+    const result = await execa(HELPER_BINARY, ['doctor', '--fix', 'creds-store'], { env: { ...session.env, ...env }, extendEnv: false, reject: false, timeout: 60_000, input: '' });
+    expect(result.timedOut, `${result.stdout}${result.stderr}`).toBe(false);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(result.stdout).toMatch(/\n {4}the fix failed: the Secret Service on the D-Bus session bus at \S+ does not answer \(org\.freedesktop\.secrets did not answer \w+ in time\): restart your keyring/);
+    expect(result.stdout).toContain('1 problem left.');
+    expect(result.exitCode).not.toBe(0);
+    expect(readFileSync(m.configFile, 'utf8')).toBe(configText);
+    // The addon (the library, which has no timeout of its own) was never unpacked.
+    expect(readdirSync(session.env.TMPDIR as string).filter((name) => name.endsWith('.node'))).toEqual([]);
+
+    for (const pid of stopped) process.kill(pid, 'SIGCONT');
+    stopped = [];
   });
 });

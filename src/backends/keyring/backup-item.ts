@@ -40,8 +40,12 @@ export async function storeBackupItem(env: Environment, backup: BackupItem): Pro
     const client = new SecretServiceClient(env);
     try {
       const store = new DirectStore(client);
-      if ((await store.add(item, backup.text)).kind === 'stored') {
+      const stored = await store.add(item, backup.text);
+      // Unreachable, or it left a call unanswered: the library (no timeout of its own) would wait for ever.
+      if (stored.kind === 'unavailable') throw stored.error;
+      if (stored.kind === 'stored') {
         const back = await store.get(item);
+        if (back.kind === 'unavailable') throw back.error;
         if (back.kind === 'found' && back.text === backup.text) return;
         throw new TsstoreError('backend-unavailable', `the backup of ${backup.path} written to the keyring did not read back the same; nothing was changed`);
       }
