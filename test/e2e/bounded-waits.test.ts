@@ -4,7 +4,7 @@
  * agent, a wedged D-Bus bus, a stopped Secret Service. The outer limits here are hang guards, not
  * timing assertions. And a person typing a verb at a terminal is told what it reads.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { type Server, type Socket, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HELPER_BINARY, temporaryHome } from '../support/helper-binary.js';
 import { haveAll } from '../support/real-components.js';
-import { SECRET_SERVICE_PROGRAMS, type SecretServiceSession, startSecretService } from '../support/secret-service.js';
+import { SECRET_SERVICE_PROGRAMS, type SecretServiceSession, keyringDaemonPids, startSecretService } from '../support/secret-service.js';
 import { type ProtectedStore, agentPids, eventually, getOutput, newSecret, protectedStore, runDetached } from '../agent/protected-store.js';
 import { TmuxPane } from '../agent/tmux.js';
 
@@ -138,21 +138,6 @@ describe('TSSTORE_BACKEND=keyring with a D-Bus peer that never answers', () => {
     });
   }
 });
-
-/** The gnome-keyring-daemon of a test session (found by its HOME, read from /proc). */
-function keyringDaemonPids(home: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (!readFileSync(join('/proc', name, 'comm'), 'utf8').startsWith('gnome-keyring')) continue;
-      if (readFileSync(join('/proc', name, 'environ'), 'utf8').split('\0').includes(`HOME=${home}`)) pids.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
 
 describe.skipIf(!haveAll(SECRET_SERVICE_PROGRAMS))('TSSTORE_BACKEND=keyring with a stopped Secret Service (SIGSTOP gnome-keyring-daemon)', () => {
   let session: SecretServiceSession;

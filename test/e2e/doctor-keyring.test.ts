@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HELPER_BINARY } from '../support/helper-binary.js';
 import { haveAll } from '../support/real-components.js';
 import { createGpgHome } from '../support/reference-pass.js';
-import { SECRET_SERVICE_PROGRAMS, type SecretServiceSession, startSecretService } from '../support/secret-service.js';
+import { SECRET_SERVICE_PROGRAMS, type SecretServiceSession, keyringDaemonPids, startSecretService } from '../support/secret-service.js';
 
 const haveSecretService = haveAll([...SECRET_SERVICE_PROGRAMS]);
 const b64 = (text: string) => Buffer.from(text).toString('base64');
@@ -162,20 +162,6 @@ describe.skipIf(!haveSecretService)('doctor with the keyring backend: a locked c
     expect(allPaths(m.root).filter((path) => path.endsWith('.asc'))).toEqual([]);
   });
 });
-
-/** The gnome-keyring-daemon of a test session (found by its HOME, read from /proc). */
-function keyringDaemonPids(home: string): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((name) => {
-      try {
-        return readFileSync(join('/proc', name, 'comm'), 'utf8').startsWith('gnome-keyring') && readFileSync(join('/proc', name, 'environ'), 'utf8').split('\0').includes(`HOME=${home}`);
-      } catch {
-        return false; // gone meanwhile
-      }
-    })
-    .map(Number);
-}
 
 describe.skipIf(!haveSecretService)('doctor with the keyring backend: a Secret Service that stopped answering (SIGSTOP)', () => {
   let session: SecretServiceSession;

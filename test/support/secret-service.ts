@@ -5,7 +5,7 @@
  * Checks go over D-Bus with secret-tool and dbus-send, independently of tsstore's code.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -225,4 +225,19 @@ export function parseSecretToolSearch(text: string): SecretItem[] {
     else if (key.startsWith('attribute.')) current.attributes[key.slice('attribute.'.length)] = value;
   }
   return items;
+}
+
+/** The gnome-keyring-daemon of a test session (found by its HOME, read from /proc). */
+export function keyringDaemonPids(home: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (!readFileSync(join('/proc', name, 'comm'), 'utf8').startsWith('gnome-keyring')) continue;
+      if (readFileSync(join('/proc', name, 'environ'), 'utf8').split('\0').includes(`HOME=${home}`)) pids.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
 }
