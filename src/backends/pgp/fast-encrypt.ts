@@ -2,8 +2,8 @@
  * The encrypting twin of fast-decrypt: writes, for the store's own key alone, the message openpgp.js 6
  * writes (armored with the Comment label and CRC24; a v3 PKESK to the ECDH Curve25519 subkey; a SEIPDv1
  * packet under AES-256 holding a binary literal packet and the SHA-1 MDC), with libgcrypt or node:crypto
- * only (pgp-crypto.ts), since loading openpgp.js costs about half of a `store` under bun. It reads only the public fields of the
- * key, so a passphrase-protected store key needs no passphrase here.
+ * only (pgp-crypto.ts), since loading openpgp.js costs about half of a `store` under bun. It reads only
+ * the public fields of the key, so a passphrase-protected store key needs no passphrase here.
  *
  * Anything unusual (another key shape or algorithm, revocations, expiry dates, unknown preferences)
  * answers undefined, and the caller encrypts with openpgp.js, which handles every other case.
