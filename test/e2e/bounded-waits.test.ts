@@ -12,7 +12,7 @@ import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HELPER_BINARY, temporaryHome } from '../support/helper-binary.js';
 import { haveAll } from '../support/real-components.js';
-import { SECRET_SERVICE_PROGRAMS, type SecretServiceSession, keyringDaemonPids, startSecretService } from '../support/secret-service.js';
+import { SECRET_SERVICE_PROGRAMS, KeyringDaemonPause, type SecretServiceSession, startSecretService } from '../support/secret-service.js';
 import { type ProtectedStore, agentPids, eventually, getOutput, newSecret, protectedStore, runDetached } from '../agent/protected-store.js';
 import { TmuxPane } from '../agent/tmux.js';
 
@@ -141,21 +141,20 @@ describe('TSSTORE_BACKEND=keyring with a D-Bus peer that never answers', () => {
 
 describe.skipIf(!haveAll(SECRET_SERVICE_PROGRAMS))('TSSTORE_BACKEND=keyring with a stopped Secret Service (SIGSTOP gnome-keyring-daemon)', () => {
   let session: SecretServiceSession;
-  let stopped: number[] = [];
+  let pause: KeyringDaemonPause | undefined;
   beforeAll(async () => {
     session = await startSecretService({ prefix: 'tsstore-stopped-keyring-' });
   });
   afterAll(async () => {
-    for (const pid of stopped) process.kill(pid, 'SIGCONT');
+    pause?.resume();
     await session?.stop();
   });
 
   it('get, store, erase and list each end with one line and exit 1; the bus still answers, the library is never asked', async () => {
     const keyringOnly = { TSSTORE_BACKEND: 'keyring' };
     expect(await session.run(['store'], login(HOST), keyringOnly)).toMatchObject({ exitCode: 0 });
-    stopped = keyringDaemonPids(session.home);
-    expect(stopped.length).toBeGreaterThan(0);
-    for (const pid of stopped) process.kill(pid, 'SIGSTOP');
+    pause = new KeyringDaemonPause(session.home);
+    expect(pause.stop()).toBeGreaterThan(0);
 
     for (const [verb, input] of VERBS) {
       const result = await runDetached([verb], { env: { ...session.env, ...keyringOnly }, input, timeoutMs: HANG_GUARD_MS });
@@ -169,8 +168,7 @@ describe.skipIf(!haveAll(SECRET_SERVICE_PROGRAMS))('TSSTORE_BACKEND=keyring with
     // The addon (the library, which has no timeout of its own) was never unpacked, never asked.
     expect(readdirSync(session.env.TMPDIR as string).filter((name) => name.endsWith('.node'))).toEqual([]);
 
-    for (const pid of stopped) process.kill(pid, 'SIGCONT');
-    stopped = [];
+    pause.resume();
     expect(await session.run(['get'], HOST, keyringOnly)).toMatchObject({ stdout: getOutput(HOST, 'u', 's'), exitCode: 0 });
   });
 });

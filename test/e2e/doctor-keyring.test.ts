@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HELPER_BINARY } from '../support/helper-binary.js';
 import { haveAll } from '../support/real-components.js';
 import { createGpgHome } from '../support/reference-pass.js';
-import { SECRET_SERVICE_PROGRAMS, type SecretServiceSession, keyringDaemonPids, startSecretService } from '../support/secret-service.js';
+import { SECRET_SERVICE_PROGRAMS, KeyringDaemonPause, type SecretServiceSession, startSecretService } from '../support/secret-service.js';
 
 const haveSecretService = haveAll([...SECRET_SERVICE_PROGRAMS]);
 const b64 = (text: string) => Buffer.from(text).toString('base64');
@@ -165,12 +165,12 @@ describe.skipIf(!haveSecretService)('doctor with the keyring backend: a locked c
 
 describe.skipIf(!haveSecretService)('doctor with the keyring backend: a Secret Service that stopped answering (SIGSTOP)', () => {
   let session: SecretServiceSession;
-  let stopped: number[] = [];
+  let pause: KeyringDaemonPause | undefined;
   beforeAll(async () => {
     session = await startSecretService({ prefix: 'tsstore-doctor-stopped-' });
   });
   afterAll(async () => {
-    for (const pid of stopped) process.kill(pid, 'SIGCONT');
+    pause?.resume();
     await session?.stop();
   });
 
@@ -182,9 +182,8 @@ describe.skipIf(!haveSecretService)('doctor with the keyring backend: a Secret S
     const configText = '{\n\t"credsStore": "desktop",\n\t"x-keep": true\n}\n';
     writeFileSync(m.configFile, configText, { mode: 0o600 });
     expect((await session.run(['store'], JSON.stringify({ ServerURL: 'up.example', Username: 'u', Secret: 's' }), env)).exitCode).toBe(0);
-    stopped = keyringDaemonPids(session.home);
-    expect(stopped.length).toBeGreaterThan(0);
-    for (const pid of stopped) process.kill(pid, 'SIGSTOP');
+    pause = new KeyringDaemonPause(session.home);
+    expect(pause.stop()).toBeGreaterThan(0);
 
     const started = Date.now();
     const result = await execa(HELPER_BINARY, ['doctor', '--fix', 'creds-store'], { env: { ...session.env, ...env }, extendEnv: false, reject: false, timeout: 60_000, input: '' });
@@ -197,7 +196,6 @@ describe.skipIf(!haveSecretService)('doctor with the keyring backend: a Secret S
     // The addon (the library, which has no timeout of its own) was never unpacked.
     expect(readdirSync(session.env.TMPDIR as string).filter((name) => name.endsWith('.node'))).toEqual([]);
 
-    for (const pid of stopped) process.kill(pid, 'SIGCONT');
-    stopped = [];
+    pause.resume();
   });
 });

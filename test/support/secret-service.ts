@@ -228,7 +228,7 @@ export function parseSecretToolSearch(text: string): SecretItem[] {
 }
 
 /** The gnome-keyring-daemon of a test session (found by its HOME, read from /proc). */
-export function keyringDaemonPids(home: string): number[] {
+function keyringDaemonPids(home: string): number[] {
   const pids: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -240,4 +240,25 @@ export function keyringDaemonPids(home: string): number[] {
     }
   }
   return pids;
+}
+
+/**
+ * Stops (SIGSTOP) and resumes the gnome-keyring-daemon of a test session: the kernel still accepts
+ * connections on the bus, nobody answers. resume() in an afterAll, so a failed test leaves none stopped.
+ */
+export class KeyringDaemonPause {
+  private stopped: number[] = [];
+
+  constructor(private readonly home: string) {}
+
+  /** How many daemons were stopped (a test expects one at least). */
+  stop(): number {
+    this.stopped = keyringDaemonPids(this.home);
+    for (const pid of this.stopped) process.kill(pid, 'SIGSTOP');
+    return this.stopped.length;
+  }
+
+  resume(): void {
+    for (const pid of this.stopped.splice(0)) process.kill(pid, 'SIGCONT');
+  }
 }
